@@ -1,0 +1,149 @@
+"""The one place where numpy and dask backends are dispatched.
+
+Kernels (Numba functions on plain arrays) know nothing of xarray or dask.
+Public functions call :func:`apply_pointwise` for per-pixel work and
+:func:`apply_neighbourhood` for work that needs a halo of neighbouring pixels.
+Both accept numpy- or dask-backed :class:`xarray.DataArray` objects and keep
+coordinates (including rioxarray's ``spatial_ref``), so the CRS survives.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+import xarray as xr
+
+from .errors import CRSError, GridMismatchError
+
+__all__ = [
+    "apply_pointwise",
+    "apply_neighbourhood",
+    "is_dask",
+    "pixel_size_m",
+    "require_projected",
+    "check_same_grid",
+    "set_cf",
+]
+
+
+def is_dask(obj: Any) -> bool:
+    """True when ``obj`` (DataArray or array) is backed by a dask array."""
+    data = getattr(obj, "data", obj)
+    return type(data).__module__.startswith("dask")
+
+
+def apply_pointwise(
+    func: Callable[..., np.ndarray],
+    *arrays: xr.DataArray | float,
+    dtype=np.float32,
+    kwargs: dict | None = None,
+) -> xr.DataArray:
+    """Apply a per-pixel array function to DataArrays, lazily if any is dask-backed.
+
+    ``func`` receives plain numpy arrays (one chunk at a time under dask) of the
+    broadcast inputs and must return an array of the same shape.
+    Attributes are dropped; the caller sets CF attributes on the result.
+    """
+    return xr.apply_ufunc(
+        func,
+        *arrays,
+        kwargs=kwargs or {},
+        dask="parallelized",
+        output_dtypes=[dtype],
+        keep_attrs=False,
+    )
+
+
+def apply_neighbourhood(
+    func: Callable[..., np.ndarray],
+    da: xr.DataArray,
+    depth: int,
+    *,
+    boundary: float | str = np.nan,
+    dtype=np.float32,
+    kwargs: dict | None = None,
+) -> xr.DataArray:
+    """Apply a 2-D neighbourhood function with a halo of ``depth`` pixels.
+
+    Numpy-backed input calls ``func(values, **kwargs)`` once; dask-backed input
+    goes through :meth:`dask.array.Array.map_overlap` with ``depth`` pixels of
+    overlap on both spatial axes and ``boundary`` outside the raster (NaN by
+    default, which NaN-aware kernels treat as "outside the data").
+    The result is equal to the eager computation as long as ``func`` never
+    looks further than ``depth`` pixels.
+    """
+    kwargs = kwargs or {}
+    if da.ndim != 2:
+        raise ValueError("apply_neighbourhood expects a 2-D (y, x) DataArray")
+    if is_dask(da):
+        depth = int(depth)
+        data = da.data.map_overlap(
+            func,
+            depth={0: depth, 1: depth},
+            boundary=boundary,
+            dtype=dtype,
+            meta=np.array((), dtype=dtype),
+            **kwargs,
+        )
+    else:
+        data = np.asarray(func(np.asarray(da.values), **kwargs), dtype=dtype)
+    return xr.DataArray(data, coords=da.coords, dims=da.dims)
+
+
+def require_projected(da: xr.DataArray | xr.Dataset, what: str = "this operation"):
+    """Return the CRS of ``da`` after checking that it is projected (metres).
+
+    Raises :class:`~uhi.errors.CRSError` if the CRS is missing, geographic
+    (degrees) or not in metres.
+    """
+    crs = da.rio.crs
+    if crs is None:
+        raise CRSError(f"{what} needs a projected CRS in metres, but the raster has no CRS; set one with .rio.write_crs()")
+    if crs.is_geographic:
+        raise CRSError(
+            f"{what} measures distances in metres, but the raster's CRS {crs.to_string()} is geographic (degrees); "
+            "reproject it to a projected CRS such as the city's UTM zone (.rio.reproject('EPSG:326xx'))"
+        )
+    units = (crs.linear_units or "").lower()
+    if units not in ("metre", "meter", "m", "metres", "meters"):
+        raise CRSError(f"{what} needs a CRS in metres, but {crs.to_string()} has linear units {crs.linear_units!r}")
+    return crs
+
+
+def pixel_size_m(da: xr.DataArray | xr.Dataset, what: str = "this operation") -> float:
+    """Pixel size in metres of a raster on a projected grid with square pixels."""
+    require_projected(da, what)
+    dx, dy = da.rio.resolution()
+    dx, dy = abs(float(dx)), abs(float(dy))
+    if not np.isclose(dx, dy, rtol=1e-6):
+        raise GridMismatchError(f"{what} needs square pixels, got {dx} m x {dy} m")
+    return dx
+
+
+def check_same_grid(*arrays: xr.DataArray, names: tuple[str, ...] | None = None) -> None:
+    """Raise :class:`GridMismatchError` unless all rasters share shape, transform and CRS."""
+    names = names or tuple(str(getattr(a, "name", None) or f"raster {i}") for i, a in enumerate(arrays))
+    ref = arrays[0]
+    for name, other in zip(names[1:], arrays[1:]):
+        if other.shape[-2:] != ref.shape[-2:]:
+            raise GridMismatchError(
+                f"{name!r} has shape {other.shape[-2:]} but {names[0]!r} has {ref.shape[-2:]}; "
+                "bring them onto one grid first (e.g. .rio.reproject_match())"
+            )
+        crs_a, crs_b = ref.rio.crs, other.rio.crs
+        if crs_a is not None and crs_b is not None and crs_a != crs_b:
+            raise GridMismatchError(f"{name!r} is in {crs_b} but {names[0]!r} is in {crs_a}; reproject one onto the other")
+        if not (np.allclose(ref["x"].values, other["x"].values) and np.allclose(ref["y"].values, other["y"].values)):
+            raise GridMismatchError(f"{name!r} and {names[0]!r} have different x/y coordinates; align them first")
+
+
+def set_cf(da: xr.DataArray, *, name: str, units: str, long_name: str, standard_name: str | None = None, **provenance) -> xr.DataArray:
+    """Name a DataArray and attach CF attributes plus provenance attributes."""
+    da = da.rename(name)
+    attrs = {"units": units, "long_name": long_name}
+    if standard_name:
+        attrs["standard_name"] = standard_name
+    attrs.update({k: v for k, v in provenance.items() if v is not None})
+    da.attrs = attrs
+    return da
