@@ -1,0 +1,96 @@
+"""Benchmark harness: cases, timing, peak memory, ratios measured in one run.
+
+A *case* is a function ``setup(n) -> Case`` registered with :func:`case`. It builds
+inputs for an ``n x n`` raster (from one seeded generator) and returns the
+implementations to compare, keyed by name; the first is the subject (the Numba
+path), ``"numpy"`` the plain-numpy reference, and any other key a peer library.
+
+Peak memory is the growth of the process's resident set (VmHWM) during the call,
+reset through ``/proc/self/clear_refs`` before each measurement, so it sees
+allocations from numpy, Numba's runtime and GDAL alike (tracemalloc sees only
+Python's allocator).
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+CASES: dict[str, Callable[[int], "Case"]] = {}
+
+
+@dataclass
+class Case:
+    """Implementations to compare on the same inputs."""
+
+    implementations: dict[str, Callable[[], object]]
+    pixels: int
+    input_mib: float = 0.0
+    notes: str = ""
+    teardown: Callable[[], None] | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def case(name: str):
+    """Register a benchmark case ``setup(n) -> Case`` under ``name``."""
+
+    def register(setup):
+        CASES[name] = setup
+        return setup
+
+    return register
+
+
+def _status_kib(field_name: str) -> int:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def _reset_peak() -> bool:
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def measure(func: Callable[[], object], *, repeat: int = 3, min_time: float = 0.2) -> dict:
+    """Best-of-``repeat`` wall time [s], first-call time [s] and peak RSS growth [MiB]."""
+    gc.collect()
+    _reset_peak()
+    rss0 = _status_kib("VmRSS")
+    t0 = time.perf_counter()
+    result = func()
+    first = time.perf_counter() - t0
+    peak_mib = max(0, _status_kib("VmHWM") - rss0) / 1024.0
+    del result
+    times = [first]
+    total = first
+    for _ in range(repeat - 1):
+        if total > 30 * min_time and len(times) >= 2:
+            break
+        t0 = time.perf_counter()
+        func()
+        dt = time.perf_counter() - t0
+        times.append(dt)
+        total += dt
+    return {"wall_s": float(min(times)), "first_call_s": float(first), "peak_mib": float(peak_mib)}
+
+
+def synthetic_fields(n: int, seed: int = 0) -> dict[str, np.ndarray]:
+    """Seeded smooth-ish fields for an n x n raster, float32 (reflectances, BT, NDVI...)."""
+    rng = np.random.default_rng(seed)
+    base = rng.random((n, n), dtype=np.float32)
+    red = (0.03 + 0.25 * base).astype(np.float32)
+    nir = (0.15 + 0.35 * rng.random((n, n), dtype=np.float32)).astype(np.float32)
+    bt10 = (290.0 + 25.0 * base).astype(np.float32)
+    bt11 = (bt10 - 0.5 - 1.5 * rng.random((n, n), dtype=np.float32)).astype(np.float32)
+    return {"red": red, "nir": nir, "bt10": bt10, "bt11": bt11}
