@@ -1,0 +1,74 @@
+"""Shared CLI plumbing: error reporting, progress display, output folders."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import sys
+from pathlib import Path
+from typing import Callable, Iterator
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from ..errors import UhiError
+
+console = Console(stderr=True)
+
+#: Exit codes: 1 = bad input (a UhiError), 130 = interrupted (Ctrl-C), as shells expect.
+EXIT_BAD_INPUT = 1
+EXIT_INTERRUPTED = 130
+
+
+def handle_errors(func: Callable) -> Callable:
+    """Turn a UhiError into one red line and exit code 1, Ctrl-C into exit code 130.
+
+    Outputs are written atomically by the library, so an interrupted run leaves
+    no half-written file behind.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except UhiError as exc:
+            console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except KeyboardInterrupt:
+            console.print("[yellow]interrupted: no partial output was left behind[/]")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
+    return wrapper
+
+
+@contextlib.contextmanager
+def steps(total: int, quiet: bool = False) -> Iterator[Callable[[str], None]]:
+    """Progress bar over ``total`` named steps; yields ``advance(description)``."""
+    if quiet or not sys.stderr.isatty():
+        def advance(description: str) -> None:
+            if not quiet:
+                console.print(f"[dim]-[/] {description}", highlight=False)
+
+        yield advance
+        return
+    progress = Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(), console=console, transient=False,
+    )
+    with progress:
+        task = progress.add_task("starting", total=total)
+        started = [False]
+
+        def advance(description: str) -> None:
+            if started[0]:
+                progress.advance(task)
+            started[0] = True
+            progress.update(task, description=description)
+
+        yield advance
+        progress.update(task, completed=total, description="done")
+
+
+def out_dir_option(default: str) -> Path:
+    return typer.Option(Path(default), "--out", "-o", help="Output folder (created if missing).")
