@@ -45,7 +45,7 @@ def apply_pointwise(
     broadcast inputs and must return an array of the same shape.
     Attributes are dropped; the caller sets CF attributes on the result.
     """
-    return xr.apply_ufunc(
+    out = xr.apply_ufunc(
         func,
         *arrays,
         kwargs=kwargs or {},
@@ -53,6 +53,7 @@ def apply_pointwise(
         output_dtypes=[dtype],
         keep_attrs=False,
     )
+    return _carry_crs(out, arrays)
 
 
 def apply_neighbourhood(
@@ -88,7 +89,17 @@ def apply_neighbourhood(
         )
     else:
         data = np.asarray(func(np.asarray(da.values), **kwargs), dtype=dtype)
-    return xr.DataArray(data, coords=da.coords, dims=da.dims)
+    return _carry_crs(xr.DataArray(data, coords=da.coords, dims=da.dims), (da,))
+
+
+def _carry_crs(out: xr.DataArray, inputs) -> xr.DataArray:
+    """Re-attach the first input's CRS (rioxarray keeps it in a ``grid_mapping`` attr that attrs-dropping loses)."""
+    for obj in inputs:
+        if isinstance(obj, (xr.DataArray, xr.Dataset)):
+            crs = obj.rio.crs
+            if crs is not None:
+                return out.rio.write_crs(crs)
+    return out
 
 
 def require_projected(da: xr.DataArray | xr.Dataset, what: str = "this operation"):
@@ -142,6 +153,8 @@ def set_cf(da: xr.DataArray, *, name: str, units: str, long_name: str, standard_
     """Name a DataArray and attach CF attributes plus provenance attributes."""
     da = da.rename(name)
     attrs = {"units": units, "long_name": long_name}
+    if "grid_mapping" in da.attrs:  # rioxarray's link to the CRS coordinate
+        attrs["grid_mapping"] = da.attrs["grid_mapping"]
     if standard_name:
         attrs["standard_name"] = standard_name
     attrs.update({k: v for k, v in provenance.items() if v is not None})
