@@ -1,0 +1,179 @@
+"""Biophysical table and per-pixel UCM parameters (InVEST UCM inputs, SCIENCE.md section 5.5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from uhi import constants
+from uhi._backend import set_cf
+from uhi.errors import InputValueError
+
+__all__ = ["biophysical_table", "parameters_from_landcover", "parameters_from_scene", "PARAMETERS"]
+
+#: Per-pixel parameters of the model, in the order of the biophysical table [S42].
+PARAMETERS = ("shade", "albedo", "kc", "green_area", "building_intensity")
+_REQUIRED = ("lucode",) + PARAMETERS
+_UNIT_RANGE = ("shade", "albedo", "building_intensity")
+
+_LONG_NAMES = {
+    "shade": "proportion of tree canopy >= 2 m",
+    "albedo": "broadband albedo",
+    "kc": "crop coefficient",
+    "green_area": "large-green-area flag",
+    "building_intensity": "building intensity (floor area / footprint, normalised 0-1)",
+}
+
+
+def biophysical_table(path_or_df) -> pd.DataFrame:
+    """Load and validate an InVEST UCM biophysical table.
+
+    Parameters
+    ----------
+    path_or_df : str, Path or pandas.DataFrame
+        CSV with at least ``lucode, kc, green_area, shade, albedo, building_intensity``
+        (column names case-insensitive, as InVEST reads them [S42]).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by integer ``lucode``; parameter columns as float.
+
+    Raises
+    ------
+    InputValueError
+        Missing column, non-numeric value, ``shade``/``albedo``/``building_intensity``
+        outside [0, 1], ``green_area`` not 0/1, ``kc < 0`` or duplicate ``lucode``.
+    """
+    where = "biophysical table"
+    if isinstance(path_or_df, pd.DataFrame):
+        df = path_or_df.copy()
+    else:
+        where = f"biophysical table {str(path_or_df)!r}"
+        if not Path(path_or_df).is_file():
+            raise InputValueError(f"{where} does not exist")
+        df = pd.read_csv(path_or_df)
+    df.columns = [str(c).strip().lower() for c in df.columns]
+    missing = [c for c in _REQUIRED if c not in df.columns]
+    if missing:
+        raise InputValueError(f"{where} lacks column(s) {missing}; expected at least {list(_REQUIRED)}")
+    for col in _REQUIRED:
+        values = pd.to_numeric(df[col], errors="coerce")
+        bad = values.isna()
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputValueError(f"{where}: column {col!r} row {row} has non-numeric or empty value {df[col].iloc[row]!r}")
+        df[col] = values
+    lucode = df["lucode"]
+    if not np.all(lucode == np.round(lucode)):
+        raise InputValueError(f"{where}: column 'lucode' must hold integers, got {lucode[lucode != np.round(lucode)].tolist()}")
+    dup = lucode[lucode.duplicated()]
+    if len(dup):
+        rows = np.flatnonzero(lucode.duplicated(keep=False).to_numpy()).tolist()
+        raise InputValueError(f"{where}: column 'lucode' has duplicate value(s) {sorted(set(dup.astype(int)))} (rows {rows})")
+
+    def _check(col, ok, expected):
+        bad = ~ok
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputValueError(f"{where}: column {col!r} row {row} (lucode {int(lucode.iloc[row])}) is {df[col].iloc[row]!r}; expected {expected}")
+
+    for col in _UNIT_RANGE:
+        _check(col, df[col].between(0, 1), "a value in [0, 1]")
+    _check("green_area", df["green_area"].isin([0, 1]), "0 or 1")
+    _check("kc", df["kc"] >= 0, "kc >= 0")
+    df["lucode"] = lucode.astype(np.int64)
+    return df.set_index("lucode")
+
+
+def parameters_from_landcover(lulc: xr.DataArray, table) -> xr.Dataset:
+    """Reclassify a land-cover raster into the per-pixel UCM parameters.
+
+    Parameters
+    ----------
+    lulc : xarray.DataArray
+        Land-cover codes on a projected grid; NaN or the raster's ``_FillValue``/nodata are nodata.
+    table : path or DataFrame
+        Biophysical table, see :func:`biophysical_table`.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``shade, albedo, kc, green_area, building_intensity`` (float32, NaN at nodata), CRS kept.
+
+    Raises
+    ------
+    InputValueError
+        A land-cover code present in the raster is not in the table (all missing codes listed),
+        like InVEST's ``values_required=True`` reclassification [S42].
+    """
+    tab = biophysical_table(table)
+    values = np.asarray(lulc.values, dtype=np.float64)
+    nodata = lulc.rio.nodata if hasattr(lulc, "rio") else None
+    valid = np.isfinite(values)
+    if nodata is not None and np.isfinite(nodata):
+        valid &= values != nodata
+    codes = np.unique(values[valid])
+    missing = sorted(int(c) for c in codes if c not in tab.index)
+    if missing:
+        raise InputValueError(f"land-cover code(s) {missing} are not in the biophysical table (it has {sorted(tab.index.tolist())})")
+    idx = np.searchsorted(tab.index.to_numpy(), np.where(valid, values, tab.index[0]))
+    out = {}
+    for name in PARAMETERS:
+        lut = tab[name].to_numpy(dtype=np.float32)
+        arr = np.where(valid, lut[idx], np.float32(np.nan)).astype(np.float32)
+        da = xr.DataArray(arr, coords=lulc.coords, dims=lulc.dims)
+        out[name] = set_cf(da, name=name, units="1", long_name=_LONG_NAMES[name], source="biophysical table")
+    ds = xr.Dataset(out)
+    if lulc.rio.crs is not None:
+        ds = ds.rio.write_crs(lulc.rio.crs)
+    return ds
+
+
+# Scene proxies (documented in parameters_from_scene)
+KC_BARE = 0.15  # FAO-56 Kc_min for bare soil, Allen et al. 1998, FAO Irrig. Drain. Pap. 56, eq. 97 (0.15-0.20)
+KC_FULL_COVER = 1.0  # InVEST UG: Kc ~ 1 for fully vegetated cover (well-watered grass reference) [S21]
+KC_WATER = 1.05  # FAO-56 Table 12, open water < 2 m deep (Allen et al. 1998)
+
+
+def parameters_from_scene(ds: xr.Dataset) -> xr.Dataset:
+    """Derive per-pixel UCM parameters from a loaded Landsat scene (proxies, not a land-cover table).
+
+    Proxies (all per pixel, from reflectance bands ``red, nir, swir1`` and :func:`uhi.indices.albedo`):
+
+    * ``shade`` = fractional vegetation cover ``P_v = ((NDVI - 0.2)/(0.5 - 0.2))^2`` clipped to [0, 1]
+      (Carlson & Ripley 1997, doi:10.1016/S0034-4257(97)00104-1; thresholds ``constants.NDVI_SOIL``,
+      ``constants.NDVI_VEGETATION``, SCIENCE.md 1.2) -- canopy share is approximated by vegetation share;
+    * ``kc`` = ``0.15 + (1.0 - 0.15)·P_v`` (FAO-56 bare-soil Kc_min to full-cover Kc, Allen et al. 1998),
+      ``1.05`` where NDVI < 0 (open water, FAO-56 Table 12);
+    * ``albedo`` = :func:`uhi.indices.albedo` (broadband shortwave albedo);
+    * ``green_area`` = 1 where NDVI >= ``constants.NDVI_VEGETATION`` (fully vegetated pixels);
+    * ``building_intensity`` = NDBI ``(swir1 - nir)/(swir1 + nir)`` clipped to [0, 1]
+      (Zha et al. 2003, doi:10.1080/01431160304987) -- a built-up proxy, not floor-area ratio.
+
+    Use :func:`parameters_from_landcover` when a classified land cover is available.
+    """
+    from uhi import indices  # written by another engineer; imported lazily
+
+    for band in ("red", "nir", "swir1"):
+        if band not in ds:
+            raise InputValueError(f"parameters_from_scene needs band {band!r} in the scene; it has {sorted(ds.data_vars)}")
+    ndvi = indices.ndvi(ds["red"], ds["nir"]).astype(np.float32)
+    pv = (((ndvi - constants.NDVI_SOIL) / (constants.NDVI_VEGETATION - constants.NDVI_SOIL)).clip(0, 1) ** 2)
+    kc = xr.where(ndvi < 0, KC_WATER, KC_BARE + (KC_FULL_COVER - KC_BARE) * pv)
+    ndbi = ((ds["swir1"] - ds["nir"]) / (ds["swir1"] + ds["nir"])).clip(0, 1)
+    green = xr.where(ndvi >= constants.NDVI_VEGETATION, 1.0, 0.0)
+    albedo = indices.albedo(ds).clip(0, 1)
+    invalid = ndvi.isnull() | albedo.isnull()
+    raw = {"shade": pv, "albedo": albedo, "kc": kc, "green_area": green, "building_intensity": ndbi}
+    out = {}
+    for name, da in raw.items():
+        da = da.where(~invalid).astype(np.float32)
+        out[name] = set_cf(da, name=name, units="1", long_name=_LONG_NAMES[name], source="Landsat scene proxy")
+    res = xr.Dataset(out)
+    if ds.rio.crs is not None:
+        res = res.rio.write_crs(ds.rio.crs)
+    return res
