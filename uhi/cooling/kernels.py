@@ -23,7 +23,7 @@ import os
 
 import numpy as np
 import scipy.fft
-from scipy.signal import oaconvolve
+from scipy.signal import fftconvolve, oaconvolve
 
 __all__ = ["exponential_kernel", "disc_kernel", "masked_mean_convolve", "masked_count_convolve", "decay_pixels"]
 
@@ -61,11 +61,28 @@ def disc_kernel(d_pixels: int) -> np.ndarray:
     return (dist <= max(d_pixels, 0)).astype(np.float64)
 
 
+#: Rows per strip of the strip-wise FFT convolution; bounds the FFT work arrays to
+#: ~(STRIP + 2r) x (nx + 2r) complex values whatever the raster size.
+STRIP_ROWS = 1024
+
+
 def _conv(a: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """``mode="same"`` convolution with zero padding, by FFT in row strips (overlap-save)."""
     if k.size == 1:
         return a * k.flat[0]
+    k = k.astype(a.dtype, copy=False)
+    r = k.shape[0] // 2
+    ny, nx = a.shape
+    if ny <= STRIP_ROWS:
+        with scipy.fft.set_workers(_WORKERS):
+            return oaconvolve(a, k, mode="same")
+    padded = np.pad(a, r)
+    out = np.empty_like(a)
     with scipy.fft.set_workers(_WORKERS):
-        return oaconvolve(a, k.astype(a.dtype, copy=False), mode="same")
+        for i0 in range(0, ny, STRIP_ROWS):
+            i1 = min(ny, i0 + STRIP_ROWS)
+            out[i0:i1] = fftconvolve(padded[i0:i1 + 2 * r], k, mode="valid")
+    return out
 
 
 def masked_mean_convolve(x: np.ndarray, kernel: np.ndarray, *, dtype=np.float32) -> np.ndarray:
@@ -75,25 +92,25 @@ def masked_mean_convolve(x: np.ndarray, kernel: np.ndarray, *, dtype=np.float32)
     ``x`` stay NaN in the result (InVEST writes nodata there).
     """
     x = np.asarray(x, dtype=dtype)
-    valid = np.isfinite(x)
-    num = _conv(np.where(valid, x, 0).astype(dtype), kernel)
-    if valid.all():
-        den = _conv(np.ones_like(x), kernel)
-    else:
-        den = _conv(valid.astype(dtype), kernel)
+    invalid = ~np.isfinite(x)
+    num = _conv(np.where(invalid, dtype(0), x), kernel)
+    den = _conv((~invalid).astype(dtype), kernel)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = num / den
-    out[~valid] = np.nan
-    return out.astype(dtype, copy=False)
+        np.divide(num, den, out=num)
+    del den
+    num[invalid] = np.nan
+    return num
 
 
 def masked_count_convolve(x: np.ndarray, kernel: np.ndarray, *, dtype=np.float32) -> np.ndarray:
     """Un-normalised convolution with the nodata/edge rule ``conv(x*valid, k) * sum(k) / conv(valid, k)``."""
     x = np.asarray(x, dtype=dtype)
-    valid = np.isfinite(x)
-    num = _conv(np.where(valid, x, 0).astype(dtype), kernel)
-    den = _conv(valid.astype(dtype), kernel)
+    invalid = ~np.isfinite(x)
+    num = _conv(np.where(invalid, dtype(0), x), kernel)
+    den = _conv((~invalid).astype(dtype), kernel)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = num * np.float32(kernel.sum()) / den
-    out[~valid] = np.nan
-    return out.astype(dtype, copy=False)
+        num *= dtype(kernel.sum())
+        np.divide(num, den, out=num)
+    del den
+    num[invalid] = np.nan
+    return num

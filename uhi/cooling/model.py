@@ -109,7 +109,7 @@ def urban_cooling(
         if rel_humidity > 100:
             raise InputValueError(f"rel_humidity is in percent and must be within [0, 100], got {rel_humidity!r}")
 
-    p = {k: params[k].astype(np.float32) for k in PARAMETERS}
+    p = {k: params[k].astype(np.float32, copy=False) for k in PARAMETERS}
     if cc_method == "factors":
         if isinstance(ref_et, xr.DataArray):
             check_same_grid(params["kc"], ref_et, names=("params", "ref_et"))
@@ -124,7 +124,9 @@ def urban_cooling(
         cc = (np.float32(w[0]) * p["shade"] + np.float32(w[1]) * p["albedo"] + np.float32(w[2]) * eti)
     else:
         cc = 1 - p["building_intensity"]
-    invalid = sum(p[k].isnull() for k in PARAMETERS) > 0
+    invalid = p[PARAMETERS[0]].isnull()
+    for k in PARAMETERS[1:]:
+        invalid = invalid | p[k].isnull()
     cc = cc.where(~invalid)
     green = p["green_area"].where(~invalid)
 
