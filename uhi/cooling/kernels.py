@@ -63,7 +63,7 @@ def disc_kernel(d_pixels: int) -> np.ndarray:
 
 #: Rows per strip of the strip-wise FFT convolution; bounds the FFT work arrays to
 #: ~(STRIP + 2r) x (nx + 2r) complex values whatever the raster size.
-STRIP_ROWS = 1024
+STRIP_ROWS = 512
 
 
 def _conv(a: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -85,6 +85,32 @@ def _conv(a: np.ndarray, k: np.ndarray) -> np.ndarray:
     return out
 
 
+def _valid_share_full(shape, k: np.ndarray, dtype) -> np.ndarray:
+    """``conv(ones, k, mode="same")`` for an all-valid raster, from the kernel's 2-D prefix sum.
+
+    For pixel (i, j) the kernel rows inside the raster are ``max(0, r-i) .. min(2r, ny-1-i+r)`` (same for
+    columns), so the sum is four look-ups in the prefix-sum table: no FFT needed (kernels are symmetric).
+    """
+    ny, nx = shape
+    r = k.shape[0] // 2
+    P = np.zeros((k.shape[0] + 1, k.shape[1] + 1))
+    P[1:, 1:] = k.cumsum(0).cumsum(1)
+    i, j = np.arange(ny), np.arange(nx)
+    rlo, rhi = np.maximum(0, r - i), np.minimum(2 * r, ny - 1 - i + r) + 1
+    clo, chi = np.maximum(0, r - j), np.minimum(2 * r, nx - 1 - j + r) + 1
+    out = P[np.ix_(rhi, chi)].astype(dtype)
+    out -= P[np.ix_(rlo, chi)].astype(dtype)
+    out -= P[np.ix_(rhi, clo)].astype(dtype)
+    out += P[np.ix_(rlo, clo)].astype(dtype)
+    return out
+
+
+def _valid_share(invalid: np.ndarray, k: np.ndarray, dtype) -> np.ndarray:
+    if not invalid.any():
+        return _valid_share_full(invalid.shape, k, dtype)
+    return _conv((~invalid).astype(dtype), k)
+
+
 def masked_mean_convolve(x: np.ndarray, kernel: np.ndarray, *, dtype=np.float32) -> np.ndarray:
     """Kernel-weighted mean of the finite pixels of ``x``: ``conv(x*valid, k) / conv(valid, k)``.
 
@@ -94,7 +120,7 @@ def masked_mean_convolve(x: np.ndarray, kernel: np.ndarray, *, dtype=np.float32)
     x = np.asarray(x, dtype=dtype)
     invalid = ~np.isfinite(x)
     num = _conv(np.where(invalid, dtype(0), x), kernel)
-    den = _conv((~invalid).astype(dtype), kernel)
+    den = _valid_share(invalid, kernel, dtype)
     with np.errstate(invalid="ignore", divide="ignore"):
         np.divide(num, den, out=num)
     del den
@@ -107,7 +133,7 @@ def masked_count_convolve(x: np.ndarray, kernel: np.ndarray, *, dtype=np.float32
     x = np.asarray(x, dtype=dtype)
     invalid = ~np.isfinite(x)
     num = _conv(np.where(invalid, dtype(0), x), kernel)
-    den = _conv((~invalid).astype(dtype), kernel)
+    den = _valid_share(invalid, kernel, dtype)
     with np.errstate(invalid="ignore", divide="ignore"):
         num *= dtype(kernel.sum())
         np.divide(num, den, out=num)

@@ -113,7 +113,7 @@ def urban_cooling(
     if cc_method == "factors":
         if isinstance(ref_et, xr.DataArray):
             check_same_grid(params["kc"], ref_et, names=("params", "ref_et"))
-            eto = ref_et.astype(np.float32)
+            eto = ref_et.astype(np.float32, copy=False)
             et_max = float(eto.max())  # global maximum, computed before any blockwise pass [S42]
         else:
             et_max = _check_scalar("ref_et", ref_et, positive=True)
@@ -136,21 +136,22 @@ def urban_cooling(
     k_disc = disc_kernel(d_px)
     k_mix = exponential_kernel(r_px)
 
-    cc_park = apply_neighbourhood(masked_mean_convolve, (cc * green).astype(np.float32), depth=k_exp.shape[0] // 2, kwargs={"kernel": k_exp})
-    ga = apply_neighbourhood(masked_count_convolve, green.astype(np.float32), depth=k_disc.shape[0] // 2, kwargs={"kernel": k_disc})
+    cc_park = apply_neighbourhood(masked_mean_convolve, (cc * green).astype(np.float32, copy=False), depth=k_exp.shape[0] // 2, kwargs={"kernel": k_exp})
+    ga = apply_neighbourhood(masked_count_convolve, green.astype(np.float32, copy=False), depth=k_disc.shape[0] // 2, kwargs={"kernel": k_disc})
     threshold = GREEN_AREA_THRESHOLD_M2 / cell**2
-    hm = _hm_rule(cc, cc_park, ga, threshold).astype(np.float32)
-    t_nomix = (np.float32(t_ref) + (1 - hm) * np.float32(uhi_max)).astype(np.float32)
+    hm = _hm_rule(cc, cc_park, ga, threshold).astype(np.float32, copy=False)
+    del cc_park, ga
+    t_nomix = (np.float32(t_ref) + (1 - hm) * np.float32(uhi_max)).astype(np.float32, copy=False)
     t_air = apply_neighbourhood(masked_mean_convolve, t_nomix, depth=k_mix.shape[0] // 2, kwargs={"kernel": k_mix})
 
     prov = dict(source="InVEST Urban Cooling Model equations (Sharp et al., InVEST UG; natcap/invest urban_cooling_model.py)",
                 cc_method=cc_method, cooling_distance_m=cooling_distance, mixing_radius_m=mixing_radius)
     out = {
-        "cc": set_cf(cc.astype(np.float32), name="cc", units="1", long_name="cooling capacity index", **prov),
+        "cc": set_cf(cc.astype(np.float32, copy=False), name="cc", units="1", long_name="cooling capacity index", **prov),
         "hm": set_cf(hm, name="hm", units="1", long_name="heat mitigation index", **prov),
         "t_air_nomix": set_cf(t_nomix, name="t_air_nomix", units="degC", long_name="air temperature before mixing",
                               standard_name="air_temperature", **prov),
-        "t_air": set_cf(t_air.where(~invalid), name="t_air", units="degC", long_name="air temperature",
+        "t_air": set_cf(t_air, name="t_air", units="degC", long_name="air temperature",
                         standard_name="air_temperature", **prov),
     }
     if rel_humidity is not None:
