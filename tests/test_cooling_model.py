@@ -249,3 +249,20 @@ def test_bad_parameters():
     geo = params.rio.write_crs("EPSG:4326")
     with pytest.raises(CRSError):
         urban_cooling(geo, **base)
+
+
+def test_energy_savings_hand_calculation():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from uhi.cooling import energy_savings
+
+    t_air = _grid(np.full((10, 10), 22.0, np.float32))
+    x0, y0 = 5e5, 1e6
+    bld = gpd.GeoDataFrame({"type": [1]}, geometry=[box(x0 + 60, y0 - 120, x0 + 120, y0 - 60)], crs="EPSG:32633")
+    table = pd.DataFrame({"type": [1], "consumption": [2.0]})
+    out = energy_savings(t_air, bld, table, t_ref=20.0, uhi_max=4.0)
+    # hand calc. (SCIENCE.md 5.4): 2 kWh/degC/m2 * 3600 m2 * (20 + 4 - 22) degC * cost 1 = 14400 kWh
+    assert abs(out["energy_sav"].iloc[0] - 14400.0) < 1e-3
+    with pytest.raises(InputValueError, match=r"\[9\]"):
+        energy_savings(t_air, bld.assign(type=[9]), table, t_ref=20.0, uhi_max=4.0)
