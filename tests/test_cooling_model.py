@@ -266,3 +266,19 @@ def test_energy_savings_hand_calculation():
     assert abs(out["energy_sav"].iloc[0] - 14400.0) < 1e-3
     with pytest.raises(InputValueError, match=r"\[9\]"):
         energy_savings(t_air, bld.assign(type=[9]), table, t_ref=20.0, uhi_max=4.0)
+
+
+def test_parameters_from_scene_proxies():
+    pytest.importorskip("uhi.indices", reason="uhi.indices (NDVI, albedo) not in this checkout yet")
+    from uhi.cooling import parameters_from_scene
+
+    # two pixels: red/nir giving NDVI 0.35 and 0.6
+    red = np.array([[0.13, 0.1]], np.float32)
+    nir = np.array([[0.27, 0.4]], np.float32)
+    bands = {"blue": 0.05, "green": 0.08, "swir1": 0.2, "swir2": 0.1, "coastal": 0.05}
+    ds = xr.Dataset({"red": _grid(red), "nir": _grid(nir), **{k: _grid(np.full((1, 2), v, np.float32)) for k, v in bands.items()}})
+    p = parameters_from_scene(ds)
+    # P_v = ((NDVI - 0.2)/(0.5 - 0.2))^2 (Carlson & Ripley 1997): 0.25 at NDVI 0.35, 1 at 0.6 (clipped)
+    np.testing.assert_allclose(p.shade.values, [[0.25, 1.0]], atol=1e-5)
+    np.testing.assert_allclose(p.kc.values, [[0.15 + 0.85 * 0.25, 1.0]], atol=1e-5)
+    np.testing.assert_array_equal(p.green_area.values, [[0, 1]])  # NDVI >= 0.5
