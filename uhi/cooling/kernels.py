@@ -10,8 +10,10 @@ apothem is ``floor(max_distance)``, pixels with ``dist <= max_distance`` are kep
 * dichotomous (disc): 1 where ``dist <= d``, not normalised
   (``pygeoprocessing.kernels.dichotomous_kernel`` [S43]).
 
-Convolutions are done by FFT (:func:`scipy.signal.oaconvolve`, overlap-add, which bounds
-memory for rasters much larger than the kernel). ``ignore_nodata_and_edges=True`` of
+Convolutions are done by FFT: :func:`scipy.signal.oaconvolve` for rasters up to ``STRIP_ROWS`` rows,
+otherwise :func:`scipy.signal.fftconvolve` over row strips of a zero-padded copy (overlap-save), which
+bounds the FFT work memory. When a raster has no nodata, the valid-share denominator is taken from
+the kernel's 2-D prefix sum instead of an FFT (half the FFTs). ``ignore_nodata_and_edges=True`` of
 ``pygeoprocessing.convolve_2d`` is reproduced by convolving the valid mask alongside the
 data: ``conv(x*valid, k) / conv(valid, k)`` (see SCIENCE.md section 5.2).
 """
