@@ -1,0 +1,325 @@
+r"""Heat risk from hazard, exposure and vulnerability; risk classes and traffic-light grades.
+
+Aggregation (SCIENCE.md 3.1; the concrete formula is "[U]" in the literature, these are the three
+variants the reference recommends offering, with the one used recorded in ``attrs["method"]``):
+
+.. math::
+
+    R_{product} = H E V, \qquad R_{geometric} = (H E V)^{1/3}, \qquad
+    R_{weighted} = w_H H + w_E E + w_V V \quad (w_H + w_E + w_V = 1)
+
+on components normalised to [0, 1]. Weights that do not sum to 1 (within 1e-6) are refused
+with :class:`~uhi.errors.InputValueError` rather than silently renormalised.
+
+Classes (SCIENCE.md 3.3): ``quantile``, ``natural`` (Jenks, via ``mapclassify.FisherJenks`` -- the
+optimal Jenks breaks -- fitted on a seeded sample of at most ``sample_size`` pixels), ``equal``
+(equal intervals) and ``stddev`` (mean +- 0.5 and 1 standard deviation, the five-zone scheme of
+[S22]), labelled very_low, low, moderate, high, very_high for five classes.
+
+Traffic-light grade (in the spirit of the Be Ready self-assessment tools' traffic-light grading,
+SCIENCE.md 6 [S31i]; the mapping is ours): very low / low -> green, moderate -> amber,
+high / very high -> red.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from .._backend import apply_pointwise, check_same_grid, is_dask, set_cf
+from ..errors import InputValueError
+from ._kernels import METHODS, combine_kernel
+from .components import DEFAULT_PERCENTILES, exposure_from_population, hazard_from_lst, normalise, vulnerability
+
+__all__ = [
+    "heat_risk",
+    "combine",
+    "classify",
+    "class_breaks",
+    "traffic_light",
+    "assess_risk",
+    "RISK_LABELS",
+    "TRAFFIC_LIGHT",
+    "SCHEMES",
+]
+
+#: Labels of five risk classes, lowest first (SCIENCE.md 3.3).
+RISK_LABELS = ("very_low", "low", "moderate", "high", "very_high")
+#: Traffic-light grade (1 green, 2 amber, 3 red) of each of the five classes.
+TRAFFIC_LIGHT = {1: 1, 2: 1, 3: 2, 4: 3, 5: 3}
+TRAFFIC_LIGHT_MEANINGS = "green amber red"
+SCHEMES = ("quantile", "natural", "equal", "stddev")
+#: Multiples of the standard deviation of the ``stddev`` scheme ([S22] Table 4, SCIENCE.md 2.2 / 3.3).
+STDDEV_MULTIPLES = (-1.0, -0.5, 0.5, 1.0)
+
+
+def combine(h: np.ndarray, e: np.ndarray, v: np.ndarray, method: str = "product", weights=(1 / 3, 1 / 3, 1 / 3)) -> np.ndarray:
+    """Array layer: combine normalised components of one shape with the Numba kernel (float32)."""
+    h32, e32, v32 = (np.ascontiguousarray(a, dtype=np.float32) for a in (h, e, v))
+    out = np.empty(h32.size, dtype=np.float32)
+    wh, we, wv = (np.float32(w) for w in weights)
+    combine_kernel(h32.ravel(), e32.ravel(), v32.ravel(), METHODS[method], wh, we, wv, out)
+    return out.reshape(h32.shape)
+
+
+def _check_weights(method: str, weights) -> tuple[float, float, float]:
+    if method not in METHODS:
+        raise InputValueError(f"method must be one of {tuple(METHODS)}, got {method!r}")
+    if weights is None:
+        return (1 / 3, 1 / 3, 1 / 3)
+    if method != "weighted":
+        raise InputValueError(f"weights are only used by method='weighted', not {method!r}")
+    try:
+        w = tuple(float(x) for x in weights)
+    except (TypeError, ValueError):
+        raise InputValueError(f"weights must be three numbers (hazard, exposure, vulnerability), got {weights!r}") from None
+    if len(w) != 3 or any(not np.isfinite(x) or x < 0 for x in w):
+        raise InputValueError(f"weights must be three non-negative numbers (hazard, exposure, vulnerability), got {weights!r}")
+    if abs(sum(w) - 1.0) > 1e-6:
+        raise InputValueError(f"weights {w} sum to {sum(w):.6g}, not 1; rescale them (they are not renormalised for you)")
+    return w
+
+
+def _in_unit_interval(da: xr.DataArray, name: str) -> None:
+    if is_dask(da.data):
+        return
+    v = np.asarray(da.values)
+    finite = v[np.isfinite(v)]
+    if finite.size == 0:
+        raise InputValueError(f"{name} is all NaN (no finite pixel)")
+    if finite.min() < 0 or finite.max() > 1:
+        raise InputValueError(f"{name} spans [{finite.min():.4g}, {finite.max():.4g}] but normalise=None needs values in [0, 1]")
+
+
+def heat_risk(
+    hazard: xr.DataArray,
+    exposure: xr.DataArray,
+    vulnerability: xr.DataArray,
+    *,
+    method: str = "product",
+    weights=None,
+    normalise: str | None = "minmax",
+    percentiles: tuple[float, float] = DEFAULT_PERCENTILES,
+) -> xr.DataArray:
+    """Heat risk in [0, 1] from hazard, exposure and vulnerability (IPCC AR5 framing, SCIENCE.md 3.1).
+
+    Parameters
+    ----------
+    hazard, exposure, vulnerability : xarray.DataArray
+        Component layers on one grid (e.g. LST [K], population density [km-2], a vulnerability
+        index [1]); each is normalised to [0, 1] first.
+    method : {"product", "geometric", "weighted"}
+        ``H E V``, ``(H E V)^(1/3)`` or ``wH H + wE E + wV V``.
+    weights : (wH, wE, wV), optional
+        Only for ``"weighted"`` (default equal thirds); must sum to 1.
+    normalise : {"minmax", "percentile", None}
+        How each component is scaled (:func:`uhi.risk.normalise`); None means the components are
+        already in [0, 1] (checked).
+    percentiles : (lo, hi)
+        Bounds of ``normalise="percentile"`` [%].
+
+    Returns
+    -------
+    xarray.DataArray
+        float32 ``risk`` in [0, 1] (NaN where any component is NaN), attrs ``method``,
+        ``weights``, ``normalise``.
+
+    Raises
+    ------
+    uhi.errors.GridMismatchError
+        Components on different grids.
+    uhi.errors.InputValueError
+        Bad weights or method, an all-NaN or constant component (named).
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> h = xr.DataArray(np.array([[0.0, 0.5, 1.0]]), dims=("y", "x"))
+    >>> heat_risk(h, h, h, normalise=None).values.round(4).tolist()  # 0, 0.5^3, 1
+    [[0.0, 0.125, 1.0]]
+    """
+    w = _check_weights(method, weights)
+    comps = {"hazard": hazard, "exposure": exposure, "vulnerability": vulnerability}
+    for key, da in comps.items():
+        if not isinstance(da, xr.DataArray):
+            raise InputValueError(f"{key} must be an xarray.DataArray, got {type(da).__name__}")
+    check_same_grid(hazard, exposure, vulnerability, names=tuple(comps))
+    if normalise is None:
+        for key, da in comps.items():
+            _in_unit_interval(da, key)
+        scaled = list(comps.values())
+    else:
+        scaled = [_normalise_component(da, key, normalise, percentiles) for key, da in comps.items()]
+    out = apply_pointwise(combine, *scaled, kwargs={"method": method, "weights": w})
+    return set_cf(
+        out,
+        name="risk",
+        units="1",
+        long_name="heat risk index (hazard x exposure x vulnerability)",
+        method=method,
+        weights=np.array(w) if method == "weighted" else None,
+        normalise=str(normalise),
+        framework="IPCC AR5 risk = f(hazard, exposure, vulnerability); Estoque et al. 2020 doi:10.1038/s41467-020-15218-8",
+    )
+
+
+def _normalise_component(da, key, method, percentiles):
+    return normalise(da, method, percentiles=percentiles, name=key)
+
+
+def class_breaks(risk: xr.DataArray, scheme: str = "quantile", n: int = 5, *, sample_size: int = 100_000, seed: int = 0) -> np.ndarray:
+    """Upper class bounds (``n - 1`` inner breaks) of ``risk`` for ``scheme`` (SCIENCE.md 3.3).
+
+    ``quantile`` and ``natural`` are fitted on a seeded random sample of at most ``sample_size``
+    finite pixels (``natural`` on at most 5,000: Fisher-Jenks is quadratic in the sample size).
+    """
+    if scheme not in SCHEMES:
+        raise InputValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
+    if int(n) != n or n < 2:
+        raise InputValueError(f"n must be an integer >= 2, got {n!r}")
+    n = int(n)
+    if scheme == "stddev" and n != 5:
+        raise InputValueError("scheme='stddev' has exactly 5 classes (mean +- 0.5 and 1 std); use n=5")
+    v = np.asarray(risk.values if isinstance(risk, xr.DataArray) else risk, dtype=np.float64).ravel()
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        raise InputValueError("risk is all NaN (no finite pixel); nothing to classify")
+    rng = np.random.default_rng(seed)
+    if scheme == "quantile":
+        s = v if v.size <= sample_size else rng.choice(v, sample_size, replace=False)
+        return np.quantile(s, np.arange(1, n) / n)
+    if scheme == "equal":
+        return np.linspace(v.min(), v.max(), n + 1)[1:-1]
+    if scheme == "stddev":
+        return v.mean() + np.array(STDDEV_MULTIPLES) * v.std()
+    try:
+        import mapclassify
+    except ImportError:  # pragma: no cover - mapclassify is a dependency
+        raise InputValueError("scheme='natural' (Jenks) needs mapclassify: pip install mapclassify") from None
+    s = v if v.size <= min(sample_size, 5000) else rng.choice(v, min(sample_size, 5000), replace=False)
+    if np.unique(s).size < n:
+        raise InputValueError(f"risk has fewer than {n} distinct values in the sample; natural breaks are undefined")
+    fj = mapclassify.FisherJenks(s, k=n)
+    return np.asarray(fj.bins[:-1], dtype=np.float64)
+
+
+def _digitize(values, breaks):
+    v = np.asarray(values, dtype=np.float64)
+    out = (np.searchsorted(breaks, v, side="left") + 1).astype(np.uint8)  # upper bounds inclusive
+    out[~np.isfinite(v)] = 0
+    return out
+
+
+def classify(risk: xr.DataArray, scheme: str = "quantile", n: int = 5, *, sample_size: int = 100_000, seed: int = 0) -> xr.DataArray:
+    """Ordinal risk classes 1..n (0 = no data) by ``quantile``, ``natural`` (Jenks), ``equal`` or ``stddev`` breaks.
+
+    Class ``k`` holds ``breaks[k-2] < risk <= breaks[k-1]`` (upper bounds inclusive, like
+    mapclassify). Five classes are labelled :data:`RISK_LABELS`; other counts ``class_1..class_n``.
+    CF attrs: ``flag_values``, ``flag_meanings``, plus ``class_breaks`` and ``scheme``.
+    """
+    breaks = class_breaks(risk, scheme, n, sample_size=sample_size, seed=seed)
+    out = apply_pointwise(_digitize, risk, dtype=np.uint8, kwargs={"breaks": breaks})
+    labels = RISK_LABELS if n == 5 else tuple(f"class_{i}" for i in range(1, n + 1))
+    out = set_cf(out, name="risk_class", units="1", long_name=f"heat risk class ({scheme} breaks)")
+    out.attrs.update(
+        flag_values=np.arange(1, n + 1, dtype=np.uint8),
+        flag_meanings=" ".join(labels),
+        class_breaks=breaks,
+        scheme=scheme,
+        _FillValue=np.uint8(0),
+    )
+    return out
+
+
+def _grade(cls):
+    c = np.asarray(cls)
+    lut = np.array([0, 1, 1, 2, 3, 3], dtype=np.uint8)
+    return lut[np.clip(c, 0, 5)]
+
+
+def traffic_light(risk_class: xr.DataArray) -> xr.DataArray:
+    """Traffic-light grade of five risk classes: 1 green (very low, low), 2 amber (moderate), 3 red (high, very high).
+
+    0 stays no data. Needs five-class input (``classify(..., n=5)``).
+    """
+    vals = risk_class.attrs.get("flag_values")
+    if vals is not None and len(vals) != 5:
+        raise InputValueError(f"traffic_light needs 5 risk classes, got {len(vals)}")
+    out = apply_pointwise(_grade, risk_class, dtype=np.uint8)
+    out = set_cf(out, name="risk_grade", units="1", long_name="traffic-light heat risk grade",
+                 mapping="very_low, low -> green; moderate -> amber; high, very_high -> red")
+    out.attrs.update(flag_values=np.array([1, 2, 3], dtype=np.uint8), flag_meanings=TRAFFIC_LIGHT_MEANINGS, _FillValue=np.uint8(0))
+    return out
+
+
+def assess_risk(
+    lst: xr.DataArray,
+    population: xr.DataArray,
+    *,
+    ndvi: xr.DataArray | None = None,
+    ndbi: xr.DataArray | None = None,
+    vulnerability_layers: dict[str, xr.DataArray] | None = None,
+    method: str = "product",
+    weights=None,
+    scheme: str = "quantile",
+    normalise: str = "minmax",
+    n_classes: int = 5,
+) -> xr.Dataset:
+    """One call from LST and population to a classified heat-risk map.
+
+    Parameters
+    ----------
+    lst : xarray.DataArray
+        Land surface temperature [K] (``degC`` attrs converted) -> hazard.
+    population : xarray.DataArray
+        Residents per pixel on the same grid (e.g. :func:`uhi.io.load_population` with ``like=``)
+        -> exposure as density [km-2].
+    ndvi, ndbi : xarray.DataArray, optional
+        Vulnerability proxies used when ``vulnerability_layers`` is empty.
+    vulnerability_layers : dict, optional
+        Socio-economic layers (see :func:`uhi.risk.vulnerability`).
+    method, weights, normalise
+        As in :func:`heat_risk`.
+    scheme, n_classes
+        As in :func:`classify`.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``hazard``, ``exposure``, ``vulnerability`` (normalised to [0, 1]), ``risk`` [0, 1],
+        ``risk_class`` (1..n, CF flags) and ``risk_grade`` (traffic light, five classes only), with
+        attrs ``method``, ``scheme``, ``normalise`` and ``vulnerability_layers``.
+
+    Raises
+    ------
+    uhi.errors.GridMismatchError
+        Population (or a layer) not on the LST grid.
+    """
+    check_same_grid(lst, population, names=("lst", "population"))
+    hazard_raw = hazard_from_lst(lst)
+    exposure_raw = exposure_from_population(population)
+    vuln = vulnerability(vulnerability_layers, ndvi=ndvi, ndbi=ndbi, normalise_method=normalise)
+    check_same_grid(lst, vuln, names=("lst", "vulnerability"))
+    h = _normalise_component(hazard_raw, "hazard", normalise, DEFAULT_PERCENTILES)
+    e = _normalise_component(exposure_raw, "exposure", normalise, DEFAULT_PERCENTILES)
+    v = _normalise_component(vuln, "vulnerability", normalise, DEFAULT_PERCENTILES)
+    risk = heat_risk(h, e, v, method=method, weights=weights, normalise=None)
+    risk.attrs["normalise"] = normalise
+    risk_class = classify(risk, scheme, n_classes)
+    h.attrs.update(long_name="normalised heat hazard (land surface temperature)", source_units="K")
+    e.attrs.update(long_name="normalised heat exposure (population density)", source_units="km-2")
+    v.attrs.update(long_name="normalised heat vulnerability", vulnerability_layers=vuln.attrs["vulnerability_layers"])
+    data = {"hazard": h, "exposure": e, "vulnerability": v, "risk": risk, "risk_class": risk_class}
+    if n_classes == 5:
+        data["risk_grade"] = traffic_light(risk_class)
+    ds = xr.Dataset(data)
+    ds.attrs.update(
+        method=method,
+        scheme=scheme,
+        normalise=normalise,
+        vulnerability_layers=vuln.attrs["vulnerability_layers"],
+        Conventions="CF-1.8",
+        title="Heat risk assessment (hazard x exposure x vulnerability)",
+    )
+    crs = lst.rio.crs
+    return ds.rio.write_crs(crs) if crs is not None else ds
