@@ -1,0 +1,135 @@
+"""Getis-Ord Gi* hot spots: equality with PySAL esda, references, dask, significance bins, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import rioxarray  # noqa: F401
+import xarray as xr
+
+from uhi.errors import CRSError, InputValueError
+from uhi.metrics import gi_bin, gi_star, hotspots
+from uhi.metrics._kernels import disc_half_widths
+from uhi.metrics._reference import disc_stencil, gi_star_reference
+
+CELL = 30.0
+
+
+def _raster(values, crs="EPSG:32634", cell=CELL):
+    ny, nx = values.shape
+    y = 4.7e6 - (np.arange(ny) + 0.5) * cell
+    x = 6.0e5 + (np.arange(nx) + 0.5) * cell
+    da = xr.DataArray(values, coords={"y": y, "x": x}, dims=("y", "x"), attrs={"units": "K"})
+    return da.rio.write_crs(crs)
+
+
+def _field(ny=25, nx=30, seed=3, holes=True):
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:ny, 0:nx]
+    # a warm blob plus noise: spatially autocorrelated like LST
+    v = 300 + 6 * np.exp(-((yy - 8) ** 2 + (xx - 20) ** 2) / 30.0) + rng.normal(0, 1, (ny, nx))
+    if holes:
+        v[3, 4] = np.nan
+        v[12:14, 5:9] = np.nan
+    return v.astype(np.float64)
+
+
+@pytest.mark.parametrize("distance_m", [30.0, 45.0, 90.0, 150.0, 200.0])
+def test_equals_esda_g_local_star(distance_m):
+    """Expected: esda.G_Local(y, w, transform='B', star=True).Zs with libpysal DistanceBand weights
+    on the valid pixel centres (binary, self added by esda). 1e-6: float32 output of a float64 kernel
+    (z ~ 1..10, float32 eps 1.2e-7 relative)."""
+    esda = pytest.importorskip("esda")
+    libpysal = pytest.importorskip("libpysal")
+    v = _field()
+    da = _raster(v)
+    ii, jj = np.nonzero(np.isfinite(v))
+    pts = np.c_[da.x.values[jj], da.y.values[ii]]  # NaN pixels are not in the weights at all
+    w = libpysal.weights.DistanceBand(pts, threshold=distance_m, binary=True, silence_warnings=True)
+    g = esda.G_Local(v[ii, jj], w, transform="B", star=True, permutations=0)
+    z = hotspots(da, distance_m=distance_m)["gi_zscore"].values
+    np.testing.assert_allclose(z[ii, jj], g.Zs, rtol=0, atol=1e-6)
+    assert np.isnan(z[3, 4]) and np.isnan(z[12, 6])
+
+
+@pytest.mark.parametrize("radius_px", [1.0, 1.5, 2.2, 3.0, 5.0, 7.3])
+def test_kernel_equals_direct_and_fft_reference(radius_px):
+    """Expected: the same statistic from a 2-D disc stencil convolved by scipy (direct sum and float64 FFT),
+    an independent route to the neighbour sums. 2e-6 absolute: float32 output."""
+    v = _field(40, 37, seed=5)
+    z = gi_star(v, radius_px)
+    for method in ("direct", "fft"):
+        ref = gi_star_reference(v, radius_px, method=method)
+        np.testing.assert_allclose(z, ref, rtol=0, atol=2e-6, equal_nan=True)
+
+
+def test_half_widths_match_stencil():
+    """Row half-widths describe exactly the pixels of the 2-D stencil (boundary distance included, 3-4-5)."""
+    for r in (1.0, 2.0, 2.5, 5.0, 10.0, 16.67):
+        hw = disc_half_widths(r)
+        k = disc_stencil(r)
+        assert np.array_equal(k.sum(axis=1).astype(int), 2 * hw + 1)
+    assert disc_half_widths(5.0)[5 - 4] == 3  # offset (4, 3) at distance exactly 5 is in
+
+
+def test_hand_computed_3x3():
+    """Hand calculation on the 3x3 raster 0..8 with a 1-pixel band (rook neighbours + self):
+    n = 9, ybar = 4, s^2 = 60/9 (population variance). Centre: cross 1+3+4+5+7 = 20, W = 5,
+    z = (20 - 5*4) / (s sqrt(5*4/8)) = 0."""
+    v = np.arange(9, dtype=np.float64).reshape(3, 3)
+    z = gi_star(v, 1.0)
+    assert z[1, 1] == pytest.approx(0.0, abs=1e-7)
+    # corner (0,0): neighbours 0,1,3 -> sum 4, W=3; z = (4 - 12) / (sqrt(60/9) sqrt(3*6/8))
+    expected = (4 - 3 * 4) / (np.sqrt(60 / 9) * np.sqrt(3 * 6 / 8))
+    assert z[0, 0] == pytest.approx(expected, rel=1e-6)
+
+
+def test_dask_equals_eager_on_uneven_chunks():
+    """Lazy map_overlap path (chunks 17x23 do not divide 60x50) must equal the eager result exactly
+    up to float32 rounding of the same arithmetic (1e-6)."""
+    v = _field(60, 50, seed=9)
+    da = _raster(v)
+    eager = hotspots(da, distance_m=150.0)
+    lazy = hotspots(da.chunk({"y": 17, "x": 23}), distance_m=150.0)
+    assert lazy["gi_zscore"].chunks is not None  # stays lazy
+    np.testing.assert_allclose(lazy["gi_zscore"].values, eager["gi_zscore"].values, atol=1e-6, equal_nan=True)
+    np.testing.assert_array_equal(lazy["gi_bin"].values, eager["gi_bin"].values)
+
+
+def test_bins_and_pvalues():
+    """Gi_Bin cut-offs are the two-sided normal quantiles 1.645 / 1.960 / 2.576 (ArcGIS [S25])."""
+    z = np.array([-3.0, -2.0, -1.7, -1.0, 0.0, np.nan, 1.6, 1.65, 1.97, 2.6])
+    np.testing.assert_array_equal(gi_bin(z), [-3, -2, -1, 0, 0, 0, 0, 1, 2, 3])
+    ds = hotspots(_raster(_field()), distance_m=90.0, alpha=0.05)
+    z = ds["gi_zscore"].values
+    p = ds["gi_pvalue"].values
+    ok = np.isfinite(z)
+    from scipy.stats import norm
+
+    # two-sided normal p-value 2 (1 - Phi(|z|)); float32 storage -> 1e-6
+    np.testing.assert_allclose(p[ok], 2 * norm.sf(np.abs(z[ok])), atol=1e-6)
+    np.testing.assert_array_equal(ds["hotspot"].values[ok], np.where(p[ok] < 0.05, np.sign(z[ok]), 0))
+    assert set(np.unique(ds["hotspot"].values)) <= {-1, 0, 1}
+    assert ds["gi_bin"].attrs["flag_meanings"].split()[0] == "cold_spot_99"
+    assert ds.rio.crs.to_epsg() == 32634
+
+
+def test_warm_blob_is_hot_and_mean_is_zero_field():
+    """The warm blob centre (8, 20) is a 99 % hot spot; a far corner is not hot."""
+    ds = hotspots(_raster(_field(holes=False)), distance_m=90.0)
+    assert ds["gi_bin"].values[8, 20] == 3
+    assert ds["gi_bin"].values[24, 0] <= 0
+
+
+def test_errors():
+    da = _raster(_field())
+    with pytest.raises(CRSError, match="geographic"):
+        hotspots(da.rio.write_crs("EPSG:4326"), distance_m=90)
+    with pytest.raises(InputValueError, match="smaller than one pixel"):
+        hotspots(da, distance_m=10)
+    with pytest.raises(InputValueError, match="alpha"):
+        hotspots(da, distance_m=90, alpha=1.5)
+    with pytest.raises(InputValueError, match="constant"):
+        hotspots(_raster(np.full((5, 5), 300.0)), distance_m=30)
+    with pytest.raises(InputValueError, match="at least 3 valid"):
+        hotspots(_raster(np.full((5, 5), np.nan)), distance_m=30)
