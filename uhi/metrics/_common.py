@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import rioxarray  # noqa: F401  (registers the .rio accessor used for CRS checks)
 import xarray as xr
 
 from ..errors import GridMismatchError, InputValueError

@@ -137,7 +137,10 @@ def utfvi(lst: xr.DataArray, *, denominator: str = "pixel") -> xr.DataArray:
 
 
 def _digitize_classes(values, breaks, right: bool):
-    v = np.asarray(values, dtype=np.float64)
+    v = np.asarray(values)
+    if v.dtype.kind != "f":
+        v = v.astype(np.float64)
+    breaks = np.asarray(breaks, dtype=v.dtype)  # compare in the data's precision: float32 0.005 is class 3
     out = (np.digitize(v, breaks, right=right) + 1).astype(np.uint8)
     out[~np.isfinite(v)] = 0
     return out

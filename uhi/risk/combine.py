@@ -24,6 +24,7 @@ high / very high -> red.
 from __future__ import annotations
 
 import numpy as np
+import rioxarray  # noqa: F401  (registers the .rio accessor used for CRS checks)
 import xarray as xr
 
 from .._backend import apply_pointwise, check_same_grid, is_dask, set_cf

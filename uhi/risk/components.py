@@ -19,6 +19,7 @@ stays lazy for dask input.
 from __future__ import annotations
 
 import numpy as np
+import rioxarray  # noqa: F401  (registers the .rio accessor used for CRS checks)
 import xarray as xr
 
 from .._backend import apply_pointwise, check_same_grid, is_dask, pixel_size_m, set_cf
