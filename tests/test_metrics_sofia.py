@@ -1,0 +1,125 @@
+"""The whole metrics + risk chain on real data: Sofia, Landsat 8, 2014-08-14 and 2019-08-12 (120 m stack).
+
+Stack bands (shared data README): NDBI, NDBaI, MNDWI, NDWI, NDVI, EVI, SAVI, population count
+(GHS-POP), LST [degC]; EPSG:32634, 120 m. Read with rioxarray directly (no band names in the file).
+
+Georeferencing caveat (found while writing these tests): the stack's geotransform is off. Its
+population band matches GHS_POP_E2020_sofia_120m_mollweide.tif (independently georeferenced),
+reprojected onto the stack grid with uhi.io.load_population, with correlation 0.975 only after
+shifting the stack 87 rows south and 62 columns east (about 10.4 km S, 7.4 km E); at zero shift the
+correlation is 0.01. So the city core is located here in the stack's own pixel frame, from its own
+population band, not from the centre's latitude/longitude.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import rioxarray  # noqa: F401
+from scipy import ndimage
+
+from uhi.metrics import hotspots, suhii, thermal_zones, urban_mask_from_indices, utfvi, utfvi_classes
+from uhi.risk import assess_risk
+
+BANDS = ("ndbi", "ndbai", "mndwi", "ndwi", "ndvi", "evi", "savi", "population", "lst")
+SCENES = {"2014": "LC08_184030_20140814.tif", "2019": "LC08_184030_20190812.tif"}
+
+
+def _load(path):
+    stack = rioxarray.open_rasterio(path)
+    layers = {name: stack.isel(band=i, drop=True) for i, name in enumerate(BANDS)}
+    layers["lst"] = layers["lst"].assign_attrs(units="degC")
+    return layers
+
+
+@pytest.fixture(scope="module", params=sorted(SCENES))
+def sofia(request, shared_data):
+    return request.param, _load(shared_data / "cities" / "sofia" / SCENES[request.param])
+
+
+def _core(s):
+    """City core: the densest 3 % of pixels of the stack's own population band smoothed over ~1 km (9 px)."""
+    dens = ndimage.uniform_filter(np.nan_to_num(s["population"].values), 9)
+    return dens >= np.quantile(dens, 0.97), np.unravel_index(np.argmax(dens), dens.shape)
+
+
+def test_suhii_positive_few_kelvin(sofia):
+    """Urban = NDBI > 0 and NDVI < 0.5; rural = 2 km ring without water (MNDWI > 0).
+
+    Plausibility range 1-10 K: daytime summer surface UHI intensities of large cities in the global
+    MODIS studies SCIENCE.md 2.1 points to (Peng et al. 2011, doi:10.1021/es2030438; the Yale YCEO
+    explorer) are a few kelvin on ~1 km pixels; 100 m Landsat pixels resolve hotter cores, hence the
+    wider upper bound. A negative value or > 10 K would flag a sign, unit or masking error.
+    The means are recomputed here with plain numpy from the returned masks (independent of the code's sums).
+    """
+    year, s = sofia
+    urban = urban_mask_from_indices(s["ndbi"], s["ndvi"])
+    water = s["mndwi"].values > 0
+    res = suhii(s["lst"], urban, exclude=water)
+    assert 1.0 < res.suhii < 10.0, (year, res.to_dict())
+    lst_k = s["lst"].values.astype(np.float64) + 273.15
+    assert res.urban_mean == pytest.approx(lst_k[res.urban_mask.values].mean(), abs=1e-4)
+    assert res.rural_mean == pytest.approx(lst_k[res.rural_mask.values].mean(), abs=1e-4)
+    assert res.urban_count > 5000 and res.rural_count > 5000
+    ea = suhii(s["lst"], urban, reference="equal-area", exclude=water)
+    # the equal-area ring is narrow here (the scattered NDBI mask has a long edge), so it is warmer
+    # than the 2 km ring and the intensity is smaller, but still positive
+    assert 0.0 < ea.suhii < res.suhii
+
+
+def test_utfvi_and_zones_hotter_in_town(sofia):
+    """Urban pixels fall in the 'worst' UTFVI class (> 0.020, about 6 K above the scene mean) far more
+    often than other pixels, and in the 'high' thermal zone likewise."""
+    _, s = sofia
+    urban = urban_mask_from_indices(s["ndbi"], s["ndvi"]).values
+    cls = utfvi_classes(utfvi(s["lst"])).values
+    valid = cls > 0
+    worst_urban = np.mean(cls[urban & valid] == 6)
+    worst_other = np.mean(cls[~urban & valid] == 6)
+    assert worst_urban > 2 * worst_other
+    zones = thermal_zones(s["lst"]).values
+    assert np.mean(zones[urban & valid] == 5) > 2 * np.mean(zones[~urban & valid] == 5)
+
+
+def test_hotspots_in_city_core(sofia):
+    """Gi* with a 500 m band on 120 m pixels: >= 95 % of the city-core pixels are 99 % hot spots
+    (measured 99-100 %; 34-40 % elsewhere), the densest pixel is one, urban pixels are hot spots more
+    often than the rest, and the residents living in hot spots outnumber their area share."""
+    _, s = sofia
+    ds = hotspots(s["lst"], distance_m=500.0)
+    b = ds["gi_bin"].values
+    core, (i, j) = _core(s)
+    assert b[i, j] == 3
+    assert np.mean(b[core] == 3) >= 0.95 and np.mean(b[~core] == 3) < 0.6
+    urban = urban_mask_from_indices(s["ndbi"], s["ndvi"]).values
+    assert np.mean(b[urban] == 3) > 1.5 * np.mean(b[~urban] == 3)
+    pop = np.nan_to_num(s["population"].values)
+    assert pop[b == 3].sum() / pop.sum() > np.mean(b == 3)
+
+
+def test_risk_map(sofia):
+    """Risk from LST hazard, GHS-POP exposure (band 8, people per 120 m cell) and NDVI/NDBI proxies:
+    the very-high class concentrates in hot spots; the densest pixel is very high / red, and >= 90 % of
+    the core is high or very high (measured 97-98 %; 10-12 % elsewhere)."""
+    _, s = sofia
+    ds = assess_risk(s["lst"], s["population"], ndvi=s["ndvi"], ndbi=s["ndbi"], method="geometric", scheme="natural")
+    assert ds.attrs["vulnerability_layers"] == "ndvi(-) ndbi(+)"
+    rc = ds["risk_class"].values
+    assert set(np.unique(rc)) <= {0, 1, 2, 3, 4, 5} and (rc == 5).any()
+    hot = hotspots(s["lst"], distance_m=500.0)["gi_bin"].values == 3
+    assert np.mean(hot[rc == 5]) > np.mean(hot[rc > 0])
+    core, (i, j) = _core(s)
+    assert rc[i, j] >= 4
+    assert ds["risk_grade"].values[i, j] == 3  # red
+    assert np.mean(rc[core] >= 4) >= 0.9 and np.mean(rc[~core & (rc > 0)] >= 4) < 0.3
+
+
+def test_2019_vs_2014_both_run(shared_data):
+    """Both summers give a positive SUHII; the difference is reported, not judged (different days)."""
+    out = {}
+    for year, name in SCENES.items():
+        s = _load(shared_data / "cities" / "sofia" / name)
+        urban = urban_mask_from_indices(s["ndbi"], s["ndvi"])
+        out[year] = suhii(s["lst"], urban, exclude=s["mndwi"].values > 0).suhii
+    assert all(v > 0 for v in out.values())
+    assert np.isfinite(out["2019"] - out["2014"])
