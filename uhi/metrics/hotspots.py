@@ -162,8 +162,16 @@ def hotspots(lst: xr.DataArray, *, distance_m: float = 500.0, alpha: float = 0.0
 
     Examples
     --------
-    >>> import numpy as np, xarray as xr, rioxarray  # doctest: +SKIP
-    >>> ds = hotspots(lst, distance_m=500)  # doctest: +SKIP
+    A 3x3 raster 300..308 K with a one-pixel (30 m) band: the corner's neighbours 300, 301, 303 sum
+    to 8 K less than ``W ybar = 3 x 304`` K, ``s = sqrt(60/9)``, so ``z = -8 / (s sqrt(3 x 6 / 8))``;
+    the opposite corner is +2.0656, a 95 % hot spot (bin 2).
+
+    >>> import numpy as np, xarray as xr, rioxarray
+    >>> t = xr.DataArray(300 + np.arange(9.0).reshape(3, 3), dims=("y", "x"),
+    ...                  coords={"y": [75.0, 45.0, 15.0], "x": [15.0, 45.0, 75.0]}).rio.write_crs("EPSG:32634")
+    >>> ds = hotspots(t, distance_m=30)
+    >>> round(float(ds.gi_zscore[0, 0]), 4), round(float(ds.gi_zscore[1, 1]), 4), int(ds.gi_bin[2, 2])
+    (-2.0656, 0.0, 2)
     """
     require_2d(lst, "lst")
     pixel = pixel_size_m(lst, "hotspots (Getis-Ord Gi*)")
