@@ -94,6 +94,9 @@ def test_dask_equals_eager_on_uneven_chunks():
     assert lazy["gi_zscore"].chunks is not None  # stays lazy
     np.testing.assert_allclose(lazy["gi_zscore"].values, eager["gi_zscore"].values, atol=1e-6, equal_nan=True)
     np.testing.assert_array_equal(lazy["gi_bin"].values, eager["gi_bin"].values)
+    # chunks (4 px) thinner than the halo (5 px): dask rechunks, the result is unchanged
+    tiny = hotspots(da.chunk({"y": 4, "x": 4}), distance_m=150.0)
+    np.testing.assert_allclose(tiny["gi_zscore"].values, eager["gi_zscore"].values, atol=1e-6, equal_nan=True)
 
 
 def test_bins_and_pvalues():
