@@ -1,0 +1,264 @@
+"""One call from a Landsat scene to a city's heat analysis: LST, indices, SUHII, hot spots, risk, districts.
+
+:func:`analyse_city` chains the library's layers in the order a heat plan needs them::
+
+    load_landsat -> land_surface_temperature, spectral indices
+                 -> SUHII (urban mask from NDBI/NDVI or land cover), Gi* hot spots
+                 -> heat risk (hazard x exposure x vulnerability) on the scene grid
+                 -> per-district table (zonal statistics, population-weighted LST, people at high risk)
+
+It is the baseline of :mod:`uhi.scenarios` and what ``uhi risk`` / ``uhi demo`` run. Ancillary layers of a
+synthetic scene folder (``truth/population.tif``, ``truth/districts.gpkg``, ``truth/land_cover.tif``, see
+docs/ARCHITECTURE.md) are picked up automatically when not given; for a real scene pass them explicitly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import xarray as xr
+
+from uhi.errors import InputValueError
+
+__all__ = ["CityAnalysis", "analyse_city", "HIGH_RISK_CLASSES"]
+
+#: Risk classes counted as "high risk" (4 = high, 5 = very high of the five quantile classes, uhi.risk.classify).
+HIGH_RISK_CLASSES = (4, 5)
+
+#: Land-cover classes of data/landcover.csv counted as urban for SUHII (dense core, mid-rise, suburban,
+#: industrial, roads) and excluded from the rural ring (plus water 10), docs/ARCHITECTURE.md.
+URBAN_LANDCOVER = (1, 2, 3, 4, 5)
+WATER_LANDCOVER = (10,)
+
+
+@dataclasses.dataclass
+class CityAnalysis:
+    """Everything :func:`analyse_city` computed, on the scene grid (LST in kelvin)."""
+
+    scene: xr.Dataset
+    lst: xr.DataArray
+    indices: xr.Dataset
+    population: xr.DataArray | None
+    districts: gpd.GeoDataFrame | None
+    landcover: xr.DataArray | None
+    urban_mask: xr.DataArray
+    suhii: object
+    hotspots: xr.Dataset
+    risk: xr.Dataset | None
+    district_table: gpd.GeoDataFrame | None
+    city: str
+    date: str
+
+    @property
+    def title(self) -> str:
+        """``"<city>, <YYYY-MM-DD>"`` for map titles."""
+        return f"{self.city}, {self.date}" if self.date else self.city
+
+    def rasters(self) -> dict[str, xr.DataArray]:
+        """The raster outputs by file stem: LST (degC), indices, hot spots, risk components and classes."""
+        from uhi.lst import to_celsius
+
+        out = {"lst_celsius": to_celsius(self.lst)}
+        for name in ("ndvi", "ndbi"):
+            if name in self.indices:
+                out[name] = self.indices[name]
+        out["gi_zscore"] = self.hotspots["gi_zscore"]
+        out["hotspot_bin"] = self.hotspots["gi_bin"]
+        if self.risk is not None:
+            for name in ("hazard", "exposure", "vulnerability", "risk", "risk_class"):
+                out[name] = self.risk[name]
+        return out
+
+    def write(self, out_dir, *, overwrite: bool = False, progress=None) -> list[Path]:
+        """Write every raster (COG), the district table (GeoPackage + CSV) and a summary JSON into ``out_dir``."""
+        import json
+
+        from uhi.io.write import atomic_path, safe_output_path, write_raster
+
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        written = []
+        for stem, da in self.rasters().items():
+            if progress:
+                progress(f"writing {stem}.tif")
+            path = safe_output_path(out_dir, f"{stem}.tif")
+            write_raster(da, path, overwrite=overwrite)
+            written.append(path)
+        if self.district_table is not None:
+            from uhi.zonal import write_zonal
+
+            for ext in ("gpkg", "csv"):
+                path = safe_output_path(out_dir, f"districts.{ext}")
+                write_zonal(self.district_table, path, overwrite=overwrite)
+                written.append(path)
+        path = safe_output_path(out_dir, "summary.json")
+        with atomic_path(path, overwrite=overwrite) as tmp:
+            Path(tmp).write_text(json.dumps(self.summary(), indent=2, default=float))
+        written.append(path)
+        return written
+
+    def summary(self) -> dict:
+        """Headline numbers: LST range (degC), SUHII (K), hot-spot share, people at high risk."""
+        lst_c = self.lst.values - 273.15
+        out = {
+            "city": self.city,
+            "date": self.date,
+            "lst_method": self.lst.attrs.get("method"),
+            "lst_min_degC": float(np.nanmin(lst_c)),
+            "lst_mean_degC": float(np.nanmean(lst_c)),
+            "lst_max_degC": float(np.nanmax(lst_c)),
+            "suhii_K": float(self.suhii.suhii),
+            "hot_spot_share": float(np.nanmean(self.hotspots["gi_bin"].values >= 2)),
+        }
+        if self.population is not None:
+            pop = np.nan_to_num(self.population.values)
+            out["residents"] = float(pop.sum())
+            if self.risk is not None:
+                high = np.isin(self.risk["risk_class"].values, HIGH_RISK_CLASSES)
+                out["residents_high_risk"] = float(pop[high].sum())
+        return out
+
+
+def _scene_title(ds: xr.Dataset) -> tuple[str, str]:
+    city = ds.attrs.get("city") or ds.attrs.get("scene_id") or "scene"
+    date = str(ds.attrs.get("acquisition_time", ""))[:10]
+    return str(city), date
+
+
+def _truth(scene_path: Path | None, name: str) -> Path | None:
+    if scene_path is None:
+        return None
+    folder = scene_path if scene_path.is_dir() else scene_path.parent
+    candidate = folder / "truth" / name
+    return candidate if candidate.is_file() else None
+
+
+def _read_landcover(path, like: xr.DataArray) -> xr.DataArray:
+    import rioxarray  # noqa: F401  (registers .rio)
+    from rasterio.enums import Resampling
+
+    from uhi.errors import SceneFormatError
+
+    try:
+        lc = rioxarray.open_rasterio(path, masked=False).squeeze("band", drop=True)
+    except Exception as exc:  # rasterio raises several types for unreadable files
+        raise SceneFormatError(f"land-cover raster {str(path)!r} cannot be read: {exc}") from None
+    if lc.rio.crs is None:
+        raise InputValueError(f"land-cover raster {str(path)!r} has no CRS")
+    lc = lc.rio.reproject_match(like, resampling=Resampling.mode)
+    return lc.assign_coords(x=like.x, y=like.y).rename("landcover")
+
+
+def analyse_city(
+    scene,
+    *,
+    population=None,
+    districts=None,
+    landcover=None,
+    lst_method: str = "simple",
+    water_vapour: float | None = None,
+    mask_clouds: bool = True,
+    hotspot_distance_m: float = 500.0,
+    district_column: str | None = None,
+    chunks=None,
+) -> CityAnalysis:
+    """Analyse one scene of a city.
+
+    Parameters
+    ----------
+    scene : path or xarray.Dataset
+        Scene folder / archive / MTL (read with :func:`uhi.io.load_landsat`) or an already loaded scene.
+    population : path or xarray.DataArray, optional
+        Residents per pixel (any CRS and resolution; totals preserved by :func:`uhi.io.load_population`).
+        Default: ``truth/population.tif`` of a synthetic scene folder; without population no risk is computed.
+    districts : path or GeoDataFrame, optional
+        Polygons for the per-district table (reprojected to the scene CRS). Default: ``truth/districts.gpkg``.
+    landcover : path or xarray.DataArray, optional
+        Classified land cover (codes of ``data/landcover.csv``) for the urban mask; default
+        ``truth/land_cover.tif``; without it the urban mask comes from NDBI/NDVI
+        (:func:`uhi.metrics.urban_mask_from_indices`).
+    lst_method : str
+        Method of :func:`uhi.lst.land_surface_temperature`.
+    water_vapour : float, optional
+        Total column water vapour [g cm-2] for the single-channel / split-window methods.
+    hotspot_distance_m : float
+        Distance band of the Gi* hot-spot statistic [m].
+
+    Returns
+    -------
+    CityAnalysis
+    """
+    from uhi import indices as spectral
+    from uhi.io import load_landsat, load_population, load_vector
+    from uhi.lst import land_surface_temperature
+    from uhi.metrics import hotspots, suhii, urban_mask_from_indices
+    from uhi.risk import assess_risk
+    from uhi.zonal import zonal_stats
+
+    scene_path = None
+    if isinstance(scene, xr.Dataset):
+        ds = scene
+    else:
+        scene_path = Path(scene)
+        ds = load_landsat(scene_path, mask_clouds=mask_clouds, chunks=chunks)
+    kwargs = {} if water_vapour is None else {"water_vapour": water_vapour}
+    lst = land_surface_temperature(ds, method=lst_method, **kwargs)
+    idx = spectral.spectral_indices(ds, names=("ndvi", "ndbi", "mndwi"))
+    city, date = _scene_title(ds)
+
+    landcover = landcover if landcover is not None else _truth(scene_path, "land_cover.tif")
+    if landcover is not None and not isinstance(landcover, xr.DataArray):
+        landcover = _read_landcover(landcover, lst)
+    if landcover is not None:
+        urban = landcover.isin(URBAN_LANDCOVER)
+        excluded = landcover.isin(WATER_LANDCOVER)
+        urban_result = suhii(lst, urban, exclude=excluded)
+    else:
+        urban = urban_mask_from_indices(idx["ndbi"], idx["ndvi"])
+        urban_result = suhii(lst, urban, exclude=idx["mndwi"] > 0)
+    hot = hotspots(lst, distance_m=hotspot_distance_m)
+
+    population = population if population is not None else _truth(scene_path, "population.tif")
+    if population is not None and not isinstance(population, xr.DataArray):
+        population = load_population(population, like=lst)
+    risk = None
+    if population is not None:
+        risk = assess_risk(lst, population, ndvi=idx["ndvi"], ndbi=idx["ndbi"])
+
+    districts = districts if districts is not None else _truth(scene_path, "districts.gpkg")
+    table = None
+    if districts is not None:
+        zones = districts if isinstance(districts, gpd.GeoDataFrame) else load_vector(districts, like=lst)
+        if district_column is None:
+            district_column = "district" if "district" in zones.columns else None
+        table = district_table(lst, zones, population=population, risk=risk, id_column=district_column)
+    return CityAnalysis(
+        scene=ds, lst=lst, indices=idx, population=population,
+        districts=None if districts is None else zones, landcover=landcover, urban_mask=urban,
+        suhii=urban_result, hotspots=hot, risk=risk, district_table=table, city=city, date=date,
+    )
+
+
+def district_table(lst, zones, *, population=None, risk=None, id_column=None):
+    """Per-district LST statistics (degC), population-weighted LST and residents in high-risk classes."""
+    from uhi.lst import to_celsius
+    from uhi.zonal import zonal_stats
+
+    layers = {"lst": to_celsius(lst)}
+    if risk is not None:
+        layers["risk"] = risk["risk"]
+    table = zonal_stats(xr.Dataset(layers), zones, stats=("mean", "min", "max", "p90", "count"), id_column=id_column)
+    if population is not None:
+        from uhi.zonal import people_in_classes, population_weighted_mean
+
+        table["lst_popweighted_mean"] = population_weighted_mean(layers["lst"], population, zones, id_column=id_column)
+        table["residents"] = zonal_stats(population.fillna(0).rename("population"), zones, stats=("sum",),
+                                         id_column=id_column)["population_sum"].to_numpy()
+        if risk is not None:
+            table["residents_high_risk"] = people_in_classes(
+                risk["risk_class"], population, zones, classes=HIGH_RISK_CLASSES, id_column=id_column
+            )
+    return table
