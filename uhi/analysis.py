@@ -23,7 +23,7 @@ import xarray as xr
 
 from uhi.errors import InputValueError
 
-__all__ = ["CityAnalysis", "analyse_city", "HIGH_RISK_CLASSES"]
+__all__ = ["CityAnalysis", "analyse_city", "analyse_layers", "district_table", "HIGH_RISK_CLASSES"]
 
 #: Risk classes counted as "high risk" (4 = high, 5 = very high of the five quantile classes, uhi.risk.classify).
 HIGH_RISK_CLASSES = (4, 5)
@@ -192,11 +192,8 @@ def analyse_city(
     CityAnalysis
     """
     from uhi import indices as spectral
-    from uhi.io import load_landsat, load_population, load_vector
+    from uhi.io import load_landsat
     from uhi.lst import land_surface_temperature
-    from uhi.metrics import hotspots, suhii, urban_mask_from_indices
-    from uhi.risk import assess_risk
-    from uhi.zonal import zonal_stats
 
     scene_path = None
     if isinstance(scene, xr.Dataset):
@@ -208,37 +205,72 @@ def analyse_city(
     lst = land_surface_temperature(ds, method=lst_method, **kwargs)
     idx = spectral.spectral_indices(ds, names=("ndvi", "ndbi", "mndwi"))
     city, date = _scene_title(ds)
+    return analyse_layers(
+        lst, ndvi=idx["ndvi"], ndbi=idx["ndbi"], mndwi=idx["mndwi"],
+        population=population if population is not None else _truth(scene_path, "population.tif"),
+        districts=districts if districts is not None else _truth(scene_path, "districts.gpkg"),
+        landcover=landcover if landcover is not None else _truth(scene_path, "land_cover.tif"),
+        hotspot_distance_m=hotspot_distance_m, district_column=district_column, city=city, date=date, scene=ds,
+    )
 
-    landcover = landcover if landcover is not None else _truth(scene_path, "land_cover.tif")
+
+def analyse_layers(
+    lst: xr.DataArray,
+    *,
+    ndvi: xr.DataArray,
+    ndbi: xr.DataArray,
+    mndwi: xr.DataArray | None = None,
+    population=None,
+    districts=None,
+    landcover=None,
+    hotspot_distance_m: float = 500.0,
+    district_column: str | None = None,
+    city: str = "",
+    date: str = "",
+    scene: xr.Dataset | None = None,
+) -> CityAnalysis:
+    """The analysis of :func:`analyse_city` on layers already computed (e.g. a real city's LST/index stack).
+
+    ``lst`` in K (or ``units="degC"``, converted); ``ndvi``, ``ndbi`` (and ``mndwi`` to exclude water from
+    the rural reference) on the same grid; ``population``, ``districts``, ``landcover`` as in
+    :func:`analyse_city` (paths or objects).
+    """
+    from uhi.io import load_population, load_vector
+    from uhi.metrics import hotspots, suhii, urban_mask_from_indices
+    from uhi.metrics._common import lst_kelvin
+    from uhi.risk import assess_risk
+
+    lst = lst_kelvin(lst)
+    idx = xr.Dataset({"ndvi": ndvi, "ndbi": ndbi, **({"mndwi": mndwi} if mndwi is not None else {})})
     if landcover is not None and not isinstance(landcover, xr.DataArray):
         landcover = _read_landcover(landcover, lst)
+    water = None if mndwi is None else mndwi > 0
     if landcover is not None:
         urban = landcover.isin(URBAN_LANDCOVER)
-        excluded = landcover.isin(WATER_LANDCOVER)
-        urban_result = suhii(lst, urban, exclude=excluded)
+        water = landcover.isin(WATER_LANDCOVER)
     else:
-        urban = urban_mask_from_indices(idx["ndbi"], idx["ndvi"])
-        urban_result = suhii(lst, urban, exclude=idx["mndwi"] > 0)
+        urban = urban_mask_from_indices(ndbi, ndvi)
+    urban_result = suhii(lst, urban, exclude=water)
     hot = hotspots(lst, distance_m=hotspot_distance_m)
 
-    population = population if population is not None else _truth(scene_path, "population.tif")
     if population is not None and not isinstance(population, xr.DataArray):
         population = load_population(population, like=lst)
     risk = None
     if population is not None:
-        risk = assess_risk(lst, population, ndvi=idx["ndvi"], ndbi=idx["ndbi"])
+        risk = assess_risk(lst, population, ndvi=ndvi, ndbi=ndbi)
 
-    districts = districts if districts is not None else _truth(scene_path, "districts.gpkg")
-    table = None
+    zones = table = None
     if districts is not None:
         zones = districts if isinstance(districts, gpd.GeoDataFrame) else load_vector(districts, like=lst)
         if district_column is None:
             district_column = "district" if "district" in zones.columns else None
         table = district_table(lst, zones, population=population, risk=risk, id_column=district_column)
+    if scene is None:
+        scene = xr.Dataset({"lst": lst}, attrs={"city": city, "acquisition_time": date})
     return CityAnalysis(
-        scene=ds, lst=lst, indices=idx, population=population,
-        districts=None if districts is None else zones, landcover=landcover, urban_mask=urban,
-        suhii=urban_result, hotspots=hot, risk=risk, district_table=table, city=city, date=date,
+        scene=scene, lst=lst, indices=idx, population=population, districts=zones, landcover=landcover,
+        urban_mask=urban, suhii=urban_result, hotspots=hot, risk=risk, district_table=table,
+        city=city or "scene", date=date,
     )
 
 
