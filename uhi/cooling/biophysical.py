@@ -9,7 +9,7 @@ import pandas as pd
 import xarray as xr
 
 from uhi import constants
-from uhi._backend import set_cf
+from uhi._backend import apply_pointwise, is_dask, set_cf
 from uhi.errors import InputValueError
 
 __all__ = ["biophysical_table", "parameters_from_landcover", "parameters_from_scene", "PARAMETERS"]
@@ -111,26 +111,52 @@ def parameters_from_landcover(lulc: xr.DataArray, table) -> xr.Dataset:
         like InVEST's ``values_required=True`` reclassification [S42].
     """
     tab = biophysical_table(table)
-    values = np.asarray(lulc.values, dtype=np.float64)
     nodata = lulc.rio.nodata if hasattr(lulc, "rio") else None
-    valid = np.isfinite(values)
-    if nodata is not None and np.isfinite(nodata):
-        valid &= values != nodata
-    codes = np.unique(values[valid])
+    nodata = float(nodata) if nodata is not None and np.isfinite(nodata) else None
+    codes = _codes_present(lulc.data, nodata)
     missing = sorted(int(c) for c in codes if c not in tab.index)
     if missing:
         raise InputValueError(f"land-cover code(s) {missing} are not in the biophysical table (it has {sorted(tab.index.tolist())})")
-    idx = np.searchsorted(tab.index.to_numpy(), np.where(valid, values, tab.index[0]))
+    table_codes = tab.index.to_numpy(dtype=np.float64)
     out = {}
     for name in PARAMETERS:
         lut = tab[name].to_numpy(dtype=np.float32)
-        arr = np.where(valid, lut[idx], np.float32(np.nan)).astype(np.float32)
-        da = xr.DataArray(arr, coords=lulc.coords, dims=lulc.dims)
+        da = apply_pointwise(_reclassify, lulc, kwargs={"codes": table_codes, "lut": lut, "nodata": nodata})
         out[name] = set_cf(da, name=name, units="1", long_name=_LONG_NAMES[name], source="biophysical table")
     ds = xr.Dataset(out)
     if lulc.rio.crs is not None:
         ds = ds.rio.write_crs(lulc.rio.crs)
     return ds
+
+
+def _valid_codes(values, nodata):
+    values = np.asarray(values, dtype=np.float64)
+    valid = np.isfinite(values)
+    if nodata is not None:
+        valid &= values != nodata
+    return values, valid
+
+
+def _block_codes(values, nodata) -> np.ndarray:
+    values, valid = _valid_codes(values, nodata)
+    return np.unique(values[valid])
+
+
+def _codes_present(data, nodata) -> np.ndarray:
+    """Distinct valid land-cover codes; block by block for dask input (never the whole raster at once)."""
+    if is_dask(data):
+        import dask
+
+        blocks = dask.compute(*[dask.delayed(_block_codes)(b, nodata) for b in data.to_delayed().ravel()])
+        return np.unique(np.concatenate(blocks)) if blocks else np.array([])
+    return _block_codes(data, nodata)
+
+
+def _reclassify(values, codes, lut, nodata):
+    """Look up each pixel's code in ``codes`` (sorted) and return ``lut`` there, NaN at nodata."""
+    values, valid = _valid_codes(values, nodata)
+    idx = np.searchsorted(codes, np.where(valid, values, codes[0]))
+    return np.where(valid, lut[np.minimum(idx, len(lut) - 1)], np.float32(np.nan)).astype(np.float32)
 
 
 # Scene proxies (documented in parameters_from_scene)

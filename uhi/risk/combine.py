@@ -181,27 +181,91 @@ def class_breaks(risk: xr.DataArray, scheme: str = "quantile", n: int = 5, *, sa
     n = int(n)
     if scheme == "stddev" and n != 5:
         raise InputValueError("scheme='stddev' has exactly 5 classes (mean +- 0.5 and 1 std); use n=5")
-    v = np.asarray(risk.values if isinstance(risk, xr.DataArray) else risk, dtype=np.float64).ravel()
-    v = v[np.isfinite(v)]
-    if v.size == 0:
+    data = risk.data if isinstance(risk, xr.DataArray) else risk
+    values = _FiniteValues(data)
+    if values.size == 0:
         raise InputValueError("risk is all NaN (no finite pixel); nothing to classify")
     rng = np.random.default_rng(seed)
     if scheme == "quantile":
-        s = v if v.size <= sample_size else rng.choice(v, sample_size, replace=False)
+        s = values.sample(rng, sample_size)
         return np.quantile(s, np.arange(1, n) / n)
     if scheme == "equal":
-        return np.linspace(v.min(), v.max(), n + 1)[1:-1]
+        lo, hi = values.min_max()
+        return np.linspace(lo, hi, n + 1)[1:-1]
     if scheme == "stddev":
-        return v.mean() + np.array(STDDEV_MULTIPLES) * v.std()
+        mean, std = values.mean_std()
+        return mean + np.array(STDDEV_MULTIPLES) * std
     try:
         import mapclassify
     except ImportError:  # pragma: no cover - mapclassify is a dependency
         raise InputValueError("scheme='natural' (Jenks) needs mapclassify: pip install mapclassify") from None
-    s = v if v.size <= min(sample_size, 5000) else rng.choice(v, min(sample_size, 5000), replace=False)
+    s = values.sample(rng, min(sample_size, 5000))
     if np.unique(s).size < n:
         raise InputValueError(f"risk has fewer than {n} distinct values in the sample; natural breaks are undefined")
     fj = mapclassify.FisherJenks(s, k=n)
     return np.asarray(fj.bins[:-1], dtype=np.float64)
+
+
+class _FiniteValues:
+    """The finite values of a raster in C order, without holding them all when the raster is dask-backed.
+
+    A numpy raster is filtered once. A 2-D dask raster is visited by bands of chunk rows: one pass
+    counts the finite pixels per row, and :meth:`sample` gathers only the sampled pixels, drawing
+    the same indices as ``rng.choice(finite_values, k, replace=False)`` on the eager raster
+    (``choice`` of an array takes the values at ``choice(len(array), k)``), so the lazy and eager
+    class breaks are identical.
+    """
+
+    def __init__(self, data):
+        self.lazy = is_dask(data) and data.ndim == 2
+        if self.lazy:
+            self.data = data
+            self.row_counts = np.asarray(np.isfinite(data).sum(axis=1).compute(), dtype=np.int64)
+            self.size = int(self.row_counts.sum())
+        else:
+            v = np.asarray(data, dtype=np.float64).ravel()
+            self.values = v[np.isfinite(v)]
+            self.size = self.values.size
+
+    def sample(self, rng, k: int) -> np.ndarray:
+        if not self.lazy:
+            return self.values if self.size <= k else rng.choice(self.values, k, replace=False)
+        idx = np.arange(self.size) if self.size <= k else rng.choice(self.size, k, replace=False)
+        order = np.argsort(idx)
+        sorted_idx = idx[order]
+        row_starts = np.concatenate([[0], np.cumsum(self.row_counts)])
+        out_sorted = np.empty(len(idx))
+        y0 = 0
+        for height in self.data.chunks[0]:
+            y1 = y0 + height
+            lo, hi = np.searchsorted(sorted_idx, [row_starts[y0], row_starts[y1]], side="left")
+            if hi > lo:
+                band = np.asarray(self.data[y0:y1].compute(), dtype=np.float64).ravel()
+                out_sorted[lo:hi] = band[np.isfinite(band)][sorted_idx[lo:hi] - row_starts[y0]]
+            y0 = y1
+        out = np.empty(len(idx))
+        out[order] = out_sorted
+        return out
+
+    def min_max(self) -> tuple[float, float]:
+        if not self.lazy:
+            return float(self.values.min()), float(self.values.max())
+        import dask
+
+        d = self.data.astype(np.float64)
+        d = np.where(np.isfinite(d), d, np.nan)
+        lo, hi = dask.compute(np.nanmin(d), np.nanmax(d))
+        return float(lo), float(hi)
+
+    def mean_std(self) -> tuple[float, float]:
+        if not self.lazy:
+            return float(self.values.mean()), float(self.values.std())
+        import dask
+
+        d = self.data.astype(np.float64)
+        d = np.where(np.isfinite(d), d, np.nan)
+        mean, std = dask.compute(np.nanmean(d), np.nanstd(d))
+        return float(mean), float(std)
 
 
 def _digitize(values, breaks):

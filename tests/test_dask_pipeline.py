@@ -1,0 +1,233 @@
+"""Every public raster function accepts dask-backed input, stays lazy, and equals the eager result.
+
+Chunks of 128 px on a 300 x 300 raster do not divide it (300 = 2 x 128 + 44), so every
+neighbourhood operation meets a ragged last chunk and halos crossing two chunk borders.
+Expected values come from the same function run eagerly on numpy-backed input (the
+reference for the lazy path); the tolerance is float32 round-off (rtol 1e-5, atol 1e-5 on
+values of order 1-300) because blockwise reductions may sum in a different order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import rioxarray  # noqa: F401
+import xarray as xr
+
+from uhi._backend import is_dask
+
+N = 300
+CHUNK = 128
+CELL = 30.0
+
+
+def _grid(values: np.ndarray, *, units: str | None = None, crs: str = "EPSG:32634") -> xr.DataArray:
+    ny, nx = values.shape
+    y = 4.7e6 - (np.arange(ny) + 0.5) * CELL
+    x = 3.5e5 + (np.arange(nx) + 0.5) * CELL
+    da = xr.DataArray(values, coords={"y": y, "x": x}, dims=("y", "x"))
+    if units:
+        da.attrs["units"] = units
+    return da.rio.write_crs(crs)
+
+
+def _smooth(rng, n: int, block: int, lo: float, hi: float) -> np.ndarray:
+    coarse = rng.random((n // block + 2, n // block + 2))
+    field = np.kron(coarse, np.ones((block, block)))[:n, :n]
+    return (lo + (hi - lo) * (0.8 * field + 0.2 * rng.random((n, n)))).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def layers() -> dict[str, xr.DataArray]:
+    """A seeded 300 x 300 scene: LST [K] with cloud holes, population, NDVI, NDBI, land cover."""
+    rng = np.random.default_rng(6)
+    lst = _smooth(rng, N, 20, 295.0, 320.0)
+    lst[rng.random((N, N)) < 0.03] = np.nan  # cloud / fill pixels
+    pop = _smooth(rng, N, 15, 0.0, 40.0)
+    ndvi = _smooth(rng, N, 25, -0.1, 0.8)
+    ndbi = _smooth(rng, N, 25, -0.4, 0.3)
+    lulc = np.kron(rng.integers(1, 12, (N // 10 + 1, N // 10 + 1)), np.ones((10, 10)))[:N, :N].astype(np.float32)
+    return {
+        "lst": _grid(lst, units="K"),
+        "population": _grid(pop),
+        "ndvi": _grid(ndvi),
+        "ndbi": _grid(ndbi),
+        "lulc": _grid(lulc),
+    }
+
+
+def lazy(da: xr.DataArray) -> xr.DataArray:
+    return da.chunk({"y": CHUNK, "x": CHUNK})
+
+
+def assert_lazy_equal(lazy_result, eager_result, *, rtol=1e-5, atol=1e-5):
+    """``lazy_result`` is still a dask graph; computed, it equals ``eager_result``."""
+    if isinstance(lazy_result, xr.Dataset):
+        assert set(lazy_result.data_vars) == set(eager_result.data_vars)
+        for name in eager_result.data_vars:
+            assert_lazy_equal(lazy_result[name], eager_result[name], rtol=rtol, atol=atol)
+        return
+    assert is_dask(lazy_result), f"{lazy_result.name} was computed eagerly"
+    assert lazy_result.chunks is not None
+    computed = lazy_result.compute()
+    assert computed.dtype == eager_result.dtype, lazy_result.name
+    np.testing.assert_allclose(computed.values, eager_result.values, rtol=rtol, atol=atol, equal_nan=True, err_msg=str(lazy_result.name))
+    assert computed.rio.crs == eager_result.rio.crs
+    assert computed.attrs.get("units") == eager_result.attrs.get("units")
+
+
+# --- metrics ---------------------------------------------------------------------------------
+
+def test_hotspots_lazy(layers):
+    from uhi.metrics import hotspots
+
+    assert_lazy_equal(hotspots(lazy(layers["lst"]), distance_m=200.0), hotspots(layers["lst"], distance_m=200.0))
+
+
+@pytest.mark.parametrize("denominator", ["pixel", "mean"])
+def test_utfvi_and_classes_lazy(layers, denominator):
+    from uhi.metrics import utfvi, utfvi_classes
+
+    eager = utfvi(layers["lst"], denominator=denominator)
+    result = utfvi(lazy(layers["lst"]), denominator=denominator)
+    assert_lazy_equal(result, eager)
+    assert_lazy_equal(utfvi_classes(result), utfvi_classes(eager))
+
+
+def test_thermal_zones_and_normalise_lazy(layers):
+    from uhi.metrics import normalise_lst, thermal_zones
+
+    assert_lazy_equal(thermal_zones(lazy(layers["lst"])), thermal_zones(layers["lst"]))
+    for method in ("minmax", "zscore"):
+        assert_lazy_equal(normalise_lst(lazy(layers["lst"]), method), normalise_lst(layers["lst"], method))
+
+
+def test_urban_mask_lazy_and_suhii_equal(layers):
+    from uhi.metrics import suhii, urban_mask_from_indices
+
+    eager_mask = urban_mask_from_indices(layers["ndbi"], layers["ndvi"])
+    lazy_mask = urban_mask_from_indices(lazy(layers["ndbi"]), lazy(layers["ndvi"]))
+    assert_lazy_equal(lazy_mask, eager_mask)
+    # SUHII is a scalar: the lazy inputs give the same number (float64 means of the same pixels)
+    a = suhii(layers["lst"], eager_mask, buffer_m=600.0)
+    b = suhii(lazy(layers["lst"]), lazy_mask, buffer_m=600.0)
+    assert b.suhii == pytest.approx(a.suhii, rel=1e-12)
+    assert (b.urban_count, b.rural_count) == (a.urban_count, a.rural_count)
+
+
+def test_park_cool_island_same_table(layers):
+    from uhi.metrics import park_cool_island
+
+    parks = (layers["ndvi"] > 0.6).values
+    a = park_cool_island(layers["lst"], parks, ring_m=60.0, max_distance_m=600.0, min_area_m2=2e4)
+    b = park_cool_island(lazy(layers["lst"]), lazy(layers["ndvi"] > 0.6), ring_m=60.0, max_distance_m=600.0, min_area_m2=2e4)
+    assert len(a) > 0
+    pd.testing.assert_frame_equal(a, b)
+
+
+# --- risk ------------------------------------------------------------------------------------
+
+def test_risk_components_lazy(layers):
+    from uhi.risk import exposure_from_population, hazard_from_lst, normalise, vulnerability
+
+    assert_lazy_equal(hazard_from_lst(lazy(layers["lst"])), hazard_from_lst(layers["lst"]))
+    assert_lazy_equal(exposure_from_population(lazy(layers["population"])), exposure_from_population(layers["population"]))
+    for method in ("minmax", "percentile"):
+        assert_lazy_equal(normalise(lazy(layers["lst"]), method), normalise(layers["lst"], method))
+    assert_lazy_equal(
+        vulnerability(ndvi=lazy(layers["ndvi"]), ndbi=lazy(layers["ndbi"])),
+        vulnerability(ndvi=layers["ndvi"], ndbi=layers["ndbi"]),
+    )
+
+
+@pytest.mark.parametrize("method", ["product", "geometric", "weighted"])
+def test_heat_risk_lazy(layers, method):
+    from uhi.risk import heat_risk
+
+    args = (layers["lst"], layers["population"], layers["ndbi"])
+    eager = heat_risk(*args, method=method)
+    assert_lazy_equal(heat_risk(*(lazy(a) for a in args), method=method), eager)
+
+
+@pytest.mark.parametrize("scheme", ["quantile", "natural", "equal", "stddev"])
+def test_classify_and_traffic_light_lazy(layers, scheme):
+    from uhi.risk import classify, heat_risk, traffic_light
+
+    risk = heat_risk(layers["lst"], layers["population"], layers["ndbi"])
+    eager = classify(risk, scheme)
+    result = classify(lazy(risk), scheme)
+    # breaks from a seeded sample of the same finite values: identical classes
+    np.testing.assert_allclose(result.attrs["class_breaks"], eager.attrs["class_breaks"], rtol=1e-6)
+    assert_lazy_equal(result, eager, atol=0)
+    assert_lazy_equal(traffic_light(result), traffic_light(eager), atol=0)
+
+
+def test_assess_risk_lazy(layers):
+    from uhi.risk import assess_risk
+
+    kw = dict(ndvi=layers["ndvi"], ndbi=layers["ndbi"])
+    eager = assess_risk(layers["lst"], layers["population"], **kw)
+    result = assess_risk(lazy(layers["lst"]), lazy(layers["population"]), **{k: lazy(v) for k, v in kw.items()})
+    assert_lazy_equal(result, eager)
+
+
+# --- cooling ---------------------------------------------------------------------------------
+
+def _landcover_table() -> pd.DataFrame:
+    """Biophysical table for codes 1..11 (values within the InVEST UG ranges; their size does not matter here)."""
+    codes = np.arange(1, 12)
+    green = np.isin(codes, (6, 7, 9)).astype(float)
+    return pd.DataFrame({
+        "lucode": codes,
+        "shade": np.where(green > 0, 0.7, 0.05 * (codes % 4)),
+        "albedo": 0.1 + 0.02 * (codes % 5),
+        "kc": np.where(green > 0, 1.0, 0.2 + 0.05 * (codes % 3)),
+        "green_area": green,
+        "building_intensity": np.where(codes <= 5, 0.9 - 0.15 * codes, 0.0),
+    })
+
+
+def test_parameters_from_landcover_lazy(layers):
+    from uhi.cooling import parameters_from_landcover
+
+    table = _landcover_table()
+    assert_lazy_equal(parameters_from_landcover(lazy(layers["lulc"]), table), parameters_from_landcover(layers["lulc"], table))
+
+
+@pytest.mark.parametrize("cc_method", ["factors", "intensity"])
+def test_urban_cooling_lazy(layers, cc_method):
+    from uhi.cooling import parameters_from_landcover, urban_cooling
+
+    params = parameters_from_landcover(layers["lulc"], _landcover_table())
+    kw = dict(ref_et=5.0, t_ref=22.0, uhi_max=3.0, cooling_distance=300.0, mixing_radius=450.0, cc_method=cc_method, rel_humidity=45.0)
+    eager = urban_cooling(params, **kw)
+    result = urban_cooling(params.chunk({"y": CHUNK, "x": CHUNK}), **kw)
+    # float32 FFT per chunk vs per raster: differences ~1e-6 of values ~25 degC
+    assert_lazy_equal(result, eager, rtol=1e-5, atol=2e-5)
+
+
+def test_urban_cooling_lazy_with_ref_et_raster(layers):
+    from uhi.cooling import parameters_from_landcover, urban_cooling
+
+    params = parameters_from_landcover(layers["lulc"], _landcover_table())
+    eto = (4.0 + layers["ndvi"]).astype(np.float32)
+    kw = dict(t_ref=22.0, uhi_max=3.0, cooling_distance=300.0, mixing_radius=450.0)
+    eager = urban_cooling(params, ref_et=eto, **kw)
+    result = urban_cooling(params.chunk({"y": CHUNK, "x": CHUNK}), ref_et=lazy(eto), **kw)
+    assert_lazy_equal(result, eager, rtol=1e-5, atol=2e-5)
+
+
+# --- time series -----------------------------------------------------------------------------
+
+def test_lst_statistics_lazy(layers):
+    from uhi.timeseries import lst_statistics, stack_lst
+
+    maps = [layers["lst"] + dt for dt in (-4.0, 0.0, 6.0)]
+    for m in maps:
+        m.attrs["units"] = "K"
+    eager = lst_statistics(stack_lst(maps, times=["2019-07-01", "2020-07-01", "2021-07-01"]))
+    result = lst_statistics(stack_lst([lazy(m) for m in maps], times=["2019-07-01", "2020-07-01", "2021-07-01"]))
+    for name in eager.data_vars:
+        assert is_dask(result[name])
+        np.testing.assert_allclose(result[name].values, eager[name].values, rtol=1e-6, equal_nan=True)
