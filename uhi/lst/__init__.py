@@ -1,0 +1,47 @@
+"""Land-surface temperature from Landsat 8/9: calibration, emissivity, four LST methods.
+
+Public functions take and return :class:`xarray.DataArray` objects (coordinates, CRS and CF
+attributes kept; dask input stays lazy). They run Numba kernels (:mod:`uhi.lst._kernels`) with
+plain-numpy twins in :mod:`uhi.lst._reference`. Equations and sources: ``SCIENCE.md`` 1.1-1.6 and
+the docstrings of :mod:`uhi.lst.methods`, :mod:`uhi.lst.emissivity` and :mod:`uhi.lst.radiance`.
+"""
+
+from __future__ import annotations
+
+import rioxarray  # noqa: F401  (registers the .rio accessor used to keep the CRS)
+
+from ..indices import fractional_vegetation_cover, ndvi
+from .emissivity import emissivity_from_ndvi, emissivity_from_ndvi_array, emissivity_parameters
+from .methods import (
+    METHODS,
+    WATER_VAPOUR_RANGE,
+    du2015_coefficients,
+    land_surface_temperature,
+    lst_simple_array,
+    lst_single_channel_array,
+    lst_split_window_array,
+    psi_functions,
+    to_celsius,
+)
+from .radiance import brightness_temperature, brightness_temperature_array, toa_radiance, toa_radiance_array
+
+__all__ = [
+    "toa_radiance",
+    "brightness_temperature",
+    "ndvi",
+    "fractional_vegetation_cover",
+    "emissivity_from_ndvi",
+    "land_surface_temperature",
+    "to_celsius",
+    "METHODS",
+    "WATER_VAPOUR_RANGE",
+    "psi_functions",
+    "du2015_coefficients",
+    "emissivity_parameters",
+    "toa_radiance_array",
+    "brightness_temperature_array",
+    "emissivity_from_ndvi_array",
+    "lst_simple_array",
+    "lst_single_channel_array",
+    "lst_split_window_array",
+]

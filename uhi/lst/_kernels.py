@@ -1,0 +1,205 @@
+"""Numba kernels for land-surface temperature (float32, NaN-safe, parallel over rows).
+
+Scalar formulas are small ``inline`` functions written once; the parallel kernels compose them.
+The ``*_fused_kernel`` variants go from red/NIR reflectance to LST in one pass per pixel
+(NDVI -> emissivity -> LST, no temporary arrays); the ``*_from_emissivity_kernel`` variants take
+a given emissivity instead. Every kernel has a plain-numpy twin in :mod:`uhi.lst._reference`.
+
+Emissivity parameters ``em`` are the tuple ``(e_water, e_soil, e_vegetation, soil_a, soil_b)``
+of :func:`uhi.lst.emissivity.emissivity_parameters`. Conventions shared by all kernels:
+radiance <= 0, emissivity <= 0 and a NaN input give NaN.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from .. import constants
+from ..indices._kernels import normalized_difference
+
+__all__ = [
+    "NDVI_WATER",
+    "toa_radiance_kernel",
+    "brightness_temperature_kernel",
+    "emissivity_kernel",
+    "lst_simple_fused_kernel",
+    "lst_simple_from_emissivity_kernel",
+    "lst_single_channel_fused_kernel",
+    "lst_single_channel_from_emissivity_kernel",
+    "lst_split_window_fused_kernel",
+    "lst_split_window_from_emissivity_kernel",
+    "SPLIT_WINDOW_FORMS",
+]
+
+#: Below this NDVI a pixel is open water and gets the water emissivity (SCIENCE.md 1.2: "mask water
+#: separately: the NDVI < 0.2 branch is meant for soil"; water has NDVI < 0, Sobrino et al. 2008).
+NDVI_WATER = 0.0
+#: Split-window equation forms: 0 = Jiménez-Muñoz et al. 2014, 1 = Du et al. 2015.
+SPLIT_WINDOW_FORMS = {"jm2014": 0, "du2015": 1}
+
+_NAN = np.float32(np.nan)
+_SOIL = np.float32(constants.NDVI_SOIL)
+_VEG = np.float32(constants.NDVI_VEGETATION)
+_WATER = np.float32(NDVI_WATER)
+_F = np.float32(constants.CAVITY_F)
+
+
+# --- scalar formulas (one copy of each) ---------------------------------------------------
+@njit(inline="always", cache=True)
+def _emissivity(ndvi, red, has_red, em):  # pragma: no cover - compiled; NUMBA_DISABLE_JIT run covers it
+    """NDVI-threshold emissivity (Sobrino et al. 2004/2008; SCIENCE.md 1.2) with the cavity term."""
+    if np.isnan(ndvi):
+        return _NAN
+    if ndvi < _WATER:
+        return em[0]
+    if ndvi < _SOIL:
+        if has_red:
+            return em[3] + em[4] * red
+        return em[1]
+    if ndvi <= _VEG:
+        p = (ndvi - _SOIL) / (_VEG - _SOIL)
+        pv = p * p
+        e_soil = em[1]
+        e_veg = em[2]
+        cavity = (np.float32(1.0) - e_soil) * (np.float32(1.0) - pv) * _F * e_veg
+        return e_veg * pv + e_soil * (np.float32(1.0) - pv) + cavity
+    return em[2]
+
+
+@njit(inline="always", cache=True)
+def _planck_radiance(bt, k1, k2):  # pragma: no cover - compiled
+    """Inverse of the brightness temperature: ``L = K1 / (exp(K2/BT) - 1)``."""
+    return k1 / (np.exp(k2 / bt) - np.float32(1.0))
+
+
+@njit(inline="always", cache=True)
+def _brightness_temperature(radiance, k1, k2):  # pragma: no cover - compiled
+    """``BT = K2 / ln(K1/L + 1)`` (SCIENCE.md 1.1); NaN for L <= 0."""
+    if not radiance > 0:
+        return _NAN
+    return k2 / np.log(k1 / radiance + np.float32(1.0))
+
+
+@njit(inline="always", cache=True)
+def _simple(bt, eps, lambda_over_rho):  # pragma: no cover - compiled
+    """``LST = BT / (1 + (λ BT / ρ) ln ε)`` (SCIENCE.md 1.3)."""
+    if not eps > 0:
+        return _NAN
+    return bt / (np.float32(1.0) + lambda_over_rho * bt * np.log(eps))
+
+
+@njit(inline="always", cache=True)
+def _single_channel(bt, eps, k1, k2, psi1, psi2, psi3, b_gamma):  # pragma: no cover - compiled
+    """Jiménez-Muñoz et al. 2014 single channel: ``γ[(ψ1 L + ψ2)/ε + ψ3] + δ`` (SCIENCE.md 1.4)."""
+    if not eps > 0:
+        return _NAN
+    if not bt > 0:
+        return _NAN
+    radiance = _planck_radiance(bt, k1, k2)
+    bt2 = bt * bt
+    gamma = bt2 / (b_gamma * radiance)
+    delta = bt - bt2 / b_gamma
+    return gamma * ((psi1 * radiance + psi2) / eps + psi3) + delta
+
+
+@njit(inline="always", cache=True)
+def _split_window(t10, t11, e10, e11, form, c, w):  # pragma: no cover - compiled
+    """Split-window LST (SCIENCE.md 1.5): form 0 Jiménez-Muñoz 2014 (c0..c6), form 1 Du 2015 (b0..b7)."""
+    d = t10 - t11
+    e_mean = np.float32(0.5) * (e10 + e11)
+    de = e10 - e11
+    if form == 0:
+        return t10 + c[1] * d + c[2] * d * d + c[0] + (c[3] + c[4] * w) * (np.float32(1.0) - e_mean) + (c[5] + c[6] * w) * de
+    if not e_mean > 0:
+        return _NAN
+    x = (np.float32(1.0) - e_mean) / e_mean
+    y = de / (e_mean * e_mean)
+    return (
+        c[0]
+        + (c[1] + c[2] * x + c[3] * y) * np.float32(0.5) * (t10 + t11)
+        + (c[4] + c[5] * x + c[6] * y) * np.float32(0.5) * d
+        + c[7] * d * d
+    )
+
+
+# --- parallel kernels on 2-D float32 arrays -------------------------------------------------
+@njit(parallel=True, cache=True)
+def toa_radiance_kernel(dn, mult, add, out):  # pragma: no cover - compiled
+    """``L = M_L Q_cal + A_L`` (SCIENCE.md 1.1); DN 0 (Landsat fill) and NaN give NaN."""
+    for i in prange(dn.shape[0]):
+        for j in range(dn.shape[1]):
+            q = dn[i, j]
+            out[i, j] = _NAN if (q == 0 or np.isnan(q)) else mult * q + add
+
+
+@njit(parallel=True, cache=True)
+def brightness_temperature_kernel(radiance, k1, k2, out):  # pragma: no cover - compiled
+    """At-sensor brightness temperature [K] from TOA radiance."""
+    for i in prange(radiance.shape[0]):
+        for j in range(radiance.shape[1]):
+            out[i, j] = _brightness_temperature(radiance[i, j], k1, k2)
+
+
+@njit(parallel=True, cache=True)
+def emissivity_kernel(ndvi, red, has_red, em, out):  # pragma: no cover - compiled
+    """NDVI-threshold emissivity; ``red`` is ignored when ``has_red`` is False."""
+    for i in prange(ndvi.shape[0]):
+        for j in range(ndvi.shape[1]):
+            out[i, j] = _emissivity(ndvi[i, j], red[i, j], has_red, em)
+
+
+@njit(parallel=True, cache=True)
+def lst_simple_fused_kernel(red, nir, bt, em, lambda_over_rho, out):  # pragma: no cover - compiled
+    """Reflectance + BT -> NDVI -> emissivity -> "simple" LST, one pass."""
+    for i in prange(bt.shape[0]):
+        for j in range(bt.shape[1]):
+            r = red[i, j]
+            eps = _emissivity(normalized_difference(nir[i, j], r), r, True, em)
+            out[i, j] = _simple(bt[i, j], eps, lambda_over_rho)
+
+
+@njit(parallel=True, cache=True)
+def lst_simple_from_emissivity_kernel(bt, eps, lambda_over_rho, out):  # pragma: no cover - compiled
+    """"Simple" LST from BT and a given emissivity."""
+    for i in prange(bt.shape[0]):
+        for j in range(bt.shape[1]):
+            out[i, j] = _simple(bt[i, j], eps[i, j], lambda_over_rho)
+
+
+@njit(parallel=True, cache=True)
+def lst_single_channel_fused_kernel(red, nir, bt, em, k1, k2, psi1, psi2, psi3, b_gamma, out):  # pragma: no cover
+    """Reflectance + BT -> NDVI -> emissivity -> single-channel LST, one pass."""
+    for i in prange(bt.shape[0]):
+        for j in range(bt.shape[1]):
+            r = red[i, j]
+            eps = _emissivity(normalized_difference(nir[i, j], r), r, True, em)
+            out[i, j] = _single_channel(bt[i, j], eps, k1, k2, psi1, psi2, psi3, b_gamma)
+
+
+@njit(parallel=True, cache=True)
+def lst_single_channel_from_emissivity_kernel(bt, eps, k1, k2, psi1, psi2, psi3, b_gamma, out):  # pragma: no cover
+    """Single-channel LST from BT and a given emissivity."""
+    for i in prange(bt.shape[0]):
+        for j in range(bt.shape[1]):
+            out[i, j] = _single_channel(bt[i, j], eps[i, j], k1, k2, psi1, psi2, psi3, b_gamma)
+
+
+@njit(parallel=True, cache=True)
+def lst_split_window_fused_kernel(red, nir, bt10, bt11, em10, em11, form, c, w, out):  # pragma: no cover
+    """Reflectance + BT10 + BT11 -> NDVI -> two emissivities -> split-window LST, one pass."""
+    for i in prange(bt10.shape[0]):
+        for j in range(bt10.shape[1]):
+            r = red[i, j]
+            v = normalized_difference(nir[i, j], r)
+            e10 = _emissivity(v, r, True, em10)
+            e11 = _emissivity(v, r, True, em11)
+            out[i, j] = _split_window(bt10[i, j], bt11[i, j], e10, e11, form, c, w)
+
+
+@njit(parallel=True, cache=True)
+def lst_split_window_from_emissivity_kernel(bt10, bt11, e10, e11, form, c, w, out):  # pragma: no cover
+    """Split-window LST from two BTs and given band emissivities."""
+    for i in prange(bt10.shape[0]):
+        for j in range(bt10.shape[1]):
+            out[i, j] = _split_window(bt10[i, j], bt11[i, j], e10[i, j], e11[i, j], form, c, w)

@@ -1,0 +1,332 @@
+r"""Land-surface temperature of a Landsat 8/9 scene by four methods (SCIENCE.md 1.3-1.6).
+
+``"simple"``
+    Radiative-transfer-free emissivity correction of the band-10 brightness temperature,
+    :math:`T_s = T_B / (1 + (\lambda T_B/\rho)\ln\varepsilon)`, λ = 10.895 µm, ρ = hc/k_B =
+    14387.77 µm K (Avdan & Jovanovska 2016, J. Sensors 2016:1480307; SCIENCE.md 1.3). It ignores the
+    atmosphere, so it recovers the surface temperature only where τ ≈ 1 and path radiances ≈ 0.
+``"single-channel"``
+    Jiménez-Muñoz et al. (2014), IEEE GRSL 11(10):1840-1843, doi:10.1109/LGRS.2014.2312032:
+    :math:`T_s = \gamma[(\psi_1 L + \psi_2)/\varepsilon + \psi_3] + \delta`,
+    :math:`\gamma = T_B^2/(b_\gamma L)`, :math:`\delta = T_B - T_B^2/b_\gamma`, b_γ = 1324 K, with the
+    ψ functions of water vapour w [g cm-2] (GAPRI fit; SCIENCE.md 1.4). L is recovered from T_B with
+    the scene's K1/K2, the exact inverse of the loader's brightness temperature.
+``"split-window"``
+    Band 10 + band 11. Default ``coefficients="jm2014"``:
+    :math:`T_s = T_{10} + c_1\Delta T + c_2\Delta T^2 + c_0 + (c_3 + c_4 w)(1-\bar\varepsilon) + (c_5 + c_6 w)\Delta\varepsilon`
+    (Jiménez-Muñoz et al. 2014; c1 = 1.378). ``coefficients="du2015"``: Du et al. (2015), Remote Sens.
+    7(1):647-665, doi:10.3390/rs70100647, with the coefficients of every water-vapour window that
+    contains w averaged (the equation is linear in them, so this equals averaging the LSTs of the
+    overlapping windows, SCIENCE.md 1.5).
+``"l2"``
+    The Collection 2 Level-2 surface temperature product ST_B10 (already LST, single-channel with
+    ASTER GED emissivity; SCIENCE.md 1.6).
+
+Emissivity comes from NDVI by the NDVI-threshold method of :mod:`uhi.lst.emissivity` (band-specific
+TIRS values) unless ``emissivity=`` is given. The "simple" method uses the band-10 emissivity too,
+not the broadband TM6 values, so that it matches the band it corrects.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from .. import constants
+from .._backend import apply_pointwise, set_cf
+from ..errors import InputValueError, MetadataError, SceneFormatError
+from ..indices._arrays import run_kernel
+from ._kernels import (
+    SPLIT_WINDOW_FORMS,
+    lst_simple_from_emissivity_kernel,
+    lst_simple_fused_kernel,
+    lst_single_channel_from_emissivity_kernel,
+    lst_single_channel_fused_kernel,
+    lst_split_window_from_emissivity_kernel,
+    lst_split_window_fused_kernel,
+)
+from .emissivity import emissivity_parameters
+from .radiance import brightness_temperature
+
+__all__ = [
+    "METHODS",
+    "land_surface_temperature",
+    "to_celsius",
+    "lst_simple_array",
+    "lst_single_channel_array",
+    "lst_split_window_array",
+    "psi_functions",
+    "du2015_coefficients",
+    "WATER_VAPOUR_RANGE",
+]
+
+METHODS = ("simple", "single-channel", "split-window", "l2")
+#: Water vapour range [g cm-2] of the fits (GAPRI database of JM2014; Du et al. 2015 windows up to 6.3).
+WATER_VAPOUR_RANGE = (0.0, 6.3)
+_LAMBDA_OVER_RHO_B10 = constants.TIRS_WAVELENGTH_UM[10] / constants.RHO_UM_K  # [K-1]
+
+
+# --- coefficients -----------------------------------------------------------------------------
+def _water_vapour(value, where: str) -> float:
+    try:
+        w = float(value)
+    except (TypeError, ValueError):
+        raise InputValueError(f"water_vapour ({where}) must be a number in g cm-2, got {value!r}") from None
+    lo, hi = WATER_VAPOUR_RANGE
+    if not (np.isfinite(w) and lo <= w <= hi):
+        raise InputValueError(
+            f"water_vapour ({where}) = {value!r} g cm-2 is outside {lo}..{hi} g cm-2, the range the "
+            "single-channel and split-window coefficients were fitted on (SCIENCE.md 1.4-1.5)"
+        )
+    return w
+
+
+def psi_functions(water_vapour: float) -> tuple[float, float, float]:
+    """ψ1, ψ2, ψ3 of Jiménez-Muñoz et al. 2014 for TIRS B10 at water vapour w [g cm-2] (SCIENCE.md 1.4).
+
+    Examples
+    --------
+    >>> [round(p, 5) for p in psi_functions(1.0)]  # coefficient sums a + b + c
+    [1.08458, -1.68303, 1.09476]
+    """
+    w = _water_vapour(water_vapour, "psi_functions")
+    return tuple(a * w * w + b * w + c for a, b, c in constants.SC_PSI_COEFFICIENTS)
+
+
+def du2015_coefficients(water_vapour: float) -> tuple[float, ...]:
+    """b0..b7 of Du et al. 2015: the mean of the rows of every CWV window containing w (SCIENCE.md 1.5)."""
+    w = _water_vapour(water_vapour, "du2015_coefficients")
+    rows = [coef for (lo, hi), (coef, _rmse) in constants.SW_DU2015.items() if (lo, hi) != (0.0, 6.3) and lo <= w <= hi]
+    if not rows:  # cannot happen inside WATER_VAPOUR_RANGE; the all-range row is the documented fallback
+        rows = [constants.SW_DU2015[(0.0, 6.3)][0]]
+    return tuple(float(v) for v in np.mean(np.array(rows, dtype=np.float64), axis=0))
+
+
+def _split_window_coefficients(coefficients: str, w: float) -> tuple[int, tuple]:
+    if coefficients not in SPLIT_WINDOW_FORMS:
+        raise InputValueError(f"coefficients must be one of {sorted(SPLIT_WINDOW_FORMS)}, got {coefficients!r}")
+    form = SPLIT_WINDOW_FORMS[coefficients]
+    coefs = tuple(constants.SW_JM2014) + (0.0,) if form == 0 else du2015_coefficients(w)
+    return form, tuple(np.float32(c) for c in coefs)
+
+
+# --- array layer -----------------------------------------------------------------------------
+def lst_simple_array(bt, *, red=None, nir=None, emissivity=None) -> np.ndarray:
+    """"Simple" LST [K] from band-10 BT [K] and either red/NIR reflectance or a given emissivity."""
+    c = np.float32(_LAMBDA_OVER_RHO_B10)
+    if emissivity is not None:
+        return run_kernel(lst_simple_from_emissivity_kernel, bt, emissivity, args=(c,))
+    return run_kernel(lst_simple_fused_kernel, red, nir, bt, args=(emissivity_parameters(10), c))
+
+
+def lst_single_channel_array(bt, *, k1, k2, water_vapour, red=None, nir=None, emissivity=None) -> np.ndarray:
+    """Single-channel LST [K] (Jiménez-Muñoz et al. 2014) from band-10 BT [K] and K1/K2 of band 10."""
+    psi = tuple(np.float32(p) for p in psi_functions(water_vapour))
+    tail = (np.float32(k1), np.float32(k2), *psi, np.float32(constants.SC_B_GAMMA))
+    if emissivity is not None:
+        return run_kernel(lst_single_channel_from_emissivity_kernel, bt, emissivity, args=tail)
+    return run_kernel(lst_single_channel_fused_kernel, red, nir, bt, args=(emissivity_parameters(10), *tail))
+
+
+def lst_split_window_array(bt10, bt11, *, water_vapour, coefficients="jm2014", red=None, nir=None, emissivity=None) -> np.ndarray:
+    """Split-window LST [K] from BT of bands 10 and 11 [K]; ``emissivity`` is a pair (ε10, ε11)."""
+    w = _water_vapour(water_vapour, "split-window")
+    form, coefs = _split_window_coefficients(coefficients, w)
+    tail = (form, coefs, np.float32(w))
+    if emissivity is not None:
+        e10, e11 = emissivity
+        return run_kernel(lst_split_window_from_emissivity_kernel, bt10, bt11, e10, e11, args=tail)
+    return run_kernel(
+        lst_split_window_fused_kernel, red, nir, bt10, bt11, args=(emissivity_parameters(10), emissivity_parameters(11), *tail)
+    )
+
+
+# --- xarray layer ----------------------------------------------------------------------------
+def _describe(ds: xr.Dataset) -> str:
+    level = ds.attrs.get("processing_level") or ds.attrs.get("level")
+    sid = ds.attrs.get("scene_id") or ds.attrs.get("source") or "the scene"
+    return f"{sid} ({'level ' + str(level) if level else 'unknown level'}; variables {sorted(map(str, ds.data_vars))})"
+
+
+def _thermal_constant(ds: xr.Dataset, key: str, band: int) -> float:
+    attr = f"{key}_constant_band_{band}"
+    if attr in ds.attrs:
+        return float(ds.attrs[attr])
+    spacecraft = ds.attrs.get("spacecraft")
+    if spacecraft in constants.THERMAL_CONSTANTS:  # documented fallback (SCIENCE.md 1.1): the published values
+        return float(constants.THERMAL_CONSTANTS[spacecraft][band][key])
+    raise MetadataError(
+        f"{_describe(ds)} has no attribute {attr!r} (K1/K2 of the MTL's LEVEL1_THERMAL_CONSTANTS) "
+        "and no known 'spacecraft' to fall back on"
+    )
+
+
+def _brightness_temperature(ds: xr.Dataset, band: int, method: str) -> xr.DataArray:
+    name = f"brightness_temperature_b{band}"
+    if name in ds.data_vars:
+        return ds[name]
+    rad = f"radiance_b{band}"
+    if rad in ds.data_vars:
+        return brightness_temperature(ds[rad], _thermal_constant(ds, "k1", band), _thermal_constant(ds, "k2", band))
+    hint = " (a Level-2 scene: use method='l2')" if "surface_temperature" in ds.data_vars else ""
+    if band == 11:
+        hint = " (the scene has no thermal band 11, so split-window cannot run: use 'single-channel' or 'simple')"
+    raise SceneFormatError(f"method {method!r} needs {name!r} or {rad!r}, which {_describe(ds)} lacks{hint}")
+
+
+def _reflectance(ds: xr.Dataset, method: str) -> tuple[xr.DataArray, xr.DataArray]:
+    missing = [b for b in ("red", "nir") if b not in ds.data_vars]
+    if missing:
+        raise SceneFormatError(
+            f"method {method!r} derives emissivity from NDVI and needs band(s) {missing}, which {_describe(ds)} "
+            "lacks; load them or pass emissivity="
+        )
+    return ds["red"], ds["nir"]
+
+
+def _resolve_water_vapour(ds: xr.Dataset, water_vapour, method: str) -> float:
+    if water_vapour is not None:
+        return _water_vapour(water_vapour, "argument water_vapour")
+    if ds.attrs.get("water_vapour") is not None:
+        return _water_vapour(ds.attrs["water_vapour"], "ds.attrs['water_vapour']")
+    raise InputValueError(
+        f"method {method!r} needs the total column water vapour [g cm-2]: pass the argument water_vapour= "
+        "(e.g. from MOD07, ERA5 TCWV), or set ds.attrs['water_vapour']"
+    )
+
+
+def _as_emissivity(value, what: str):
+    if isinstance(value, xr.DataArray):
+        return value
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise InputValueError(f"{what} must be a number or an xarray.DataArray, got {type(value).__name__}") from None
+    if not (0 < v <= 1):
+        raise InputValueError(f"{what} must be in (0, 1], got {value!r}")
+    return v
+
+
+def land_surface_temperature(
+    ds: xr.Dataset,
+    method: str = "simple",
+    *,
+    water_vapour: float | None = None,
+    emissivity=None,
+    coefficients: str = "jm2014",
+) -> xr.DataArray:
+    """Land-surface temperature [K] of a scene dataset (:func:`uhi.load_landsat`).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Level-1 scene (``brightness_temperature_b10``/``_b11`` or ``radiance_b10``/``_b11``, ``red``,
+        ``nir``) for ``"simple"``, ``"single-channel"``, ``"split-window"``; Level-2 scene
+        (``surface_temperature``) for ``"l2"``.
+    method : {"simple", "single-channel", "split-window", "l2"}
+        See the module docstring for equations and sources.
+    water_vapour : float, optional
+        Total column water vapour [g cm-2], 0..6.3, for ``"single-channel"`` and ``"split-window"``;
+        defaults to ``ds.attrs["water_vapour"]``.
+    emissivity : float or DataArray, or a pair of them for ``"split-window"``, optional
+        Overrides the NDVI-threshold emissivity (band 10; (band 10, band 11) for split-window).
+    coefficients : {"jm2014", "du2015"}
+        Split-window coefficients.
+
+    Returns
+    -------
+    xarray.DataArray
+        ``lst`` [K], float32, NaN where an input is NaN, with CF attrs and the scene CRS.
+    """
+    if not isinstance(ds, xr.Dataset):
+        raise InputValueError(f"land_surface_temperature expects a scene xarray.Dataset, got {type(ds).__name__}")
+    if method not in METHODS:
+        raise InputValueError(f"method must be one of {METHODS}, got {method!r}")
+    prov: dict = {"method": method}
+    if method == "l2":
+        if "surface_temperature" not in ds.data_vars:
+            raise SceneFormatError(
+                f"method 'l2' needs 'surface_temperature' (Collection 2 Level-2 ST_B10), which {_describe(ds)} lacks; "
+                "for a Level-1 scene use 'simple', 'single-channel' or 'split-window'"
+            )
+        out = ds["surface_temperature"].astype(np.float32)
+        prov["source_product"] = "Landsat Collection 2 Level-2 ST_B10"
+        return _finish(out, ds, prov)
+
+    bt10 = _brightness_temperature(ds, 10, method)
+    bt11 = _brightness_temperature(ds, 11, method) if method == "split-window" else None
+    w = _resolve_water_vapour(ds, water_vapour, method) if method in ("single-channel", "split-window") else None
+    if emissivity is None:
+        red, nir = _reflectance(ds, method)
+        eps_inputs: tuple = ()
+        prov["emissivity"] = "NDVI threshold (Sobrino et al. 2004/2008), TIRS band values of Yu et al. 2014"
+    else:
+        red = nir = None
+        if method == "split-window":
+            if not (isinstance(emissivity, (tuple, list)) and len(emissivity) == 2):
+                raise InputValueError("split-window needs emissivity=(band 10, band 11), a pair of numbers or DataArrays")
+            eps_inputs = tuple(_as_emissivity(e, f"emissivity of band {b}") for e, b in zip(emissivity, (10, 11)))
+        else:
+            eps_inputs = (_as_emissivity(emissivity, "emissivity"),)
+        prov["emissivity"] = "given"
+
+    if method == "simple":
+        if eps_inputs:
+            out = apply_pointwise(lambda bt, e: lst_simple_array(bt, emissivity=e), bt10, *eps_inputs)
+        else:
+            out = apply_pointwise(lambda r, n, bt: lst_simple_array(bt, red=r, nir=n), red, nir, bt10)
+        prov.update(wavelength_um=constants.TIRS_WAVELENGTH_UM[10], rho_um_k=constants.RHO_UM_K)
+    elif method == "single-channel":
+        k1, k2 = _thermal_constant(ds, "k1", 10), _thermal_constant(ds, "k2", 10)
+        kw = {"k1": k1, "k2": k2, "water_vapour": w}
+        if eps_inputs:
+            out = apply_pointwise(lambda bt, e: lst_single_channel_array(bt, emissivity=e, **kw), bt10, *eps_inputs)
+        else:
+            out = apply_pointwise(lambda r, n, bt: lst_single_channel_array(bt, red=r, nir=n, **kw), red, nir, bt10)
+        prov.update(water_vapour=w, k1=k1, k2=k2, b_gamma=constants.SC_B_GAMMA)
+    else:
+        kw = {"water_vapour": w, "coefficients": coefficients}
+        _split_window_coefficients(coefficients, w)  # validate before any work (dask would defer the error)
+        if eps_inputs:
+            out = apply_pointwise(
+                lambda t10, t11, e10, e11: lst_split_window_array(t10, t11, emissivity=(e10, e11), **kw), bt10, bt11, *eps_inputs
+            )
+        else:
+            out = apply_pointwise(
+                lambda r, n, t10, t11: lst_split_window_array(t10, t11, red=r, nir=n, **kw), red, nir, bt10, bt11
+            )
+        prov.update(water_vapour=w, coefficients=coefficients)
+    return _finish(out, ds, prov)
+
+
+def _finish(out: xr.DataArray, ds: xr.Dataset, prov: dict) -> xr.DataArray:
+    out = set_cf(
+        out, name="lst", units="K", long_name="land surface temperature", standard_name="surface_temperature",
+        scene_id=ds.attrs.get("scene_id"), acquisition_time=ds.attrs.get("acquisition_time"),
+        spacecraft=ds.attrs.get("spacecraft"), city=ds.attrs.get("city"), **prov,
+    )
+    if out.rio.crs is None and ds.rio.crs is not None:
+        out = out.rio.write_crs(ds.rio.crs)
+    return out
+
+
+def to_celsius(da: xr.DataArray) -> xr.DataArray:
+    """Convert a temperature DataArray from kelvin to degrees Celsius (``units`` set to ``degC``).
+
+    Raises :class:`~uhi.errors.InputValueError` unless ``da.attrs["units"]`` is ``"K"`` (or absent).
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> c = to_celsius(xr.DataArray([300.0], attrs={"units": "K"}))
+    >>> round(float(c[0]), 2), c.attrs["units"]
+    (26.85, 'degC')
+    """
+    units = da.attrs.get("units", "K")
+    if units != "K":
+        raise InputValueError(f"to_celsius expects kelvin (units 'K'), but {da.name!r} has units {units!r}")
+    out = (da - constants.ZERO_CELSIUS_K).astype(da.dtype if da.dtype.kind == "f" else np.float32)
+    out.attrs = {**da.attrs, "units": "degC"}
+    if da.rio.crs is not None:
+        out = out.rio.write_crs(da.rio.crs)
+    return out
