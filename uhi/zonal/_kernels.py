@@ -1,0 +1,201 @@
+"""Numba group-by kernels of zonal statistics (plain arrays in, preallocated ``out``).
+
+Zones arrive as a label raster (``int32``, ``0`` = outside every zone, ``k`` =
+zone ``k - 1``) burnt once onto the value grid. Each kernel is one pass over the
+pixels that accumulates per label:
+
+* :func:`zone_moments_kernel` -- count, sum, sum of squares (about a shift, so the
+  variance does not cancel catastrophically), min, max and the number of values
+  above a threshold;
+* :func:`zone_weighted_kernel` -- ``sum(w)``, ``sum(w v)`` over pixels where both
+  are finite, and ``sum(w)`` over every pixel with a finite weight;
+* :func:`zone_percentiles_kernel` -- exact percentiles (numpy's default
+  ``"linear"`` method): a counting sort by label groups each zone's values into
+  one contiguous segment, then a selection (``np.partition``, O(n)) finds the two
+  order statistics around each requested rank.
+
+The pixel loops split the rows into ``n_blocks`` blocks (one per thread, from
+``numba.get_num_threads()``) with private accumulators, reduced serially at the
+end (no atomics; the order of the sums is fixed for a given ``n_blocks``).
+Plain-numpy references live in :mod:`uhi.zonal._reference`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+__all__ = ["zone_moments_kernel", "zone_weighted_kernel", "zone_percentiles_kernel"]
+
+
+@njit(parallel=True, cache=True)
+def zone_moments_kernel(values, labels, shift, threshold, n_blocks, count, total, total_sq, vmin, vmax, above):  # pragma: no cover - compiled
+    """Per-label moments of the finite ``values`` (NaN = missing), written into the ``out`` arrays.
+
+    ``count[k]`` (int64), ``total[k] = sum(v - shift)``, ``total_sq[k] = sum((v - shift)^2)``
+    (float64), ``vmin[k]``/``vmax[k]`` (float64, NaN where the zone has no finite value)
+    and ``above[k]`` = number of values ``> threshold`` (int64; NaN threshold counts none).
+    Every array has length ``n_labels``; label 0 (outside) is accumulated like any other.
+    """
+    ny, nx = values.shape
+    n_labels = count.shape[0]
+    n_blocks = max(1, min(n_blocks, ny))
+    b_count = np.zeros((n_blocks, n_labels), dtype=np.int64)
+    b_above = np.zeros((n_blocks, n_labels), dtype=np.int64)
+    b_sum = np.zeros((n_blocks, n_labels), dtype=np.float64)
+    b_sq = np.zeros((n_blocks, n_labels), dtype=np.float64)
+    b_min = np.full((n_blocks, n_labels), np.inf, dtype=np.float64)
+    b_max = np.full((n_blocks, n_labels), -np.inf, dtype=np.float64)
+    rows_per_block = (ny + n_blocks - 1) // n_blocks
+    for b in prange(n_blocks):
+        i0 = b * rows_per_block
+        i1 = min(ny, i0 + rows_per_block)
+        for i in range(i0, i1):
+            for j in range(nx):
+                v = values[i, j]
+                if v != v:  # NaN
+                    continue
+                k = labels[i, j]
+                fv = np.float64(v)
+                d = fv - shift
+                b_count[b, k] += 1
+                b_sum[b, k] += d
+                b_sq[b, k] += d * d
+                if fv < b_min[b, k]:
+                    b_min[b, k] = fv
+                if fv > b_max[b, k]:
+                    b_max[b, k] = fv
+                if fv > threshold:
+                    b_above[b, k] += 1
+    for k in range(n_labels):
+        c = 0
+        a = 0
+        s = 0.0
+        sq = 0.0
+        lo = np.inf
+        hi = -np.inf
+        for b in range(n_blocks):
+            c += b_count[b, k]
+            a += b_above[b, k]
+            s += b_sum[b, k]
+            sq += b_sq[b, k]
+            lo = min(lo, b_min[b, k])
+            hi = max(hi, b_max[b, k])
+        count[k] = c
+        above[k] = a
+        total[k] = s
+        total_sq[k] = sq
+        vmin[k] = lo if c > 0 else np.nan
+        vmax[k] = hi if c > 0 else np.nan
+
+
+@njit(parallel=True, cache=True)
+def zone_weighted_kernel(values, weights, labels, n_blocks, weight_valid, weighted_total, weight_all):  # pragma: no cover - compiled
+    """Per-label weighted sums (float64 ``out`` arrays of length ``n_labels``).
+
+    ``weight_valid[k] = sum(w)`` and ``weighted_total[k] = sum(w v)`` over pixels where
+    both ``v`` and ``w`` are finite; ``weight_all[k] = sum(w)`` over pixels with a finite
+    ``w`` whatever ``v`` is (e.g. all residents, including those under a cloud).
+    """
+    ny, nx = values.shape
+    n_labels = weight_valid.shape[0]
+    n_blocks = max(1, min(n_blocks, ny))
+    b_wv = np.zeros((n_blocks, n_labels), dtype=np.float64)
+    b_wx = np.zeros((n_blocks, n_labels), dtype=np.float64)
+    b_wa = np.zeros((n_blocks, n_labels), dtype=np.float64)
+    rows_per_block = (ny + n_blocks - 1) // n_blocks
+    for b in prange(n_blocks):
+        i0 = b * rows_per_block
+        i1 = min(ny, i0 + rows_per_block)
+        for i in range(i0, i1):
+            for j in range(nx):
+                w = np.float64(weights[i, j])
+                if w != w:
+                    continue
+                k = labels[i, j]
+                b_wa[b, k] += w
+                v = np.float64(values[i, j])
+                if v != v:
+                    continue
+                b_wv[b, k] += w
+                b_wx[b, k] += w * v
+    for k in range(n_labels):
+        wv = 0.0
+        wx = 0.0
+        wa = 0.0
+        for b in range(n_blocks):
+            wv += b_wv[b, k]
+            wx += b_wx[b, k]
+            wa += b_wa[b, k]
+        weight_valid[k] = wv
+        weighted_total[k] = wx
+        weight_all[k] = wa
+
+
+@njit(cache=True)
+def _group_by_label(values, labels, n_labels):  # pragma: no cover - compiled
+    """Counting sort: finite values inside zones (label > 0) grouped by label, and the segment offsets."""
+    ny, nx = values.shape
+    counts = np.zeros(n_labels, dtype=np.int64)
+    for i in range(ny):
+        for j in range(nx):
+            k = labels[i, j]
+            if k > 0 and values[i, j] == values[i, j]:
+                counts[k] += 1
+    offsets = np.zeros(n_labels + 1, dtype=np.int64)
+    for k in range(n_labels):
+        offsets[k + 1] = offsets[k] + counts[k]
+    cursor = offsets[:-1].copy()
+    buf = np.empty(offsets[n_labels], dtype=np.float64)
+    for i in range(ny):
+        for j in range(nx):
+            v = values[i, j]
+            k = labels[i, j]
+            if k > 0 and v == v:
+                buf[cursor[k]] = v
+                cursor[k] += 1
+    return buf, offsets
+
+
+@njit(parallel=True, cache=True)
+def zone_percentiles_kernel(values, labels, percentiles, out):  # pragma: no cover - compiled
+    """Exact per-label percentiles of the finite ``values`` into ``out[n_labels, n_percentiles]``.
+
+    Same definition as ``numpy.percentile(..., method="linear")``: with the ``n`` sorted
+    values ``a`` and ``h = (n - 1) q / 100``, ``p = a[floor(h)] + (h - floor(h)) (a[floor(h)+1] - a[floor(h)])``
+    (Hyndman & Fan 1996, definition 7, doi:10.1080/00031305.1996.10473566).
+    NaN where a label has no finite value, and for label 0 (outside every zone: skipped).
+    """
+    n_labels = out.shape[0]
+    n_q = percentiles.shape[0]
+    buf, offsets = _group_by_label(values, labels, n_labels)
+    for k in range(n_labels):
+        for q in range(n_q):
+            out[k, q] = np.nan
+    for k in prange(1, n_labels):
+        n = offsets[k + 1] - offsets[k]
+        if n == 0:
+            continue
+        seg = buf[offsets[k] : offsets[k + 1]]
+        for q in range(n_q):
+            h = (n - 1) * percentiles[q] / 100.0
+            lo = int(math.floor(h))
+            if lo >= n - 1:
+                lo = n - 1
+            frac = h - lo
+            part = np.partition(seg, lo)
+            a = part[lo]
+            if frac > 0.0 and lo + 1 < n:
+                b = np.inf
+                for t in range(lo + 1, n):
+                    if part[t] < b:
+                        b = part[t]
+                # numpy's _lerp: a + (b - a) t, evaluated from the nearer end for t >= 0.5
+                if frac >= 0.5:
+                    out[k, q] = b - (b - a) * (1.0 - frac)
+                else:
+                    out[k, q] = a + (b - a) * frac
+            else:
+                out[k, q] = a

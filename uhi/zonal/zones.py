@@ -1,0 +1,184 @@
+"""Zones: read, check, reproject and rasterise polygons once onto a raster grid.
+
+Rasterisation uses GDAL through :func:`rasterio.features.rasterize` with the
+centre-of-pixel rule (a pixel belongs to a zone when its centre lies inside the
+polygon; ``all_touched=True`` takes every pixel the outline touches instead), the
+rule of ``rasterstats.zonal_stats`` with ``all_touched=False``.
+
+A label raster holds one zone per pixel. Zones whose interiors overlap (e.g. the
+slivers between simplified census districts, or buffers) are split into as few
+*layers* of mutually non-overlapping zones as a greedy colouring of the overlap
+graph gives, and each layer is rasterised separately, so every zone still gets
+all of its pixels, as when each polygon is masked on its own. Non-overlapping
+zones (the usual districts) take one layer: one rasterisation.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import rioxarray  # noqa: F401  (registers the .rio accessor)
+import shapely
+import xarray as xr
+from rasterio.features import rasterize
+
+from ..errors import CRSError, InputValueError
+
+__all__ = ["ZoneLayers", "read_zones", "rasterize_zones", "spatial_2d"]
+
+
+@dataclass
+class ZoneLayers:
+    """Zones rasterised onto a grid.
+
+    ``layers`` are ``int32`` label rasters of the grid's shape; zone ``i`` (row ``i`` of
+    ``zones``) is burnt as label ``i + 1`` into exactly one of them, ``0`` is outside;
+    ``members[l]`` lists the labels of layer ``l``.
+    """
+
+    zones: gpd.GeoDataFrame
+    layers: list[np.ndarray]
+    members: list[np.ndarray]
+    source: str
+
+    @property
+    def n_labels(self) -> int:
+        """Labels per layer: zones + 1 (label 0 = outside)."""
+        return len(self.zones) + 1
+
+
+def read_zones(zones: gpd.GeoDataFrame | str | os.PathLike, id_column: str | None = None) -> tuple[gpd.GeoDataFrame, str]:
+    """Zones as a GeoDataFrame plus a name for messages (the file, or ``"zones"``); checks ``id_column``."""
+    if isinstance(zones, (str, os.PathLike)):
+        path = Path(zones)
+        if not path.exists():
+            raise InputValueError(f"zones file {path} does not exist")
+        try:
+            gdf = gpd.read_file(path)
+        except Exception as exc:  # pyogrio raises its own DataSourceError family
+            raise InputValueError(f"cannot read zones file {path}: {exc}") from None
+        source = str(path)
+    elif isinstance(zones, gpd.GeoDataFrame):
+        gdf, source = zones, "zones GeoDataFrame"
+    else:
+        raise InputValueError(f"zones must be a GeoDataFrame or a vector file path, got {type(zones).__name__}")
+    if len(gdf) == 0:
+        raise InputValueError(f"{source} has no features")
+    if id_column is not None:
+        if id_column not in gdf.columns:
+            raise InputValueError(f"id_column {id_column!r} is not a column of {source}; columns: {list(gdf.columns)}")
+        ids = gdf[id_column]
+        dup = ids[ids.duplicated(keep=False)]
+        if len(dup):
+            shown = sorted(set(map(str, dup)))
+            more = f" (and {len(shown) - 20} more)" if len(shown) > 20 else ""
+            raise InputValueError(
+                f"id_column {id_column!r} of {source} has duplicate ids {shown[:20]}{more}; "
+                "zone ids must be unique (dissolve the zones or pick another column)"
+            )
+    return gdf, source
+
+
+def spatial_2d(da: xr.DataArray, what: str) -> xr.DataArray:
+    """``da`` as a 2-D (y, x) DataArray; a leading band dimension of size 1 is dropped."""
+    try:
+        y_dim, x_dim = da.rio.y_dim, da.rio.x_dim
+    except Exception:
+        raise InputValueError(f"{what} has no spatial x/y dimensions (dims {da.dims})") from None
+    extra = [d for d in da.dims if d not in (y_dim, x_dim)]
+    for d in extra:
+        if da.sizes[d] != 1:
+            raise InputValueError(f"{what} must be 2-D (y, x); dimension {d!r} has size {da.sizes[d]} (select one with .isel)")
+        da = da.isel({d: 0})
+    return da.transpose(y_dim, x_dim)
+
+
+def _raster_bounds(da: xr.DataArray) -> tuple[float, float, float, float]:
+    return tuple(float(b) for b in da.rio.bounds(recalc=True))
+
+
+def _overlap_layers(geoms: np.ndarray) -> np.ndarray:
+    """Layer index of each geometry: greedy colouring of the interiors-intersect graph."""
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="intersects")
+    keep = left < right
+    left, right = left[keep], right[keep]
+    if left.size:
+        interiors = shapely.relate_pattern(geoms[left], geoms[right], "T********")
+        left, right = left[interiors], right[interiors]
+    layer = np.zeros(len(geoms), dtype=np.int64)
+    if left.size == 0:
+        return layer
+    neighbours: dict[int, list[int]] = {}
+    for a, b in zip(left.tolist(), right.tolist()):
+        neighbours.setdefault(b, []).append(a)
+    for i in range(len(geoms)):
+        taken = {int(layer[j]) for j in neighbours.get(i, ())}
+        c = 0
+        while c in taken:
+            c += 1
+        layer[i] = c
+    return layer
+
+
+def rasterize_zones(
+    zones: gpd.GeoDataFrame | str | os.PathLike,
+    like: xr.DataArray | xr.Dataset,
+    *,
+    id_column: str | None = None,
+    all_touched: bool = False,
+) -> ZoneLayers:
+    """Reproject ``zones`` to the CRS of ``like`` and burn them onto its grid.
+
+    Raises
+    ------
+    CRSError
+        The raster or the zones have no CRS.
+    InputValueError
+        Unreadable zones, duplicate ids, or zones that cover no pixel centre of the raster
+        (the message names the zones' source and both extents).
+    """
+    gdf, source = read_zones(zones, id_column)
+    raster_crs = like.rio.crs
+    if raster_crs is None:
+        raise CRSError("the raster has no CRS, so zones cannot be placed on it; set one with .rio.write_crs()")
+    if gdf.crs is None:
+        raise CRSError(f"{source} has no CRS; set it (GeoDataFrame.set_crs) so the zones can be reprojected to {raster_crs}")
+    in_raster_crs = gdf if gdf.crs == raster_crs else gdf.to_crs(raster_crs)
+    template = like if isinstance(like, xr.DataArray) else like[_first_2d_var(like)]
+    template = spatial_2d(template, "the raster")
+    shape = (template.rio.height, template.rio.width)
+    transform = template.rio.transform(recalc=True)
+    geoms = np.asarray(in_raster_crs.geometry.values, dtype=object)
+    present = np.array([g is not None and not g.is_empty for g in geoms])
+    if not present.any():
+        raise InputValueError(f"{source} has only empty geometries")
+    left, bottom, right, top = _raster_bounds(template)
+    zb = in_raster_crs.geometry[present].total_bounds
+    layer_of = _overlap_layers(geoms[present])
+    index = np.flatnonzero(present)
+    layers, members = [], []
+    for layer in range(int(layer_of.max()) + 1 if layer_of.size else 0):
+        members_of_layer = index[layer_of == layer]
+        shapes = ((geoms[i], int(i) + 1) for i in members_of_layer)
+        members.append(members_of_layer + 1)
+        layers.append(rasterize(shapes, out_shape=shape, transform=transform, fill=0, all_touched=all_touched, dtype="int32"))
+    if not any(lab.any() for lab in layers):
+        overlaps = zb[0] < right and zb[2] > left and zb[1] < top and zb[3] > bottom
+        why = "no zone contains a pixel centre" if overlaps else "the extents do not overlap"
+        raise InputValueError(
+            f"{source} does not overlap the raster ({why}): zones extent {tuple(round(float(b), 3) for b in zb)} vs raster extent "
+            f"{(round(left, 3), round(bottom, 3), round(right, 3), round(top, 3))} in {raster_crs.to_string()}"
+        )
+    return ZoneLayers(zones=gdf, layers=layers, members=members, source=source)
+
+
+def _first_2d_var(ds: xr.Dataset) -> str:
+    for name, var in ds.data_vars.items():
+        if var.ndim >= 2:
+            return str(name)
+    raise InputValueError("the Dataset has no 2-D variable to take the grid from")
