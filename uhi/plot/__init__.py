@@ -1,0 +1,32 @@
+"""Maps and charts of LST, heat risk, hot spots, district tables and scenario results.
+
+Each function takes ``ax=None`` (draws a new figure) or an axes to draw into and
+returns the axes. Maps use the raster's own x/y coordinates, label units on the
+colour bar or legend, carry a scale bar and north arrow, and title themselves
+with the city and date found in the data's attrs::
+
+    ax = uhi.plot.lst_map(lst, districts=districts)
+    uhi.plot.save_figure(ax.figure, "out/lst.png")
+"""
+
+from __future__ import annotations
+
+from ._decor import add_north_arrow, add_scale_bar, save_figure
+from .charts import benefit_curve, district_choropleth, risk_bars
+from .maps import HOTSPOT_COLOURS, HOTSPOT_LABELS, RISK_COLOURS, delta_map, hotspot_map, lst_map, risk_map
+
+__all__ = [
+    "lst_map",
+    "risk_map",
+    "hotspot_map",
+    "delta_map",
+    "district_choropleth",
+    "risk_bars",
+    "benefit_curve",
+    "save_figure",
+    "add_scale_bar",
+    "add_north_arrow",
+    "RISK_COLOURS",
+    "HOTSPOT_COLOURS",
+    "HOTSPOT_LABELS",
+]
