@@ -58,6 +58,9 @@ __all__ = [
     "local_air_cooling",
     "cost_eur",
     "catalogue_table",
+    "merge_catalogue",
+    "read_toml",
+    "format_validation_error",
     "footprint_kernel",
     "toml_key_line",
     "CATEGORIES",
@@ -269,11 +272,11 @@ def read_toml(path: str | os.PathLike) -> tuple[dict, str]:
 
 # ----------------------------------------------------------------- loading ----
 
-def _entry(key: str, raw: Mapping, *, where: str, text: str | None) -> Intervention:
+def _entry(key: str, raw: Mapping, *, where: str, text: str | None, prefix: tuple = ("intervention",)) -> Intervention:
     try:
         spec = _EntrySpec.model_validate(dict(raw))
     except ValidationError as exc:
-        raise ScenarioError(format_validation_error(exc, where=where, text=text, prefix=("intervention", key))) from None
+        raise ScenarioError(format_validation_error(exc, where=where, text=text, prefix=prefix + (key,))) from None
     d = spec.model_dump()
     return Intervention(
         key=key,
@@ -345,22 +348,32 @@ def load_catalogue(path=None, *, extra=None) -> dict[str, Intervention]:
     ScenarioError
         A malformed entry, naming the file, the key (``intervention.<key>.<field>``) and its line.
     """
-    base, _, where, text = _base_catalogue(path)
     user, _, uwhere, utext = _load_extra(extra)
+    return merge_catalogue(path, user, where=uwhere, text=utext)
+
+
+def merge_catalogue(path, user: Mapping, *, where: str = "catalogue overrides", text: str | None = None,
+                    prefix: tuple = ("intervention",)) -> dict[str, Intervention]:
+    """The catalogue at ``path`` (default shipped) with ``user`` entries ``{key: {field: value}}`` merged in.
+
+    ``where``/``text``/``prefix`` locate errors: the message names ``<prefix>.<key>.<field>`` and its line
+    in ``text`` (e.g. prefix ``("catalogue",)`` for a scenario's ``[catalogue.<key>]`` tables).
+    """
+    base, _, bwhere, btext = _base_catalogue(path)
     out: dict[str, Intervention] = {}
     for key, raw in base.items():
         if not isinstance(raw, Mapping):
-            raise ScenarioError(f"{where}: intervention.{key} must be a table")
-        out[key] = _entry(key, raw, where=where, text=text)
+            raise ScenarioError(f"{bwhere}: intervention.{key} must be a table")
+        out[key] = _entry(key, raw, where=bwhere, text=btext)
     for key, raw in user.items():
         if not isinstance(raw, Mapping):
-            line = toml_key_line(utext, ("intervention", key)) if utext else None
+            line = toml_key_line(text, prefix + (key,)) if text else None
             at = f", line {line}" if line else ""
-            raise ScenarioError(f"{uwhere}{at}: key 'intervention.{key}' must be a table of fields, got {raw!r}")
+            raise ScenarioError(f"{where}{at}: key {'.'.join(prefix + (key,))!r} must be a table of fields, got {raw!r}")
         merged = {**base.get(key, {}), **raw}
         if key in base and "parameter_changes" in raw:
             merged["parameter_changes"] = raw["parameter_changes"]
-        out[key] = _entry(key, merged, where=uwhere, text=utext)
+        out[key] = _entry(key, merged, where=where, text=text, prefix=prefix)
     return out
 
 

@@ -1,0 +1,37 @@
+"""Cooling scenarios for planners: a TOML of interventions -> cooling, residents protected, cost per °C·person.
+
+Typical use::
+
+    from uhi.scenarios import Scenario, compare
+    result = Scenario.from_toml("nis-green").run()      # a shipped example, or a path
+    result.table          # per district: ΔT_air, ΔLST, residents moved out of high risk, class changes
+    result.totals         # cost, °C·person reduced, cost per °C·person, EUR per resident protected
+    result.plot()         # map of the air temperature change
+    result.write("out/")  # COG rasters, GeoPackage + CSV, totals JSON, PNG maps, HTML report
+    compare(["nis-green", "nis-white", "nis-blue"])   # ranked by cost per °C·person
+
+The file format is documented in :mod:`uhi.scenarios.schema`; the computation in :mod:`uhi.scenarios.engine`.
+"""
+
+from .engine import Baseline, prepare_baseline, risk_after
+from .result import CAVEATS, OUTPUT_FILES, ScenarioResult, comparison_table
+from .scenario import Scenario, compare, example_path, list_examples, run_all
+from .schema import ScenarioSpec, parse_scenario, validate_scenario
+
+__all__ = [
+    "Scenario",
+    "ScenarioResult",
+    "compare",
+    "run_all",
+    "comparison_table",
+    "list_examples",
+    "example_path",
+    "Baseline",
+    "prepare_baseline",
+    "risk_after",
+    "ScenarioSpec",
+    "parse_scenario",
+    "validate_scenario",
+    "OUTPUT_FILES",
+    "CAVEATS",
+]

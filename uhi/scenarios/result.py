@@ -1,0 +1,403 @@
+"""Scenario results: per-district table, totals, sanity checks, maps, figures and files.
+
+Accounting (per district and for the city):
+
+* ΔT_air [K] -- area mean and population-weighted mean of the air temperature change;
+* °C·person reduced = Σ residents · (-ΔT_air) over pixels (cooling counts positive);
+* residents protected = residents of pixels in the top two risk classes (4 high, 5 very high) before
+  and in classes 1-3 after (risk recomputed with the baseline breaks, :func:`uhi.scenarios.engine.risk_after`);
+* cost per °C·person = capital cost / °C·person reduced; EUR per resident protected = cost / residents protected
+  (undefined -- None -- when nothing is reduced / nobody is protected).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import math
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from ..errors import OutputExistsError
+from ..io.write import atomic_path, safe_output_path, write_raster
+from .engine import HIGH_RISK_CLASSES, KRAYENHOFF_ALBEDO, KRAYENHOFF_CANOPY
+
+__all__ = ["ScenarioResult", "district_table", "totals", "sanity_checks", "comparison_table", "OUTPUT_FILES", "CAVEATS"]
+
+#: Files written by :meth:`ScenarioResult.write` (relative to the output folder).
+OUTPUT_FILES = (
+    "delta_t_air.tif", "delta_lst.tif", "districts.gpkg", "districts.csv", "totals.json",
+    "t_air_before.png", "t_air_after.png", "t_air_difference.png", "risk_classes.png", "report.html",
+)
+
+#: Caveats printed in every report.
+CAVEATS = (
+    "Air temperature comes from the InVEST Urban Cooling Model (SCIENCE.md 5). InVEST bounds air temperature "
+    "by construction to T_air in [T_ref, T_ref + UHI_max], so its cooling can never exceed UHI_max (SCIENCE.md 4.6b): "
+    "the magnitudes scale with the UHI_max you set.",
+    "Hyper-local measures (misting, fountains, green walls; SCIENCE.md 4.3, 4.6) are not put through the district-scale "
+    "cooling model: each unit cools the air by its at-device value over its footprint (a disc of its radius, a strip "
+    "along a wall); maps show the pixel mean. They do not cool a district. Misting is iso-enthalpic: WBGT barely "
+    "improves (SCIENCE.md 4.6, [S39c]).",
+    "Surface temperature changes (ΔLST) are the catalogue's effect sizes (SCIENCE.md 4.1-4.6) times the treated share "
+    "of each pixel; they feed the heat hazard of the risk map. Exposure and vulnerability are held at the baseline, and "
+    "the baseline normalisation bounds and class breaks are kept fixed, so class changes are real changes.",
+    "Costs marked as defaults have no local source (SCIENCE.md 4.7 is sparse): override them with local prices "
+    "in a [catalogue.<key>] table.",
+    "Neighbourhood cooling is cross-checked against the modelling review of Krayenhoff et al. 2021 (0.2-0.6 °C per "
+    "+0.10 neighbourhood albedo, roughly 0.3 °C per +0.10 canopy; SCIENCE.md 4.6b); results outside these ranges "
+    "are flagged. The UCM gives albedo a weight of 0.2 (SCIENCE.md 5.1), so with a UHI_max below ~10 °C white "
+    "measures fall below the review's range: a known limitation of the model, flagged rather than corrected.",
+)
+
+
+def _bincount(labels: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+    return np.bincount(labels.ravel(), weights=weights.ravel(), minlength=n + 1)[1 : n + 1]
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return float(num / den) if den > 0 and math.isfinite(num) else None
+
+
+def district_table(maps: xr.Dataset, base) -> gpd.GeoDataFrame:
+    """Per-district accounting (one row per district of the baseline; see the module docstring)."""
+    labels = base.zones
+    n = len(base.districts)
+    pop = np.nan_to_num(np.asarray(maps["population"].values, dtype=np.float64))
+    d_air = np.asarray(maps["delta_t_air"].values, dtype=np.float64)
+    d_lst = np.asarray(maps["delta_lst"].values, dtype=np.float64)
+    c0 = np.asarray(maps["risk_class_baseline"].values)
+    c1 = np.asarray(maps["risk_class_scenario"].values)
+    valid = np.isfinite(d_air)
+    ok = valid.astype(np.float64)
+    air = np.where(valid, d_air, 0.0)
+    lst_ok = np.isfinite(d_lst)
+    high0 = np.isin(c0, HIGH_RISK_CLASSES)
+    high1 = np.isin(c1, HIGH_RISK_CLASSES)
+    protected = high0 & ~high1 & (c1 > 0)
+    lower = (c1 < c0) & (c1 > 0)
+    higher = c1 > c0
+
+    count = _bincount(labels, ok, n)
+    residents = _bincount(labels, pop, n)
+    pop_valid = _bincount(labels, pop * ok, n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_air = _bincount(labels, air, n) / count
+        pw_air = _bincount(labels, pop * air, n) / pop_valid
+        mean_lst = _bincount(labels, np.where(lst_ok, d_lst, 0.0), n) / _bincount(labels, lst_ok.astype(np.float64), n)
+    max_cool = np.zeros(n)
+    np.maximum.at(max_cool, np.clip(labels.ravel() - 1, 0, None)[labels.ravel() > 0], -air.ravel()[labels.ravel() > 0])
+    out = gpd.GeoDataFrame({
+        "district": base.districts["district"].to_numpy(),
+        "residents": residents,
+        "mean_delta_t_air": mean_air,
+        "popweighted_delta_t_air": pw_air,
+        "max_cooling_t_air": max_cool,
+        "mean_delta_lst": mean_lst,
+        "degc_person_reduced": _bincount(labels, -pop * air, n),
+        "residents_high_risk_before": _bincount(labels, pop * high0, n),
+        "residents_high_risk_after": _bincount(labels, pop * high1, n),
+        "residents_protected": _bincount(labels, pop * protected, n),
+        "pixels_risk_class_lower": _bincount(labels, lower.astype(np.float64), n).astype(np.int64),
+        "pixels_risk_class_higher": _bincount(labels, higher.astype(np.float64), n).astype(np.int64),
+        "residents_risk_class_lower": _bincount(labels, pop * lower, n),
+    }, geometry=base.districts.geometry.to_numpy(), crs=base.districts.crs)
+    out.attrs["units"] = {"mean_delta_t_air": "K", "popweighted_delta_t_air": "K", "max_cooling_t_air": "K",
+                          "mean_delta_lst": "K", "degc_person_reduced": "degC person"}
+    return out
+
+
+def totals(maps: xr.Dataset, placements, base) -> dict:
+    """City totals: cost, cooling, °C·person, residents protected, cost ratios, and the measures placed."""
+    pop = np.nan_to_num(np.asarray(maps["population"].values, dtype=np.float64))
+    d_air = np.asarray(maps["delta_t_air"].values, dtype=np.float64)
+    d_lst = np.asarray(maps["delta_lst"].values, dtype=np.float64)
+    valid = np.isfinite(d_air)
+    air = np.where(valid, d_air, 0.0)
+    c0 = np.asarray(maps["risk_class_baseline"].values)
+    c1 = np.asarray(maps["risk_class_scenario"].values)
+    high0, high1 = np.isin(c0, HIGH_RISK_CLASSES), np.isin(c1, HIGH_RISK_CLASSES)
+    protected = float((pop * (high0 & ~high1 & (c1 > 0))).sum())
+    cost = float(sum(p.cost_eur for p in placements))
+    degc_person = float(-(pop * air).sum())
+    pop_valid = float((pop * valid).sum())
+    categories = {}
+    for p in placements:
+        categories[p.intervention.category] = categories.get(p.intervention.category, 0.0) + p.cost_eur
+    return {
+        "cost_eur": cost,
+        "annualised_cost_eur_per_year": float(sum(p.cost_eur / p.intervention.lifetime_years for p in placements)),
+        "cost_includes_defaults": bool(any(p.intervention.cost_is_default for p in placements)),
+        "mean_delta_t_air": float(air[valid].mean()) if valid.any() else None,
+        "popweighted_delta_t_air": _ratio(float((pop * air).sum()), pop_valid),
+        "max_cooling_t_air": float(-air.min()) if valid.any() else 0.0,
+        "mean_delta_lst": float(np.nanmean(d_lst)) if np.isfinite(d_lst).any() else None,
+        "degc_person_reduced": degc_person,
+        "cost_per_degc_person": _ratio(cost, degc_person),
+        "people_protected": protected,
+        "eur_per_resident_protected": _ratio(cost, protected),
+        "residents": float(pop.sum()),
+        "residents_high_risk_before": float((pop * high0).sum()),
+        "residents_high_risk_after": float((pop * high1).sum()),
+        "treated_area_m2": float(sum(p.area_m2 for p in placements if not p.intervention.is_local)),
+        "lead_category": max(categories, key=categories.get) if categories else None,
+        "t_ref_degC": base.settings.t_ref,
+        "uhi_max_degC": base.settings.uhi_max,
+        "interventions": [
+            {"label": p.label, "type": p.intervention.key, "name": p.intervention.name, "category": p.intervention.category,
+             "scale": p.intervention.scale, "units": float(p.units), "unit": p.intervention.unit, "area_m2": float(p.area_m2),
+             "cost_eur": float(p.cost_eur), "cost_is_default": p.intervention.cost_is_default,
+             "cost_source": p.intervention.cost_source, "lst_source": p.intervention.lst_source}
+            for p in placements
+        ],
+    }
+
+
+def sanity_checks(maps: xr.Dataset, placements, base, params_after: xr.Dataset) -> list[dict]:
+    """Checks against SCIENCE.md 4.6b: the InVEST bound and the Krayenhoff et al. 2021 ranges."""
+    checks = []
+    uhi_max = base.settings.uhi_max
+    d_model = np.asarray(maps["delta_t_air_model"].values, dtype=np.float64)
+    worst = float(-np.nanmin(d_model)) if np.isfinite(d_model).any() else 0.0
+    checks.append({
+        "check": "InVEST bound", "status": "ok" if worst <= uhi_max + 1e-4 else "warning",
+        "message": f"model cooling at most {worst:.2f} K; InVEST T_air is within [T_ref, T_ref + UHI_max] = "
+                   f"[{base.settings.t_ref:g}, {base.settings.t_ref + uhi_max:g}] degC, so cooling cannot exceed UHI_max = {uhi_max:g} K",
+    })
+    neigh = [p for p in placements if not p.intervention.is_local]
+    if neigh:
+        region = np.zeros(base.lst.shape, dtype=bool)
+        for p in neigh:
+            region |= p.location
+        region &= np.isfinite(d_model)
+        if region.any():
+            d_alb = float(np.nanmean((params_after["albedo"].values - base.params["albedo"].values)[region]))
+            d_can = float(np.nanmean((params_after["shade"].values - base.params["shade"].values)[region]))
+            d_kc = float(np.nanmean((params_after["kc"].values - base.params["kc"].values)[region]))
+            cooling = float(-d_model[region].mean())
+            lo = KRAYENHOFF_ALBEDO[0] * d_alb / 0.1 + KRAYENHOFF_CANOPY[0] * d_can / 0.1
+            hi = KRAYENHOFF_ALBEDO[1] * d_alb / 0.1 + KRAYENHOFF_CANOPY[1] * d_can / 0.1
+            text = (f"over the treated neighbourhoods: +{d_alb:.3f} albedo, +{d_can:.3f} canopy (+{d_kc:.3f} Kc); "
+                    f"modelled mean air cooling {cooling:.3f} K; Krayenhoff et al. 2021 ranges give {lo:.3f}-{hi:.3f} K (SCIENCE.md 4.6b)")
+            if d_alb < 0.005 and d_can < 0.005:
+                status, text = "info", text + "; no albedo/canopy change to compare (Kc / green-area measures)"
+            elif lo <= cooling <= hi:
+                status = "ok"
+            else:
+                status = "warning"
+                side = "below" if cooling < lo else "above"
+                text += f"; the model is {side} the review's range"
+                if cooling > hi and d_kc > 0.005:
+                    text += " (evapotranspiration changes, which the range does not cover, add cooling)"
+                if cooling < lo:
+                    text += (f" (the UCM gives 0.2 x UHI_max = {0.02 * uhi_max:.2f} K per +0.10 albedo and 0.6 x UHI_max = "
+                             f"{0.06 * uhi_max:.2f} K per +0.10 canopy before air mixing spreads it, SCIENCE.md 5.1-5.3)")
+            checks.append({"check": "Krayenhoff et al. 2021 range", "status": status, "message": text})
+    for p in placements:
+        if p.intervention.is_local:
+            it = p.intervention
+            n = int(np.count_nonzero(p.units_per_pixel))
+            checks.append({
+                "check": f"hyper-local {it.key}", "status": "info",
+                "message": f"{p.units:g} {it.unit} of {it.name} in {n} pixels: -{it.local_air_cooling_k:g} K air within "
+                           f"{it.local_radius_m:g} m of each unit, pixel mean shown; not in the district-scale cooling model"
+                           + ("; WBGT barely improves with misting (iso-enthalpic, [S39c])" if it.key == "misting" else ""),
+            })
+    return checks
+
+
+def comparison_table(results) -> pd.DataFrame:
+    """Totals of several results side by side, ranked by cost per °C·person (lowest first)."""
+    rows = []
+    for r in results:
+        t = {k: v for k, v in r.totals.items() if k != "interventions"}
+        t["measures"] = ", ".join(f"{i['units']:g} {i['unit']} {i['type']}" for i in r.totals["interventions"])
+        rows.append({"scenario": r.name, "city": r.city, **t})
+    df = pd.DataFrame(rows)
+    df["_key"] = df["cost_per_degc_person"].astype(float).fillna(np.inf)
+    df = df.sort_values(["_key", "cost_eur"], kind="stable").drop(columns="_key").reset_index(drop=True)
+    df.insert(0, "rank", np.arange(1, len(df) + 1))
+    return df
+
+
+# ------------------------------------------------------------ figures ----
+
+def _imshow(ax, da: xr.DataArray, *, cmap: str, title: str, label: str, vmin=None, vmax=None):
+    x, y = da["x"].values, da["y"].values
+    extent = [x[0], x[-1], y[-1], y[0]]
+    im = ax.imshow(np.asarray(da.values, dtype=np.float64), cmap=cmap, vmin=vmin, vmax=vmax, extent=extent, interpolation="nearest")
+    ax.figure.colorbar(im, ax=ax, shrink=0.8, label=label)
+    ax.set_title(title)
+    ax.set_xlabel("x [m]")
+    ax.set_ylabel("y [m]")
+    ax.ticklabel_format(style="plain", useOffset=False)
+    return ax
+
+
+_RISK_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
+_RISK_NAMES = ("very low", "low", "moderate", "high", "very high")
+
+
+def _risk_panel(ax, da: xr.DataArray, title: str):
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.patches import Patch
+
+    v = np.asarray(da.values, dtype=np.float64)
+    v[v == 0] = np.nan
+    x, y = da["x"].values, da["y"].values
+    cmap = ListedColormap(_RISK_COLOURS)
+    ax.imshow(v, cmap=cmap, norm=BoundaryNorm(np.arange(0.5, 6.5), cmap.N), extent=[x[0], x[-1], y[-1], y[0]], interpolation="nearest")
+    ax.legend(handles=[Patch(color=c, label=n) for c, n in zip(_RISK_COLOURS, _RISK_NAMES)], loc="lower right", fontsize=7, title="heat risk")
+    ax.set_title(title)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
+
+
+@dataclasses.dataclass
+class ScenarioResult:
+    """Outcome of :meth:`uhi.scenarios.Scenario.run`.
+
+    Attributes
+    ----------
+    table : GeoDataFrame
+        Per district: residents, mean / population-weighted ΔT_air [K], max cooling, mean ΔLST [K],
+        °C·person reduced, residents at high risk before / after, residents protected, class changes.
+    totals : dict
+        Cost [EUR], annualised cost, ΔT_air, °C·person reduced, cost per °C·person, people protected,
+        EUR per resident protected, the measures placed.
+    maps : Dataset
+        ``t_air_baseline``, ``t_air_scenario`` [degC], ``delta_t_air`` (+ its model and local parts) [K],
+        ``delta_lst`` [K], ``lst_baseline/scenario`` [K], ``risk_*``, ``risk_class_baseline/scenario``,
+        ``treated_fraction``, ``population``.
+    checks : list of dict
+        Sanity checks (SCIENCE.md 4.6b) with ``status`` ok / warning / info.
+    """
+
+    name: str
+    city: str
+    maps: xr.Dataset
+    table: gpd.GeoDataFrame
+    totals: dict
+    placements: list
+    settings: object
+    checks: list
+
+    @property
+    def warnings(self) -> list[str]:
+        return [c["message"] for c in self.checks if c["status"] == "warning"]
+
+    def summary(self) -> str:
+        t = self.totals
+        cpp = "n/a" if t["cost_per_degc_person"] is None else f"{t['cost_per_degc_person']:,.2f} EUR"
+        epr = "n/a" if t["eur_per_resident_protected"] is None else f"{t['eur_per_resident_protected']:,.0f} EUR"
+        return (f"{self.name}: cost {t['cost_eur']:,.0f} EUR; mean ΔT_air {t['mean_delta_t_air']:+.3f} K "
+                f"(max cooling {t['max_cooling_t_air']:.2f} K); {t['degc_person_reduced']:,.0f} °C·person reduced "
+                f"({cpp} per °C·person); {t['people_protected']:,.0f} residents out of high risk ({epr} each)")
+
+    def plot(self, ax=None, variable: str = "delta_t_air"):
+        """Map of one of :attr:`maps` (default the air temperature change); returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 5))
+        da = self.maps[variable]
+        if variable.startswith("risk_class"):
+            return _risk_panel(ax, da, f"{self.name}: {da.attrs.get('long_name', variable)}")
+        if variable.startswith("delta"):
+            lim = max(float(np.nanmax(np.abs(da.values))) if np.isfinite(da.values).any() else 0.0, 1e-3)
+            return _imshow(ax, da, cmap="RdBu_r", vmin=-lim, vmax=lim, title=f"{self.name}: {da.attrs.get('long_name', variable)}",
+                           label=f"{variable} [{da.attrs.get('units', '')}]")
+        return _imshow(ax, da, cmap="inferno", title=f"{self.name}: {da.attrs.get('long_name', variable)}",
+                       label=f"{variable} [{da.attrs.get('units', '')}]")
+
+    def figures(self) -> dict:
+        """Matplotlib figures keyed by PNG file name: T_air before / after / difference, risk classes."""
+        import matplotlib.pyplot as plt
+
+        t0, t1 = self.maps["t_air_baseline"], self.maps["t_air_scenario"]
+        vmin = float(np.nanmin([np.nanmin(t0.values), np.nanmin(t1.values)]))
+        vmax = float(np.nanmax(t0.values))
+        figs = {}
+        for fname, da, title in (("t_air_before.png", t0, "air temperature before"), ("t_air_after.png", t1, "air temperature after")):
+            fig, ax = plt.subplots(figsize=(6, 5))
+            _imshow(ax, da, cmap="inferno", vmin=vmin, vmax=vmax, title=f"{self.name}: {title}", label="T_air [°C]")
+            figs[fname] = fig
+        fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
+        self.plot(axes[0], "delta_t_air")
+        self.plot(axes[1], "delta_lst")
+        figs["t_air_difference.png"] = fig
+        fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
+        _risk_panel(axes[0], self.maps["risk_class_baseline"], "heat risk before")
+        _risk_panel(axes[1], self.maps["risk_class_scenario"], "heat risk after (baseline breaks)")
+        figs["risk_classes.png"] = fig
+        for f in figs.values():
+            f.tight_layout()
+        return figs
+
+    def totals_json(self) -> str:
+        def clean(v):
+            if isinstance(v, float) and not math.isfinite(v):
+                return None
+            if isinstance(v, (np.floating, np.integer)):
+                return clean(v.item())
+            if isinstance(v, dict):
+                return {k: clean(x) for k, x in v.items()}
+            if isinstance(v, list):
+                return [clean(x) for x in v]
+            return v
+
+        payload = {"scenario": self.name, "city": self.city, **clean(self.totals),
+                   "checks": self.checks, "caveats": list(CAVEATS)}
+        return json.dumps(payload, indent=2, ensure_ascii=False)
+
+    def write(self, out_dir, overwrite: bool = False, *, report: bool = True) -> list[Path]:
+        """Write rasters (COG), the district table (GeoPackage + CSV), totals JSON, PNG maps and the HTML report.
+
+        Every file is written atomically inside ``out_dir``; existing files are refused (all checked
+        before anything is written) unless ``overwrite=True``.
+        """
+        import matplotlib.pyplot as plt
+
+        from ..report import write_report
+
+        out = Path(out_dir)
+        names = OUTPUT_FILES if report else tuple(f for f in OUTPUT_FILES if f != "report.html")
+        targets = {name: safe_output_path(out, name) for name in names}
+        existing = [str(p) for p in targets.values() if p.exists()]
+        if existing and not overwrite:
+            raise OutputExistsError(f"{len(existing)} output(s) already exist, e.g. {existing[0]}; pass overwrite=True (CLI: --overwrite)")
+        out.mkdir(parents=True, exist_ok=True)
+        written = [
+            write_raster(self.maps["delta_t_air"], targets["delta_t_air.tif"], overwrite=overwrite),
+            write_raster(self.maps["delta_lst"], targets["delta_lst.tif"], overwrite=overwrite),
+        ]
+        with atomic_path(targets["districts.gpkg"], overwrite=overwrite) as tmp:
+            self.table.to_file(tmp, driver="GPKG", layer="districts")
+        written.append(targets["districts.gpkg"])
+        with atomic_path(targets["districts.csv"], overwrite=overwrite) as tmp:
+            pd.DataFrame(self.table.drop(columns="geometry")).to_csv(tmp, index=False, float_format="%.6g")
+        written.append(targets["districts.csv"])
+        with atomic_path(targets["totals.json"], overwrite=overwrite) as tmp:
+            tmp.write_text(self.totals_json(), encoding="utf-8")
+        written.append(targets["totals.json"])
+        for fname, fig in self.figures().items():
+            with atomic_path(targets[fname], overwrite=overwrite) as tmp:
+                fig.savefig(tmp, dpi=110, format="png")
+            plt.close(fig)
+            written.append(targets[fname])
+        if report:
+            written.append(write_report(self, out, overwrite=overwrite))
+        return written
+
+
+def figure_png(fig) -> bytes:
+    """PNG bytes of a figure (for embedding)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, dpi=100, format="png")
+    return buf.getvalue()

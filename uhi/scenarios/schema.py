@@ -1,0 +1,194 @@
+"""Scenario files: the TOML schema (validated with pydantic) and its error messages.
+
+A scenario file names the city, the baseline inputs and a list of interventions::
+
+    name = "Nis - street trees in the core"
+    city = "Niš"                      # a pilot city (synthetic default scene), or:
+    # scene = "LC08_.../"             # a Landsat scene folder (+ landcover / population / districts)
+    # lst = "lst.tif"                 # or ready layers: lst [K] + ndvi + ndbi + landcover + population
+
+    [baseline]                        # InVEST UCM scalars (SCIENCE.md 5.5)
+    t_ref = 22.0                      # rural reference air temperature [degC]
+    uhi_max = 4.0                     # UHI magnitude [degC]
+
+    [catalogue.street_trees]          # optional: override or add catalogue entries
+    unit_cost_eur = 1500
+
+    [[intervention]]
+    type = "street_trees"             # a catalogue key
+    amount = 400                      # in the entry's unit (trees, m2, devices), or coverage = 0.3
+    districts = ["Centar"]            # or polygons = "blocks.geojson", or top_risk = { share = 0.05 }
+
+Several variants in one file: ``[[variant]]`` tables with a ``name`` and their own
+``[[variant.intervention]]`` lists; top-level ``[[intervention]]`` entries are shared by every variant
+(measures common to all options), and a variant's ``[variant.catalogue]`` overrides are applied on
+top of the file's ``[catalogue]``.
+
+Errors name the key and the line: ``nis.toml, line 14: key 'intervention[1].amount': ...``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..errors import ScenarioError
+from ..interventions import format_validation_error, read_toml
+
+__all__ = ["ScenarioSpec", "InterventionSpec", "BaselineSpec", "TopRiskSpec", "VariantSpec", "parse_scenario", "validate_scenario"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TopRiskSpec(_Strict):
+    """Cells chosen from the baseline risk map: the ``share`` of valid pixels with the highest risk."""
+
+    share: float = Field(gt=0, le=1)
+
+
+class InterventionSpec(_Strict):
+    """One ``[[intervention]]`` entry."""
+
+    type: str = Field(min_length=1)
+    amount: Optional[float] = Field(None, ge=0)
+    coverage: Optional[float] = Field(None, ge=0, le=1)
+    polygons: Optional[str] = None
+    districts: Optional[list[str]] = None
+    top_risk: Optional[TopRiskSpec] = None
+    label: str = ""
+
+    @field_validator("districts")
+    @classmethod
+    def _nonempty(cls, v):
+        if v is not None and not v:
+            raise ValueError("give at least one district name")
+        return v
+
+    @model_validator(mode="after")
+    def _one_of(self):
+        if (self.amount is None) == (self.coverage is None):
+            raise ValueError("give exactly one of 'amount' (trees, m2, devices) or 'coverage' (0..1 share of the available area)")
+        where = [k for k in ("polygons", "districts", "top_risk") if getattr(self, k) is not None]
+        if len(where) != 1:
+            raise ValueError(f"give exactly one location: 'polygons', 'districts' or 'top_risk' (got {where or 'none'})")
+        return self
+
+    @property
+    def location_kind(self) -> str:
+        return next(k for k in ("polygons", "districts", "top_risk") if getattr(self, k) is not None)
+
+
+class BaselineSpec(_Strict):
+    """InVEST UCM scalars and the LST method of the baseline (SCIENCE.md 5.5)."""
+
+    t_ref: float = 21.0  # rural reference air temperature [degC]; summer-afternoon default (assumption, set your own)
+    uhi_max: float = Field(3.5, ge=0)  # UHI magnitude [degC]; assumption, within the 0.5-3.0 (+) range of Iungman 2023 [S30c]
+    ref_et: float = Field(6.0, gt=0)  # reference ET [mm/day]; FAO-56 summer Mediterranean/continental value (assumption)
+    cooling_distance: float = Field(450.0, gt=0)  # [m], InVEST UG recommendation [S21]
+    mixing_radius: float = Field(600.0, gt=0)  # [m], InVEST UG 500-600 m [S21]
+    cc_method: Literal["factors", "intensity"] = "factors"
+    lst_method: str = "simple"
+
+
+class VariantSpec(_Strict):
+    name: str = Field(min_length=1)
+    description: str = ""
+    intervention: list[InterventionSpec] = Field(default_factory=list)
+    catalogue: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+class ScenarioSpec(_Strict):
+    """The whole file."""
+
+    name: str = ""
+    description: str = ""
+    city: Optional[str] = None
+    scene: Optional[str] = None
+    shape: Optional[tuple[int, int]] = None  # synthetic scene size (city only), pixels
+    lst: Optional[str] = None
+    ndvi: Optional[str] = None
+    ndbi: Optional[str] = None
+    landcover: Optional[str] = None
+    population: Optional[str] = None
+    districts: Optional[str] = None
+    district_column: Optional[str] = None
+    biophysical_table: Optional[str] = None
+    baseline: BaselineSpec = Field(default_factory=BaselineSpec)
+    catalogue: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    intervention: list[InterventionSpec] = Field(default_factory=list)
+    variant: list[VariantSpec] = Field(default_factory=list)
+
+    @field_validator("shape")
+    @classmethod
+    def _shape(cls, v):
+        if v is not None and (min(v) < 32 or max(v) > 8000):
+            raise ValueError("shape must be two integers between 32 and 8000 pixels")
+        return v
+
+    @model_validator(mode="after")
+    def _inputs(self):
+        sources = [k for k in ("city", "scene", "lst") if getattr(self, k) is not None]
+        if len(sources) != 1:
+            raise ValueError(f"give exactly one of 'city', 'scene' or 'lst' (got {sources or 'none'})")
+        if self.lst is not None:
+            missing = [k for k in ("ndvi", "ndbi", "landcover", "population") if getattr(self, k) is None]
+            if missing:
+                raise ValueError(f"with 'lst' layers also give {missing}")
+        if self.shape is not None and self.city is None:
+            raise ValueError("'shape' is for the synthetic scene of a 'city' only")
+        if not self.intervention and not self.variant:
+            raise ValueError("no [[intervention]] (and no [[variant]]): nothing to compute")
+        names = [v.name for v in self.variant]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"variant names must be unique, repeated: {dup}")
+        return self
+
+
+_PATH_KEYS = ("scene", "lst", "ndvi", "ndbi", "landcover", "population", "districts", "biophysical_table")
+
+
+def validate_scenario(data: dict, *, where: str = "scenario", text: str | None = None, base_dir: str | os.PathLike | None = None) -> ScenarioSpec:
+    """Validate a parsed scenario mapping; relative paths resolve against ``base_dir``.
+
+    Raises :class:`ScenarioError` naming the key (and the line when ``text`` is the file's text).
+    """
+    try:
+        spec = ScenarioSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(format_validation_error(exc, where=where, text=text)) from None
+    if base_dir is not None:
+        base = Path(base_dir)
+        updates = {}
+        for key in _PATH_KEYS:
+            value = getattr(spec, key)
+            if value is not None:
+                updates[key] = str((base / Path(value).expanduser()) if not Path(value).expanduser().is_absolute() else Path(value).expanduser())
+
+        def fix(items):
+            out = []
+            for it in items:
+                if it.polygons is not None and not Path(it.polygons).is_absolute():
+                    it = it.model_copy(update={"polygons": str(base / it.polygons)})
+                out.append(it)
+            return out
+
+        updates["intervention"] = fix(spec.intervention)
+        updates["variant"] = [v.model_copy(update={"intervention": fix(v.intervention)}) for v in spec.variant]
+        spec = spec.model_copy(update=updates)
+    return spec
+
+
+def parse_scenario(path: str | os.PathLike) -> tuple[ScenarioSpec, str]:
+    """Read and validate a scenario TOML -> (spec, file text)."""
+    path = Path(path)
+    data, text = read_toml(path)
+    spec = validate_scenario(data, where=str(path), text=text, base_dir=path.resolve().parent)
+    if not spec.name:
+        spec = spec.model_copy(update={"name": path.stem})
+    return spec, text
