@@ -1,0 +1,401 @@
+"""``optimize``: candidate sites, options and the budgeted search (see the package docstring)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import xarray as xr
+from shapely.geometry import box
+
+from uhi._backend import check_same_grid, pixel_size_m, set_cf
+from uhi.cooling.biophysical import PARAMETERS
+from uhi.errors import CRSError, InputValueError
+from uhi.optimize._search import Option, Problem, lazy_greedy, milp_plan, naive_greedy
+from uhi.optimize._window import CoolingState
+
+__all__ = ["optimize", "risk_weights", "METHODS"]
+
+#: Search methods: CELF lazy greedy (default), the same greedy without lazy evaluation, and a MILP
+#: on the linearised single-site gains.
+METHODS = ("lazy-greedy", "greedy", "milp")
+
+#: Default number of candidate blocks kept (the highest-risk ones) when no candidates are given.
+DEFAULT_MAX_CANDIDATES = 200
+
+
+def _scalar(name, value, *, positive=False, nonneg=False):
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise InputValueError(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(v):
+        raise InputValueError(f"{name} must be finite, got {value!r}")
+    if positive and v <= 0:
+        raise InputValueError(f"{name} must be > 0, got {value!r}")
+    if nonneg and v < 0:
+        raise InputValueError(f"{name} must be >= 0, got {value!r}")
+    return v
+
+
+def risk_weights(population: xr.DataArray, vulnerability: xr.DataArray) -> xr.DataArray:
+    """Objective weight per pixel: residents × vulnerability [persons] (NaN -> 0).
+
+    ``vulnerability`` is the [0, 1] component of :func:`uhi.risk.assess_risk`; ``F = Σ w·(-ΔT_air)`` is
+    then in vulnerability-weighted person·kelvin.
+    """
+    check_same_grid(population, vulnerability, names=("population", "vulnerability"))
+    w = (population.fillna(0) * vulnerability.fillna(0)).astype(np.float32)
+    return set_cf(w, name="risk_weight", units="1", long_name="residents x vulnerability (objective weight)")
+
+
+@dataclass
+class _Site:
+    index: int
+    rows: slice
+    cols: slice
+    mask: np.ndarray
+    geometry: object
+    label: str
+
+
+def _block_sites(valid, transform, block, score, max_candidates):
+    ny, nx = valid.shape
+    sites = []
+    for r0 in range(0, ny, block):
+        for c0 in range(0, nx, block):
+            rows, cols = slice(r0, min(ny, r0 + block)), slice(c0, min(nx, c0 + block))
+            mask = valid[rows, cols]
+            if not mask.any():
+                continue
+            s = float(np.nanmean(np.where(mask, score[rows, cols], np.nan)))
+            x0, y0 = transform * (cols.start, rows.start)
+            x1, y1 = transform * (cols.stop, rows.stop)
+            geom = box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+            sites.append((s, _Site(-1, rows, cols, mask, geom, f"r{r0}c{c0}")))
+    sites = [s for s in sites if np.isfinite(s[0]) and s[0] > 0]
+    sites.sort(key=lambda t: -t[0])
+    out = [s for _, s in sites[:max_candidates]]
+    for i, s in enumerate(out):
+        s.index = i
+    return out
+
+
+def _parcel_sites(gdf, like, valid, label_column):
+    from rasterio import features
+
+    if gdf.crs is None:
+        raise CRSError("candidate parcels have no CRS; set one (GeoDataFrame.set_crs) so they can be placed on the raster")
+    crs = like.rio.crs
+    if crs is not None and gdf.crs != crs:
+        gdf = gdf.to_crs(crs)
+    transform = like.rio.transform()
+    ny, nx = valid.shape
+    sites = []
+    for i, (idx, row) in enumerate(gdf.iterrows()):
+        geom = row.geometry
+        if geom is None or geom.is_empty:
+            continue
+        mask = features.geometry_mask([geom], out_shape=(ny, nx), transform=transform, invert=True)
+        mask &= valid
+        rr, cc = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+        if rr.size == 0:
+            continue
+        rows, cols = slice(rr[0], rr[-1] + 1), slice(cc[0], cc[-1] + 1)
+        label = str(row[label_column]) if label_column and label_column in gdf.columns else str(idx)
+        sites.append(_Site(len(sites), rows, cols, mask[rows, cols], geom, label))
+    return sites
+
+
+def _patch_dataset(state, rows, cols):
+    return xr.Dataset({k: (("y", "x"), state.params[k][rows, cols].astype(np.float32)) for k in PARAMETERS})
+
+
+def _neighbourhood_params(intervention, rows, cols, frac, baseline):
+    """Closure: the site's parameters after the intervention, given the current plan's parameters.
+
+    ``baseline = (before, after)`` holds the patch before and after the intervention on the baseline
+    parameters (computed once for all sites); it is reused while the site is untouched by the plan.
+    """
+    from uhi.interventions import apply_intervention
+
+    f = xr.DataArray(frac.astype(np.float32), dims=("y", "x"))
+    before, after = baseline
+
+    def new_params(state):
+        if all(np.array_equal(state.params[k][rows, cols], before[k], equal_nan=True) for k in PARAMETERS):
+            return after
+        out = apply_intervention(_patch_dataset(state, rows, cols), intervention, f)
+        return {k: out[k].values.astype(np.float64) for k in PARAMETERS}
+
+    return new_params
+
+
+def _local_effect(intervention, like, rows, cols, units_patch):
+    """(rows, cols, ΔT) of a hyper-local measure placed as ``units_patch`` on the site, padded by its footprint."""
+    from uhi.interventions import footprint_kernel, local_air_cooling
+
+    cell = pixel_size_m(like, "optimize")
+    half = footprint_kernel(intervention, cell).shape[0] // 2
+    ny, nx = like.shape
+    r0, r1 = max(0, rows.start - half), min(ny, rows.stop + half)
+    c0, c1 = max(0, cols.start - half), min(nx, cols.stop + half)
+    units = np.zeros((r1 - r0, c1 - c0))
+    units[rows.start - r0:rows.stop - r0, cols.start - c0:cols.stop - c0] = units_patch
+    da = xr.DataArray(units, coords={"y": like["y"].values[r0:r1], "x": like["x"].values[c0:c1]}, dims=("y", "x"))
+    if like.rio.crs is not None:
+        da = da.rio.write_crs(like.rio.crs)
+    return slice(r0, r1), slice(c0, c1), local_air_cooling(intervention, da).values.astype(np.float64)
+
+
+def _site_fractions(site, it, fractions, cell):
+    """Treated share of each site pixel, units and treated area of one option (None if no room)."""
+    frac = np.where(site.mask, fractions[site.rows, site.cols], 0.0)
+    area = float(frac.sum()) * cell**2
+    if area <= 0:
+        return None
+    if it.unit == "m2":
+        return frac, round(area / it.footprint_m2, 2), area
+    units = math.floor(area / it.footprint_m2 + 1e-9)  # whole trees / devices that fit in the room
+    if units < 1:
+        return None
+    return frac * (units * it.footprint_m2 / area), units, units * it.footprint_m2
+
+
+def _baseline_after(params, sites, it, fractions, cell):
+    """Parameters after ``it`` on every site at once (sites do not overlap), from the baseline parameters."""
+    from uhi.interventions import apply_intervention
+
+    total = np.zeros(params["shade"].shape, dtype=np.float32)
+    for site in sites:
+        got = _site_fractions(site, it, fractions, cell)
+        if got is not None:
+            total[site.rows, site.cols] += got[0].astype(np.float32)
+    ds = xr.Dataset({k: (("y", "x"), np.asarray(params[k], dtype=np.float32)) for k in PARAMETERS})
+    out = apply_intervention(ds, it, xr.DataArray(np.clip(total, 0, 1), dims=("y", "x")))
+    return {k: out[k].values.astype(np.float64) for k in PARAMETERS}
+
+
+def _options(sites, chosen, fractions, cell, like, plain):
+    from uhi.interventions import cost_eur
+
+    coverage = np.zeros(like.shape, dtype=np.int32)
+    for site in sites:
+        coverage[site.rows, site.cols] += site.mask
+    disjoint = coverage.max() <= 1
+    after = {key: _baseline_after(plain, sites, it, fractions[key], cell)
+             for key, it in chosen.items() if disjoint and not it.is_local}
+    options = []
+    for site in sites:
+        for key, it in chosen.items():
+            got = _site_fractions(site, it, fractions[key], cell)
+            if got is None:
+                continue
+            frac, units, area = got
+            cost = cost_eur(it, units)
+            if cost <= 0:
+                raise InputValueError(f"intervention {key!r} has unit cost {it.unit_cost_eur!r} EUR; the optimizer needs a positive cost")
+            conflicts = frozenset((site.index, p) for p in it.placement)
+            if it.is_local:
+                local = _local_effect(it, like, site.rows, site.cols, frac * cell**2 / it.footprint_m2)
+                new_params = None
+            else:
+                local = None
+                before = {k: plain[k][site.rows, site.cols] for k in PARAMETERS}
+                if key in after:
+                    done = {k: after[key][k][site.rows, site.cols] for k in PARAMETERS}
+                else:
+                    from uhi.interventions import apply_intervention
+
+                    out = apply_intervention(xr.Dataset({k: (("y", "x"), v.astype(np.float32)) for k, v in before.items()}),
+                                             it, xr.DataArray(frac.astype(np.float32), dims=("y", "x")))
+                    done = {k: out[k].values.astype(np.float64) for k in PARAMETERS}
+                new_params = _neighbourhood_params(it, site.rows, site.cols, frac, (before, done))
+            options.append(Option(len(options), site.index, key, site.rows, site.cols, float(units), float(cost),
+                                  conflicts, new_params, local, area))
+    return options
+
+
+def optimize(
+    params: xr.Dataset,
+    weights: xr.DataArray,
+    catalogue,
+    budget_eur: float,
+    *,
+    landcover: xr.DataArray | None = None,
+    candidates: gpd.GeoDataFrame | None = None,
+    site_size_m: float = 150.0,
+    interventions=None,
+    ref_et,
+    t_ref: float,
+    uhi_max: float,
+    cooling_distance: float = 450.0,
+    mixing_radius: float = 600.0,
+    max_sites: int | None = None,
+    method: str = "lazy-greedy",
+    risk: xr.DataArray | None = None,
+    population: xr.DataArray | None = None,
+    max_candidates: int = DEFAULT_MAX_CANDIDATES,
+    placement_table: pd.DataFrame | None = None,
+    label_column: str | None = None,
+    cc_method: str = "factors",
+    cc_weights=(0.6, 0.2, 0.2),
+):
+    """Choose (site, intervention) pairs that maximise risk-weighted air cooling within a budget.
+
+    Parameters
+    ----------
+    params : xarray.Dataset
+        Baseline UCM parameters ``shade, albedo, kc, green_area, building_intensity`` on a projected grid
+        (:func:`uhi.cooling.parameters_from_landcover`).
+    weights : xarray.DataArray
+        Objective weight per pixel, residents × vulnerability (:func:`risk_weights`), same grid.
+    catalogue : dict of str -> Intervention or None
+        :func:`uhi.interventions.load_catalogue` (None: the shipped catalogue).
+    budget_eur : float
+        Budget [EUR], >= 0.
+    landcover : xarray.DataArray, optional
+        Land-cover codes for :func:`uhi.interventions.placement_fraction` (what may go where). Without it
+        every valid pixel is fully available to every measure.
+    candidates : geopandas.GeoDataFrame, optional
+        Parcels (polygons, any CRS) to choose among. Default: square blocks of ``site_size_m`` tiling the
+        raster, the ``max_candidates`` with the highest mean ``risk`` (or total weight) kept.
+    site_size_m : float
+        Side of a default candidate block [m] (rounded to whole pixels).
+    interventions : sequence of str, optional
+        Catalogue keys to consider (default: every neighbourhood-scale entry; hyper-local measures only
+        when named, see :mod:`uhi.optimize`).
+    ref_et, t_ref, uhi_max, cooling_distance, mixing_radius, cc_method, cc_weights
+        As in :func:`uhi.cooling.urban_cooling`. ``t_ref`` does not change ΔT_air (T_air is affine in it)
+        and a scalar ``ref_et`` cancels in ETI = kc·ETo/max(ETo); ``uhi_max`` scales every ΔT_air.
+    max_sites : int, optional
+        Upper bound on the number of chosen options.
+    method : {"lazy-greedy", "greedy", "milp"}
+        See :mod:`uhi.optimize`.
+    risk : xarray.DataArray, optional
+        Risk map used to rank default candidate blocks and as the background of :meth:`OptimizationResult.plot`.
+    population : xarray.DataArray, optional
+        Residents per pixel, for the ``residents`` column of the site table.
+    max_candidates : int
+        Number of default blocks kept.
+    placement_table : DataFrame, optional
+        Placement shares per land-cover class (:func:`uhi.interventions.placement_shares`).
+    label_column : str, optional
+        Column of ``candidates`` naming each parcel in the site table.
+
+    Returns
+    -------
+    OptimizationResult
+
+    Raises
+    ------
+    InputValueError
+        Negative or non-finite budget, unknown intervention key or method, grids that differ, no candidate
+        site where any chosen measure can be placed.
+    """
+    from uhi.interventions import load_catalogue, placement_fraction
+    from uhi.optimize._result import OptimizationResult
+
+    missing = [p for p in PARAMETERS if p not in params]
+    if missing:
+        raise InputValueError(f"params lacks variable(s) {missing}; build it with uhi.cooling.parameters_from_landcover()")
+    cell = pixel_size_m(params, "optimize")
+    like = params["shade"]
+    if not isinstance(weights, xr.DataArray):
+        raise InputValueError(f"weights must be an xarray.DataArray on the params grid, got {type(weights).__name__}")
+    check_same_grid(like, weights, names=("params", "weights"))
+    for name, extra in (("landcover", landcover), ("risk", risk), ("population", population)):
+        if extra is not None:
+            check_same_grid(like, extra, names=("params", name))
+    budget = _scalar("budget_eur", budget_eur, nonneg=True)
+    site_size_m = _scalar("site_size_m", site_size_m, positive=True)
+    uhi_max = _scalar("uhi_max", uhi_max, nonneg=True)
+    t_ref = _scalar("t_ref", t_ref)
+    cooling_distance = _scalar("cooling_distance", cooling_distance, positive=True)
+    mixing_radius = _scalar("mixing_radius", mixing_radius, positive=True)
+    if method not in METHODS:
+        raise InputValueError(f"method must be one of {METHODS}, got {method!r}")
+    if cc_method not in ("factors", "intensity"):
+        raise InputValueError(f"cc_method must be 'factors' or 'intensity', got {cc_method!r}")
+    if max_sites is not None and (int(max_sites) != max_sites or max_sites < 1):
+        raise InputValueError(f"max_sites must be a positive integer, got {max_sites!r}")
+    if int(max_candidates) != max_candidates or max_candidates < 1:
+        raise InputValueError(f"max_candidates must be a positive integer, got {max_candidates!r}")
+    cw = np.asarray(cc_weights, dtype=np.float64)
+    if cw.shape != (3,) or not np.all(np.isfinite(cw)) or np.any(cw < 0) or cw.sum() <= 0:
+        raise InputValueError(f"cc_weights must be three finite non-negative numbers not all zero, got {cc_weights!r}")
+
+    catalogue = load_catalogue() if catalogue is None else dict(catalogue)
+    if interventions is None:
+        keys = [k for k, it in catalogue.items() if not it.is_local]
+    else:
+        keys = [str(k).strip() for k in interventions]
+    unknown = [k for k in keys if k not in catalogue]
+    if unknown or not keys:
+        raise InputValueError(f"unknown intervention key(s) {unknown or keys!r}; the catalogue has {sorted(catalogue)}")
+    chosen = {k: catalogue[k] for k in dict.fromkeys(keys)}
+
+    if isinstance(ref_et, xr.DataArray):
+        check_same_grid(like, ref_et, names=("params", "ref_et"))
+        eto = np.asarray(ref_et.values, dtype=np.float64)
+        et_max = float(np.nanmax(eto))
+        if not np.isfinite(et_max) or et_max <= 0:
+            raise InputValueError(f"ref_et must have a positive maximum, got {et_max!r}")
+        eti_scale = eto / et_max
+    else:
+        _scalar("ref_et", ref_et, positive=True)
+        eti_scale = 1.0
+
+    plain = {k: np.asarray(params[k].values, dtype=np.float64) for k in PARAMETERS}
+    valid = np.ones(like.shape, dtype=bool)
+    for k in PARAMETERS:
+        valid &= np.isfinite(plain[k])
+    w = np.nan_to_num(np.asarray(weights.values, dtype=np.float64), nan=0.0)
+    if np.any(w < 0):
+        raise InputValueError(f"weights must be >= 0 (residents x vulnerability), found minimum {w.min()!r}")
+
+    if candidates is None:
+        score = w if risk is None else np.asarray(risk.values, dtype=np.float64)
+        block = max(1, int(round(site_size_m / cell)))
+        sites = _block_sites(valid, like.rio.transform(), block, score, int(max_candidates))
+    elif isinstance(candidates, gpd.GeoDataFrame):
+        sites = _parcel_sites(candidates, like, valid, label_column)
+    else:
+        raise InputValueError(f"candidates must be a GeoDataFrame of parcels or None, got {type(candidates).__name__}")
+    if not sites:
+        raise InputValueError("no candidate site: no parcel/block covers a valid pixel with positive risk or weight")
+
+    fractions = {}
+    for key, it in chosen.items():
+        if landcover is not None:
+            fractions[key] = np.nan_to_num(np.asarray(placement_fraction(landcover, it.placement, table=placement_table).values, dtype=np.float64))
+        else:
+            fractions[key] = valid.astype(np.float64)
+    options = _options(sites, chosen, fractions, cell, like, plain)
+    if not options:
+        raise InputValueError(
+            f"no candidate site offers room for any of {list(chosen)} (placements "
+            f"{sorted({p for it in chosen.values() for p in it.placement})}) -- check the land cover and placement shares"
+        )
+
+    def make_state():
+        return CoolingState(plain, eti_scale=eti_scale, cell=cell, uhi_max=uhi_max, weights=w,
+                            cooling_distance=cooling_distance, mixing_radius=mixing_radius,
+                            cc_method=cc_method, cc_weights=cc_weights)
+
+    problem = Problem(options, make_state)
+    if method == "lazy-greedy":
+        sel = lazy_greedy(problem, budget, max_sites=max_sites)
+    elif method == "greedy":
+        sel = naive_greedy(problem, budget, max_sites=max_sites)
+    else:
+        sel = milp_plan(problem, budget, max_sites=max_sites)
+    sel.stats.update(method=method, candidate_sites=len(sites), options=len(options),
+                     cheapest_option_eur=min(o.cost for o in options))
+    return OptimizationResult.build(
+        sel, problem, sites, chosen, like=like, budget=budget, valid=valid, risk=risk, weights=weights,
+        population=population, uhi_max=uhi_max, cell=cell,
+    )
