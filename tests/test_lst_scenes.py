@@ -27,7 +27,7 @@ def load(shared_data):
     cache = {}
 
     def _load(name, **kwargs):
-        key = (name, tuple(sorted(kwargs.items())))
+        key = (name, repr(sorted(kwargs.items())))
         if key not in cache:
             cache[key] = load_landsat(shared_data / "landsat" / name, **kwargs)
         return cache[key]
