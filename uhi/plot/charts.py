@@ -56,7 +56,9 @@ def _label_column(table: pd.DataFrame, label_column: str | None) -> pd.Series:
             raise InputValueError(f"label_column {label_column!r} is not a column of the table; columns: {list(table.columns)}")
         return table[label_column].astype(str)
     for col in table.columns:
-        if col != getattr(table, "_geometry_column_name", None) and table[col].dtype == object:
+        if col != getattr(table, "_geometry_column_name", None) and (
+            pd.api.types.is_string_dtype(table[col]) or pd.api.types.is_object_dtype(table[col])
+        ):
             return table[col].astype(str)
     return pd.Series(table.index.astype(str), index=table.index)
 
@@ -99,13 +101,15 @@ def district_choropleth(
     finite = values[np.isfinite(values)]
     norm = Normalize(float(finite.min()), float(finite.max())) if finite.size else Normalize(0, 1)
     ax = _axes(ax)
+    n_before = len(ax.collections)
     plot_gdf.plot(
         column="_value", ax=ax, cmap=cmap, norm=norm, edgecolor="white", linewidth=0.6,
         missing_kwds={"color": "0.85", "hatch": "///", "edgecolor": "white", "label": "no data"},
     )
     unit = _unit_label(units)
     name = label or column_label(column)
-    _colorbar(ax, ScalarMappable(norm=norm, cmap=cmap), f"{name} [{unit}]" if unit else name)
+    polygons = ax.collections[n_before] if len(ax.collections) > n_before else ScalarMappable(norm=norm, cmap=cmap)
+    _colorbar(ax, polygons, f"{name} [{unit}]" if unit else name)
     if annotate is None:
         annotate = len(gdf) <= 30
     if annotate:
