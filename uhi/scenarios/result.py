@@ -232,13 +232,16 @@ def _imshow(ax, da: xr.DataArray, *, cmap: str, title: str, label: str, vmin=Non
     extent = [x[0], x[-1], y[-1], y[0]]
     im = ax.imshow(np.asarray(da.values, dtype=np.float64), cmap=cmap, vmin=vmin, vmax=vmax, extent=extent, interpolation="nearest")
     ax.figure.colorbar(im, ax=ax, shrink=0.8, label=label)
-    ax.set_title(title)
+    ax.set_title(title, fontsize=10)
     ax.set_xlabel("x [m]")
     ax.set_ylabel("y [m]")
     ax.ticklabel_format(style="plain", useOffset=False)
     return ax
 
 
+_SHORT = {"delta_t_air": "ΔT air", "delta_t_air_model": "ΔT air (cooling model)", "delta_t_air_local": "ΔT air (hyper-local)",
+          "delta_lst": "ΔLST", "t_air_baseline": "T air before", "t_air_scenario": "T air after",
+          "risk_class_baseline": "risk before", "risk_class_scenario": "risk after"}
 _RISK_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
 _RISK_NAMES = ("very low", "low", "moderate", "high", "very high")
 
@@ -307,14 +310,13 @@ class ScenarioResult:
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 5))
         da = self.maps[variable]
+        title = f"{self.name}: {_SHORT.get(variable, variable)}"
         if variable.startswith("risk_class"):
-            return _risk_panel(ax, da, f"{self.name}: {da.attrs.get('long_name', variable)}")
+            return _risk_panel(ax, da, title)
         if variable.startswith("delta"):
             lim = max(float(np.nanmax(np.abs(da.values))) if np.isfinite(da.values).any() else 0.0, 1e-3)
-            return _imshow(ax, da, cmap="RdBu_r", vmin=-lim, vmax=lim, title=f"{self.name}: {da.attrs.get('long_name', variable)}",
-                           label=f"{variable} [{da.attrs.get('units', '')}]")
-        return _imshow(ax, da, cmap="inferno", title=f"{self.name}: {da.attrs.get('long_name', variable)}",
-                       label=f"{variable} [{da.attrs.get('units', '')}]")
+            return _imshow(ax, da, cmap="RdBu_r", vmin=-lim, vmax=lim, title=title, label=f"{variable} [{da.attrs.get('units', '')}]")
+        return _imshow(ax, da, cmap="inferno", title=title, label=f"{variable} [{da.attrs.get('units', '')}]")
 
     def figures(self) -> dict:
         """Matplotlib figures keyed by PNG file name: T_air before / after / difference, risk classes."""

@@ -1,0 +1,128 @@
+"""``uhi scenario``: run and compare cooling scenarios (green / white / blue interventions)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ._common import console, handle_errors, steps
+
+app = typer.Typer(
+    help="Cooling scenarios: a TOML of interventions -> cooling, residents protected, cost per °C·person, maps, report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "scenario"
+
+
+def _refuse_existing(out: Path, overwrite: bool, names=None) -> None:
+    """Fail before any computation when outputs exist and --overwrite was not given."""
+    from ..errors import OutputExistsError
+    from ..scenarios import OUTPUT_FILES
+
+    if overwrite:
+        return
+    found = [out / n for n in (names or OUTPUT_FILES) if (out / n).exists()]
+    if found:
+        raise OutputExistsError(f"{found[0]} already exists; pass --overwrite to replace the outputs in {out}")
+
+
+def _n_steps(scenarios) -> int:
+    return sum(5 + len(s.interventions) for s in scenarios) + 2
+
+
+def _print_ranking(df) -> None:
+    from rich.table import Table
+
+    table = Table(title="ranked by cost per °C·person (lowest first)")
+    for col in ("rank", "scenario", "cost EUR", "mean ΔT_air K", "°C·person", "EUR / °C·person", "protected", "EUR / resident"):
+        table.add_column(col, justify="left" if col == "scenario" else "right")
+
+    def f(v, pat):
+        return "n/a" if v is None or v != v else pat.format(v)
+
+    for _, r in df.iterrows():
+        table.add_row(str(r["rank"]), str(r["scenario"]), f(r["cost_eur"], "{:,.0f}"), f(r["mean_delta_t_air"], "{:+.3f}"),
+                      f(r["degc_person_reduced"], "{:,.0f}"), f(r["cost_per_degc_person"], "{:,.2f}"),
+                      f(r["people_protected"], "{:,.0f}"), f(r["eur_per_resident_protected"], "{:,.0f}"))
+    console.print(table)
+
+
+def _write_comparison(results, out: Path, overwrite: bool) -> None:
+    from ..io.write import atomic_path, safe_output_path
+    from ..report import write_report
+    from ..scenarios import comparison_table
+
+    df = comparison_table(results)
+    with atomic_path(safe_output_path(out, "comparison.csv"), overwrite=overwrite) as tmp:
+        df.to_csv(tmp, index=False, float_format="%.6g")
+    write_report(results, out, overwrite=overwrite)
+    _print_ranking(df)
+
+
+@app.command("run")
+@handle_errors
+def run(
+    scenario: str = typer.Argument(..., help="Scenario TOML file, or the name of a shipped example (see `uhi scenario examples`)."),
+    out: Path = typer.Option(Path("uhi-scenario"), "--out", "-o", help="Output folder (created if missing)."),
+    variant: Optional[str] = typer.Option(None, "--variant", help="Run only this [[variant]] of the file."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
+) -> None:
+    """Compute baseline and scenario; write ΔT_air / ΔLST rasters, district table, totals, maps and an HTML report."""
+    from ..scenarios import Scenario, run_all
+
+    scenarios = [Scenario.from_toml(scenario, variant=variant)] if variant else Scenario.load_all(scenario)
+    _refuse_existing(out, overwrite)
+    with steps(_n_steps(scenarios)) as advance:
+        results = run_all(scenarios, progress=advance)
+        advance(f"writing outputs to {out}")
+        if len(results) == 1:
+            results[0].write(out, overwrite=overwrite)
+        else:
+            for r in results:
+                r.write(out / _slug(r.name.split(" / ")[-1]), overwrite=overwrite)
+            _write_comparison(results, out, overwrite)
+    for r in results:
+        console.print(r.summary(), highlight=False)
+        for w in r.warnings:
+            console.print(f"[yellow]warning:[/] {w}", highlight=False)
+    console.print(f"wrote {out}/ (report: {out / 'report.html'})", highlight=False)
+
+
+@app.command("compare")
+@handle_errors
+def compare(
+    scenarios: List[str] = typer.Argument(..., help="Scenario TOML files or example names; files with [[variant]] expand to every variant."),
+    out: Path = typer.Option(Path("uhi-compare"), "--out", "-o", help="Output folder (created if missing)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
+) -> None:
+    """Run several scenarios and rank them by cost per °C·person (comparison.csv + one HTML report)."""
+    from ..scenarios import Scenario, run_all
+
+    loaded = [s for path in scenarios for s in Scenario.load_all(path)]
+    _refuse_existing(out, overwrite, names=("comparison.csv", "report.html"))
+    with steps(_n_steps(loaded)) as advance:
+        results = run_all(loaded, progress=advance)
+        advance(f"writing comparison to {out}")
+        out.mkdir(parents=True, exist_ok=True)
+        _write_comparison(results, out, overwrite)
+    console.print(f"wrote {out / 'comparison.csv'} and {out / 'report.html'}", highlight=False)
+
+
+@app.command("examples")
+@handle_errors
+def examples() -> None:
+    """List the shipped example scenarios (run one with `uhi scenario run <name>`)."""
+    from .._toml import tomllib
+    from ..scenarios import example_path, list_examples
+
+    for name in list_examples():
+        data = tomllib.loads(example_path(name).read_text(encoding="utf-8"))
+        console.print(f"[bold]{name}[/]  {data.get('name', '')}: {data.get('description', '')}", highlight=False)

@@ -1,0 +1,168 @@
+"""Self-contained HTML report of one or several cooling scenarios.
+
+One file, no external assets: PNG maps are embedded as base64, tables are plain HTML. It carries the
+totals, the per-district table, the measures with their cost and effect sources, the sanity checks of
+SCIENCE.md 4.6b and the caveats (the InVEST bound T_air in [T_ref, T_ref + UHI_max]; hyper-local
+measures modelled at their own scale). Written atomically (:func:`uhi.io.write.atomic_path`).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import os
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .io.write import atomic_path, safe_output_path
+
+__all__ = ["write_report", "render_report", "REPORT_NAME"]
+
+REPORT_NAME = "report.html"
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;color:#222}
+h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}h3{margin-top:1.5em}
+table{border-collapse:collapse;margin:.6em 0;font-size:.88em}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right}
+th{background:#f3f3f3}td.t,th.t{text-align:left}.warning{color:#a40000;font-weight:600}.ok{color:#1a7f37}.info{color:#555}
+.note{background:#fff8e1;border-left:4px solid #f0b400;padding:.5em 1em;margin:1em 0}img{max-width:100%;margin:.5em 0}
+.default{color:#a65f00}
+"""
+
+_TOTAL_LABELS = (
+    ("cost_eur", "Capital cost [EUR]", "{:,.0f}"),
+    ("annualised_cost_eur_per_year", "Annualised cost [EUR/yr] (straight line over lifetimes)", "{:,.0f}"),
+    ("mean_delta_t_air", "Mean ΔT air, area [K]", "{:+.3f}"),
+    ("popweighted_delta_t_air", "Mean ΔT air, population-weighted [K]", "{:+.3f}"),
+    ("max_cooling_t_air", "Largest pixel cooling [K]", "{:.2f}"),
+    ("mean_delta_lst", "Mean ΔLST [K]", "{:+.3f}"),
+    ("degc_person_reduced", "°C·person reduced", "{:,.0f}"),
+    ("cost_per_degc_person", "Cost per °C·person [EUR]", "{:,.2f}"),
+    ("people_protected", "Residents moved out of the top two risk classes", "{:,.0f}"),
+    ("eur_per_resident_protected", "EUR per resident protected", "{:,.0f}"),
+    ("residents_high_risk_before", "Residents at high / very high risk, before", "{:,.0f}"),
+    ("residents_high_risk_after", "Residents at high / very high risk, after", "{:,.0f}"),
+    ("treated_area_m2", "Area treated by neighbourhood measures [m²]", "{:,.0f}"),
+)
+
+
+def _fmt(value, pattern: str = "{:,.3g}") -> str:
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return "n/a"
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return pattern.format(float(value))
+    return html.escape(str(value))
+
+
+def _table(df: pd.DataFrame, formats: dict | None = None) -> str:
+    formats = formats or {}
+    head = "".join(f"<th class='t'>{html.escape(str(c))}</th>" for c in df.columns)
+    rows = []
+    for _, row in df.iterrows():
+        cells = []
+        for c in df.columns:
+            v = row[c]
+            numeric = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+            cls = "" if numeric else " class='t'"
+            cells.append(f"<td{cls}>{_fmt(v, formats.get(c, '{:,.3g}'))}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def _img(fig) -> str:
+    import matplotlib.pyplot as plt
+
+    from .scenarios.result import figure_png
+
+    data = base64.b64encode(figure_png(fig)).decode("ascii")
+    plt.close(fig)
+    return f"<img alt='map' src='data:image/png;base64,{data}'>"
+
+
+def _section(result) -> str:
+    t = result.totals
+    parts = [f"<h2>{html.escape(result.name)}</h2>"]
+    if getattr(result, "city", ""):
+        parts.append(f"<p>City: <b>{html.escape(str(result.city))}</b>. Baseline: T_ref = {t['t_ref_degC']:g} °C, "
+                     f"UHI_max = {t['uhi_max_degC']:g} °C (InVEST Urban Cooling Model, SCIENCE.md 5).</p>")
+    parts.append("<p>" + html.escape(result.summary()) + "</p>")
+    rows = [(label, _fmt(t.get(key), pat)) for key, label, pat in _TOTAL_LABELS]
+    parts.append("<h3>Totals</h3><table>" + "".join(f"<tr><td class='t'>{html.escape(a)}</td><td>{b}</td></tr>" for a, b in rows) + "</table>")
+    if t.get("cost_includes_defaults"):
+        parts.append("<p class='default'>Some unit costs are catalogue defaults without a local source (SCIENCE.md 4.7): "
+                     "override them with local prices in a [catalogue.&lt;key&gt;] table before quoting costs.</p>")
+    measures = pd.DataFrame([
+        {"measure": i["label"], "type": i["type"], "category": i["category"], "scale": i["scale"],
+         "amount": i["units"], "unit": i["unit"], "area m²": i["area_m2"], "cost EUR": i["cost_eur"],
+         "cost is default": i["cost_is_default"], "cost source": i["cost_source"], "effect source": i["lst_source"]}
+        for i in t["interventions"]
+    ])
+    parts.append("<h3>Measures</h3>" + _table(measures, {"amount": "{:,.0f}", "area m²": "{:,.0f}", "cost EUR": "{:,.0f}"}))
+    parts.append("<h3>Sanity checks (SCIENCE.md 4.6b)</h3><ul>" + "".join(
+        f"<li class='{html.escape(c['status'])}'><b>{html.escape(c['check'])}</b> [{html.escape(c['status'])}]: "
+        f"{html.escape(c['message'])}</li>" for c in result.checks) + "</ul>")
+    table = pd.DataFrame(result.table.drop(columns="geometry"))
+    parts.append("<h3>Per district</h3>" + _table(table, {
+        "residents": "{:,.0f}", "mean_delta_t_air": "{:+.3f}", "popweighted_delta_t_air": "{:+.3f}", "max_cooling_t_air": "{:.2f}",
+        "mean_delta_lst": "{:+.3f}", "degc_person_reduced": "{:,.0f}", "residents_high_risk_before": "{:,.0f}",
+        "residents_high_risk_after": "{:,.0f}", "residents_protected": "{:,.0f}", "pixels_risk_class_lower": "{:,.0f}",
+        "pixels_risk_class_higher": "{:,.0f}", "residents_risk_class_lower": "{:,.0f}"}))
+    parts.append("<h3>Maps</h3>")
+    for fname, fig in result.figures().items():
+        parts.append(f"<p>{html.escape(fname.removesuffix('.png').replace('_', ' '))}</p>" + _img(fig))
+    return "\n".join(parts)
+
+
+def render_report(results: Iterable, *, title: str | None = None) -> str:
+    """The report's HTML text for one or several :class:`uhi.scenarios.ScenarioResult`."""
+    from .scenarios.result import CAVEATS, comparison_table
+
+    results = list(results)
+    title = title or ("Cooling scenario: " + results[0].name if len(results) == 1 else f"Comparison of {len(results)} cooling scenarios")
+    body = [f"<h1>{html.escape(title)}</h1>",
+            f"<p>Generated {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC by uhi.</p>"]
+    body.append("<div class='note'><b>Read first.</b><ul>" + "".join(f"<li>{html.escape(c)}</li>" for c in CAVEATS) + "</ul></div>")
+    if len(results) > 1:
+        df = comparison_table(results)
+        cols = ["rank", "scenario", "lead_category", "cost_eur", "mean_delta_t_air", "popweighted_delta_t_air", "max_cooling_t_air",
+                "degc_person_reduced", "cost_per_degc_person", "people_protected", "eur_per_resident_protected", "measures"]
+        body.append("<h2>Ranking by cost per °C·person</h2>" + _table(df[[c for c in cols if c in df.columns]], {
+            "rank": "{:.0f}", "cost_eur": "{:,.0f}", "mean_delta_t_air": "{:+.3f}", "popweighted_delta_t_air": "{:+.3f}",
+            "max_cooling_t_air": "{:.2f}", "degc_person_reduced": "{:,.0f}", "cost_per_degc_person": "{:,.2f}",
+            "people_protected": "{:,.0f}", "eur_per_resident_protected": "{:,.0f}"}))
+    body.extend(_section(r) for r in results)
+    body.append("<h2>Sources</h2><p>Effect sizes and costs: /work/shared/SCIENCE.md sections 4.1-4.7 (keys [S..] in the "
+                "catalogue data/interventions.toml); cooling model: InVEST Urban Cooling Model (Sharp et al., InVEST user "
+                "guide; natcap/invest urban_cooling_model.py), SCIENCE.md 5; heat risk: hazard x exposure x vulnerability "
+                "(IPCC AR5; Estoque et al. 2020), SCIENCE.md 3.</p>")
+    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>" + "\n".join(body) + "</body></html>")
+
+
+def write_report(result_or_results, out_dir: str | os.PathLike, *, overwrite: bool = False, name: str = REPORT_NAME) -> Path:
+    """Write one self-contained HTML report (figures embedded) into ``out_dir``, atomically.
+
+    Parameters
+    ----------
+    result_or_results : ScenarioResult or sequence of them
+        Several results add a ranking by cost per °C·person.
+    out_dir : path
+        Output folder (created); the report is ``out_dir/report.html``.
+    overwrite : bool
+        Replace an existing report (otherwise :class:`~uhi.errors.OutputExistsError`).
+
+    Returns
+    -------
+    Path of the report.
+    """
+    results = list(result_or_results) if isinstance(result_or_results, (list, tuple)) else [result_or_results]
+    target = safe_output_path(out_dir, name)
+    with atomic_path(target, overwrite=overwrite) as tmp:  # refuses an existing report before rendering
+        tmp.write_text(render_report(results), encoding="utf-8")
+    return target
