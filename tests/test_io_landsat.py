@@ -18,6 +18,7 @@ from rasterio.transform import from_origin
 from uhi import constants
 from uhi.errors import InputValueError, MetadataError, SceneFormatError
 from uhi.io import load_landsat, read_mtl
+from uhi.io import landsat as landsat_module
 from uhi.io.landsat import _bt_reference, _brightness_temperature_dn, _scale_dn, _scale_reference
 
 BUNDLE = "LC08_L2SP_001062_20201031_20201106_02_T2"
@@ -251,6 +252,14 @@ def test_kernels_equal_numpy_references():
     np.testing.assert_allclose(got, ref, rtol=1e-6)
     np.testing.assert_array_equal(np.isnan(got), np.isnan(ref))
     assert np.isnan(ref).sum() > (dn == 0).sum()
+    # the parallel and serial compilations of one body agree bit for bit
+    for parallel, serial, args in ((landsat_module._scale_kernel, landsat_module._scale_kernel_serial, (2e-5, -0.1, 0.0)),
+                                   (landsat_module._bt_kernel, landsat_module._bt_kernel_serial,
+                                    (3.342e-4, -0.5, 774.8853, 1321.0789, 0.0))):
+        a, b = np.empty(dn.shape, np.float32), np.empty(dn.shape, np.float32)
+        parallel(dn, *args, a)
+        serial(dn, *args, b)
+        np.testing.assert_array_equal(a, b)
     aux = np.array([[-9999, 9909]], dtype=np.int16)
     assert np.isnan(_scale_dn(aux, mult=1e-4, add=0.0, fill=-9999)[0, 0])
     assert _scale_dn(np.zeros((0, 3), np.uint16), mult=1.0, add=0.0, fill=0).shape == (0, 3)

@@ -132,8 +132,7 @@ def _file_suffix(var: _Var, level: int) -> str:
 # Each kernel has a plain-numpy reference below it (used by tests and benchmarks/bench_load.py).
 
 
-@njit(parallel=True, cache=True)
-def _scale_kernel(dn, mult, add, fill, out):  # pragma: no cover - compiled
+def _scale_body(dn, mult, add, fill, out):  # pragma: no cover - compiled
     """out = mult * dn + add, NaN where dn == fill (float64 arithmetic, float32 result)."""
     rows, cols = dn.shape
     for i in prange(rows):
@@ -145,18 +144,33 @@ def _scale_kernel(dn, mult, add, fill, out):  # pragma: no cover - compiled
                 out[i, j] = mult * value + add
 
 
-@njit(parallel=True, cache=True)
-def _bt_kernel(dn, mult, add, k1, k2, fill, out):  # pragma: no cover - compiled
-    """Brightness temperature [K] from DN: BT = K2 / ln(K1 / (M*dn + A) + 1) (SCIENCE.md 1.1)."""
+def _bt_body(dn, mult, add, k1, k2, fill, out):  # pragma: no cover - compiled
+    """Brightness temperature [K] from DN: BT = K2 / ln(K1 / (M*dn + A) + 1) (SCIENCE.md 1.1).
+
+    float32 arithmetic (the output's precision; within 1e-4 K of float64 for L8/L9 thermal DNs);
+    fill and non-positive radiance give NaN.
+    """
     rows, cols = dn.shape
+    m, a = np.float32(mult), np.float32(add)
+    k1_, k2_, one, zero = np.float32(k1), np.float32(k2), np.float32(1.0), np.float32(0.0)
     for i in prange(rows):
         for j in range(cols):
             value = dn[i, j]
-            radiance = mult * value + add
-            if value == fill or not radiance > 0.0:
+            radiance = m * np.float32(value) + a
+            if value == fill or not radiance > zero:
                 out[i, j] = np.nan
             else:
-                out[i, j] = k2 / math.log(k1 / radiance + 1.0)
+                out[i, j] = k2_ / np.log(k1_ / radiance + one)
+
+
+# One body each, compiled twice: the parallel variant for large arrays, the serial one for small
+# chunks, where waking the thread pool costs more than the work (STYLE.md, "Numeric code").
+_scale_kernel = njit(parallel=True, cache=True)(_scale_body)
+_scale_kernel_serial = njit(cache=True)(_scale_body)
+_bt_kernel = njit(parallel=True, cache=True)(_bt_body)
+_bt_kernel_serial = njit(cache=True)(_bt_body)
+#: Pixels from which the parallel kernels are used.
+PARALLEL_MIN_PIXELS = 1 << 20
 
 
 def _scale_reference(dn: np.ndarray, mult: float, add: float, fill: float) -> np.ndarray:
@@ -179,7 +193,8 @@ def _scale_dn(dn: np.ndarray, *, mult: float, add: float, fill: float) -> np.nda
     """Array function: linear DN calibration ``mult * DN + add`` [float32], fill -> NaN."""
     out = np.empty(dn.shape, dtype=np.float32)
     if dn.size:
-        _scale_kernel(dn, float(mult), float(add), float(fill), out)
+        kernel = _scale_kernel if dn.size >= PARALLEL_MIN_PIXELS else _scale_kernel_serial
+        kernel(dn, float(mult), float(add), float(fill), out)
     return out
 
 
@@ -194,7 +209,8 @@ def _brightness_temperature_dn(dn: np.ndarray, *, mult: float, add: float, k1: f
     """
     out = np.empty(dn.shape, dtype=np.float32)
     if dn.size:
-        _bt_kernel(dn, float(mult), float(add), float(k1), float(k2), float(fill), out)
+        kernel = _bt_kernel if dn.size >= PARALLEL_MIN_PIXELS else _bt_kernel_serial
+        kernel(dn, float(mult), float(add), float(k1), float(k2), float(fill), out)
     return out
 
 
@@ -381,7 +397,12 @@ def _read(path: str, shown: str, window: Window | None = None) -> np.ndarray:
         raise SceneFormatError(f"band file {shown} is truncated or corrupt: {exc}") from None
 
 
-def _open_band(path: str, shown: str, meta: SceneMetadata) -> tuple[_Grid, np.dtype, float | None]:
+def _open_band(path: str, shown: str, meta: SceneMetadata, *, read: bool):
+    """Grid, dtype, nodata and (``read=True``) the DN array of one band file, in one open.
+
+    Without ``read`` (lazy loading) the last pixel is read: a truncated file usually opens fine but
+    cannot deliver its last tile or strip, so the error shows here and not inside a dask compute.
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NotGeoreferencedWarning)
@@ -390,15 +411,18 @@ def _open_band(path: str, shown: str, meta: SceneMetadata) -> tuple[_Grid, np.dt
                     raise SceneFormatError(f"band file {shown} holds no raster band")
                 shape, crs, transform = (src.height, src.width), src.crs, src.transform
                 dtype, nodata = np.dtype(src.dtypes[0]), src.nodata
-                # A truncated file often opens fine; reading its last row fails.
-                src.read(1, window=Window(0, src.height - 1, src.width, 1))
+                if read:
+                    data = src.read(1)
+                else:
+                    src.read(1, window=Window(src.width - 1, src.height - 1, 1, 1))
+                    data = None
     except RasterioError as exc:
         raise SceneFormatError(f"band file {shown} is truncated or corrupt: {exc}") from None
     if crs is None and transform.is_identity:
-        return _grid_from_mtl(meta, shape, shown), dtype, nodata
+        return _grid_from_mtl(meta, shape, shown), dtype, nodata, data
     if crs is None:
         raise SceneFormatError(f"band file {shown} has a transform but no CRS; expected a georeferenced GeoTIFF")
-    return _Grid(shape, transform, crs), dtype, nodata
+    return _Grid(shape, transform, crs), dtype, nodata, data
 
 
 def _normalise_chunks(chunks):
@@ -564,7 +588,7 @@ def _load(source: _Source, *, bands, chunks, mask_clouds: bool) -> xr.Dataset:
     for var in selected:
         path, shown = file_of(var)
         if var.code not in raw:
-            band_grid, dtype, nodata = _open_band(path, shown, meta)
+            band_grid, dtype, nodata, data = _open_band(path, shown, meta, read=lazy_chunks is None)
             if grid is None:
                 grid, first_shown = band_grid, shown
             elif band_grid.shape != grid.shape:
@@ -575,7 +599,7 @@ def _load(source: _Source, *, bands, chunks, mask_clouds: bool) -> xr.Dataset:
             elif not band_grid.transform.almost_equals(grid.transform) or band_grid.crs != grid.crs:
                 raise SceneFormatError(f"{shown} and {first_shown} are on different grids (transform or CRS differ)")
             if lazy_chunks is None:
-                raw[var.code] = _read(path, shown)
+                raw[var.code] = data
             else:
                 import dask.array as dsa
 
@@ -609,7 +633,7 @@ def _load(source: _Source, *, bands, chunks, mask_clouds: bool) -> xr.Dataset:
     x_attrs = {"units": "m", "long_name": "x coordinate of projection (pixel centre)", "standard_name": "projection_x_coordinate"}
     y_attrs = {"units": "m", "long_name": "y coordinate of projection (pixel centre)", "standard_name": "projection_y_coordinate"}
     ds = xr.Dataset(variables, coords={"y": ("y", y, y_attrs), "x": ("x", x, x_attrs)}, attrs=meta.attrs())
-    ds = ds.rio.write_crs(grid.crs).rio.write_transform(grid.transform)
+    ds.rio.write_crs(grid.crs, inplace=True).rio.write_transform(grid.transform, inplace=True)
 
     if mask_clouds:
         mask = qa_mask(ds)
