@@ -261,3 +261,13 @@ def test_overlapping_zones_each_get_all_their_pixels():
     assert out["lst_sum"].tolist() == [120.0, 52.0, 10.0]
     assert out["lst_count"].tolist() == [16, 8, 4]
     assert len(rasterize_zones(zones, da).layers) == 3
+
+
+def test_doctests():
+    """The docstring example (two 2 x 4-pixel halves of 0..15: means 6.5 and 8.5 by hand) runs."""
+    import doctest
+
+    import uhi.zonal.stats
+
+    result = doctest.testmod(uhi.zonal.stats)
+    assert result.attempted > 0 and result.failed == 0

@@ -128,7 +128,7 @@ def _typical_value(values: np.ndarray) -> float:
 
 
 def _stats_of_variable(values, zl: ZoneLayers, names, percentiles, threshold, weights, pixel_area):
-    """Per-zone statistics (arrays of length n_zones) of one 2-D value array."""
+    """Per-zone statistics (arrays of length n_zones) of one 2-D value array, valid counts and weight totals."""
     n_labels = zl.n_labels
     shift = _typical_value(values)
     thr = np.nan if threshold is None else float(threshold)
@@ -173,7 +173,7 @@ def _stats_of_variable(values, zl: ZoneLayers, names, percentiles, threshold, we
         computed["area_m2"] = count * pixel_area
     for i, name in enumerate(percentiles):
         computed[name] = pct[:, i]
-    return {name: computed[name][1:] for name in names}, wsums["weight_all"][1:]
+    return {name: computed[name][1:] for name in names}, count[1:], wsums["weight_all"][1:]
 
 
 def zonal_stats(
@@ -265,22 +265,23 @@ def zonal_stats(
         check_same_grid(spatial_2d(first, "raster"), w2, names=("raster", "weights"))
         w = _float_values(weights, "weights")
     zl = rasterize_zones(zones, first, id_column=id_column, all_touched=all_touched)
-    out = zl.zones.copy()
+    columns: dict[str, np.ndarray] = {}
     units: dict[str, str] = {}
-    empty_zones = np.zeros(len(out), dtype=bool)
+    empty_zones = np.zeros(len(zl.zones), dtype=bool)
     for var, da in variables.items():
         values = _float_values(da, f"variable {var!r}" if var else "the raster")
         thr = threshold.get(var) if isinstance(threshold, Mapping) else threshold
-        per_zone, weight_all = _stats_of_variable(values, zl, names, percentiles, thr, w, pixel_area)
+        per_zone, count, weight_all = _stats_of_variable(values, zl, names, percentiles, thr, w, pixel_area)
         var_units = str(da.attrs.get("units", ""))
         for stat, arr in per_zone.items():
             col = _column(var, stat)
-            out[col] = arr
+            columns[col] = arr
             units[col] = {"count": "1", "area_m2": "m2", "area_share_above": "1"}.get(stat, var_units)
-        empty_zones |= per_zone["count"] == 0 if "count" in per_zone else ~np.isfinite(next(iter(per_zone.values())))
+        empty_zones |= count == 0
     if w is not None:
-        out["weight_total"] = weight_all
+        columns["weight_total"] = weight_all
         units["weight_total"] = str(weights.attrs.get("units", ""))
+    out = zl.zones.assign(**columns)
     if empty_zones.any():
         ids = out[id_column] if id_column else out.index
         shown = [str(i) for i in np.asarray(ids)[empty_zones][:20]]

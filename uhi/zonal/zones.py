@@ -97,8 +97,11 @@ def spatial_2d(da: xr.DataArray, what: str) -> xr.DataArray:
     return da.transpose(y_dim, x_dim)
 
 
-def _raster_bounds(da: xr.DataArray) -> tuple[float, float, float, float]:
-    return tuple(float(b) for b in da.rio.bounds(recalc=True))
+def _raster_bounds(transform, shape) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) of a grid from its affine transform and (rows, cols)."""
+    xs = [transform.c, transform.c + transform.a * shape[1] + transform.b * shape[0]]
+    ys = [transform.f, transform.f + transform.d * shape[1] + transform.e * shape[0]]
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 def _overlap_layers(geoms: np.ndarray) -> np.ndarray:
@@ -157,7 +160,7 @@ def rasterize_zones(
     present = np.array([g is not None and not g.is_empty for g in geoms])
     if not present.any():
         raise InputValueError(f"{source} has only empty geometries")
-    left, bottom, right, top = _raster_bounds(template)
+    left, bottom, right, top = _raster_bounds(transform, shape)
     zb = in_raster_crs.geometry[present].total_bounds
     layer_of = _overlap_layers(geoms[present])
     index = np.flatnonzero(present)
