@@ -241,3 +241,21 @@ def test_helpers():
     assert METRES_PER_DEGREE == pytest.approx(2 * np.pi * 6_378_137.0 / 360, rel=1e-6)  # WGS 84 a = 6378137 m
     assert column_label("lst_p90") == "LST 90th percentile"
     assert column_label("ndvi_mean") == "NDVI mean"
+
+
+def test_sofia_lst_map_real_data(shared_data, tmp_path):
+    """Real city: Sofia 2019-08-12 LST band (degC, 120 m, EPSG:32634) with the municipality outline (EPSG:4326)."""
+    folder = shared_data / "cities" / "sofia"
+    stack = rioxarray.open_rasterio(folder / "LC08_184030_20190812.tif")
+    lst = stack.isel(band=8, drop=True).assign_attrs(units="degC", city="Sofia", acquisition_time="2019-08-12")
+    outline = gpd.read_file(folder / "sofia_municipality.geojson")
+    ax = lst_map(lst, districts=outline)
+    assert ax.get_title() == "Land surface temperature — Sofia, 2019-08-12"
+    # degC input is shown unchanged (README: 2019 LST about 22-55 degC)
+    shown = ax.images[0].get_array().filled(np.nan)
+    np.testing.assert_array_equal(shown, lst.values.astype(np.float64))
+    assert 21.0 < np.nanmin(shown) and np.nanmax(shown) < 56.0
+    # 322 px x 120 m = 38.6 km wide: a fifth is 7.7 km -> 5 km bar (hand)
+    assert _scale_bar(ax).txt_label.get_text() == "5 km"
+    save_figure(ax.figure, tmp_path / "sofia_lst.png")
+    assert (tmp_path / "sofia_lst.png").stat().st_size > 10_000
