@@ -1,0 +1,181 @@
+"""Scenario engine on a small synthetic city: bounds, placement, hyper-local radius, risk, accounting, compare."""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from shapely.geometry import box
+
+from uhi.errors import ScenarioError
+from uhi.scenarios import Scenario, comparison_table, risk_after, run_all
+
+from test_scenarios_city import CELL, CRS, N, X0, Y0, make_city, write_scenario
+
+TREES = """
+[[intervention]]
+type = "street_trees"
+amount = 2000
+districts = ["North-West"]
+"""
+MISTING = """
+[[intervention]]
+type = "misting"
+amount = 5
+top_risk = { share = 0.05 }
+"""
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("city")
+    make_city(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def baseline(city):
+    s = Scenario.from_toml(write_scenario(city, TREES, "trees.toml"))
+    return s.prepare_baseline()
+
+
+@pytest.fixture(scope="module")
+def trees(city, baseline):
+    return Scenario.from_toml(city / "trees.toml").run(baseline=baseline)
+
+
+def test_cooling_bounded_by_uhi_max_and_concentrated_where_placed(trees):
+    maps, t = trees.maps, trees.table.set_index("district")
+    # InVEST: T_air in [T_ref, T_ref + UHI_max] (SCIENCE.md 4.6b) -> cooling <= UHI_max = 4, and never warming
+    d = maps["delta_t_air_model"].values
+    assert np.nanmin(d) >= -4.0 and np.nanmax(d) <= 1e-5
+    assert np.nanmin(maps["t_air_scenario"].values) >= 22.0 - 1e-4
+    # trees planted only in the North-West quarter: it cools most; the far South-East least
+    assert t.loc["North-West", "mean_delta_t_air"] < t.loc["North-East", "mean_delta_t_air"] < 0
+    assert t.loc["North-West", "mean_delta_t_air"] < t.loc["South-East", "mean_delta_t_air"]
+    # surface change only where trees stand (ΔLST is local to the treated share)
+    assert t.loc["North-West", "mean_delta_lst"] < 0
+    assert t.loc["South-East", "mean_delta_lst"] == 0.0
+    # 2000 trees x 50 m2 crown = 100,000 m2 treated (catalogue footprint, hand)
+    assert trees.totals["treated_area_m2"] == pytest.approx(100_000.0)
+    assert maps["treated_fraction"].sum().item() * CELL**2 == pytest.approx(100_000.0, rel=1e-5)
+
+
+def test_risk_classes_only_improve_and_accounting_adds_up(trees):
+    t, tot, maps = trees.table, trees.totals, trees.maps
+    assert (t["pixels_risk_class_higher"] == 0).all()  # cooling never raises a class (breaks held fixed)
+    assert (t["residents_protected"] <= t["residents_high_risk_before"] + 1e-6).all()
+    assert tot["people_protected"] == pytest.approx(t["residents_protected"].sum())
+    assert tot["degc_person_reduced"] == pytest.approx(t["degc_person_reduced"].sum(), rel=1e-9)
+    # °C·person = Σ residents x cooling (hand, from the maps)
+    pop, d = maps["population"].values.astype(float), np.nan_to_num(maps["delta_t_air"].values.astype(float))
+    assert tot["degc_person_reduced"] == pytest.approx(-(pop * d).sum(), rel=1e-9)
+    # cost arithmetic: 2000 trees x EUR 2,000 (SCIENCE.md 4.7 [S41]) = EUR 4 M; ratios by hand
+    assert tot["cost_eur"] == 4_000_000.0
+    assert tot["cost_per_degc_person"] == pytest.approx(4e6 / tot["degc_person_reduced"])
+    if tot["people_protected"] > 0:
+        assert tot["eur_per_resident_protected"] == pytest.approx(4e6 / tot["people_protected"])
+    assert tot["annualised_cost_eur_per_year"] == pytest.approx(4e6 / 40.0)  # 40-year lifetime
+    assert tot["lead_category"] == "green"
+
+
+def test_risk_after_without_change_reproduces_baseline(baseline):
+    risk, cls = risk_after(baseline.risk, baseline.lst)
+    np.testing.assert_allclose(risk.values, baseline.risk["risk"].values, atol=1e-6)
+    np.testing.assert_array_equal(cls.values, baseline.risk["risk_class"].values)
+
+
+def test_zero_coverage_changes_nothing(city, baseline):
+    s = Scenario.from_toml(write_scenario(city, '\n[[intervention]]\ntype = "cool_roof"\ncoverage = 0.0\ntop_risk = { share = 0.1 }\n', "zero.toml"))
+    r = s.run(baseline=baseline)
+    assert np.nanmax(np.abs(r.maps["delta_t_air"].values)) == 0.0
+    assert np.nanmax(np.abs(r.maps["delta_lst"].values)) == 0.0
+    assert r.totals["cost_eur"] == 0.0 and r.totals["people_protected"] == 0.0
+    assert r.totals["cost_per_degc_person"] is None  # undefined, not infinite
+
+
+def test_misting_cools_only_its_own_pixels(city, baseline):
+    r = Scenario.from_toml(write_scenario(city, MISTING, "mist.toml")).run(baseline=baseline)
+    d = r.maps["delta_t_air"].values
+    # 5 devices, one per highest-risk pixel; a 10 m disc inside a 30 m pixel: -2.42 x pi 10^2 / 30^2 each (hand)
+    assert np.count_nonzero(np.nan_to_num(d)) == 5
+    np.testing.assert_allclose(d[np.nan_to_num(d) != 0], -2.42 * math.pi * 100 / 900, rtol=1e-4)
+    assert np.nanmax(np.abs(r.maps["delta_t_air_model"].values)) == 0.0  # never through the district-scale model
+    assert r.totals["cost_eur"] == 5 * 15_000.0  # catalogue default EUR 15,000 per device
+    assert r.totals["cost_includes_defaults"] is True
+    assert any(c["check"] == "hyper-local misting" for c in r.checks)
+
+
+def test_polygons_location_and_relative_paths(city, baseline, tmp_path, monkeypatch):
+    # a 600 m square in the core, written next to the scenario and referred to by a relative path
+    xm, ym = X0 + N * CELL / 2, Y0 - N * CELL / 2
+    gpd.GeoDataFrame(geometry=[box(xm - 300, ym - 300, xm + 300, ym + 300)], crs=CRS).to_file(city / "block.geojson")
+    p = write_scenario(city, '\n[[intervention]]\ntype = "cool_pavement"\ncoverage = 1.0\npolygons = "block.geojson"\n', "poly.toml")
+    monkeypatch.chdir(tmp_path)  # resolution must not depend on the working directory
+    r = Scenario.from_toml(p).run(baseline=baseline)
+    lst = r.maps["delta_lst"].values
+    inside = np.zeros((N, N), bool)
+    inside[N // 2 - 10 : N // 2 + 10, N // 2 - 10 : N // 2 + 10] = True
+    assert np.all(lst[~inside] == 0.0) and lst[inside].min() < 0
+    # full coverage of the street share: roads (0.90 street share) get -10 K x 0.90 (catalogue, hand)
+    assert lst[N // 2, N // 2] == pytest.approx(-10.0 * 0.90, rel=1e-5)
+
+
+def test_placement_errors_are_scenario_errors(city, baseline):
+    too_many = write_scenario(city, '\n[[intervention]]\ntype = "green_roof"\namount = 1e9\ntop_risk = { share = 0.01 }\n', "big.toml")
+    with pytest.raises(ScenarioError, match=r"need .* m2 but only .* of roof area"):
+        Scenario.from_toml(too_many).run(baseline=baseline)
+    nowhere = write_scenario(city, '\n[[intervention]]\ntype = "street_trees"\namount = 1\ndistricts = ["Atlantis"]\n', "nowhere.toml")
+    with pytest.raises(ScenarioError, match=r"'Atlantis' is not in the districts layer; it has \['North-West'"):
+        Scenario.from_toml(nowhere).run(baseline=baseline)
+    half = write_scenario(city, '\n[[intervention]]\ntype = "misting"\namount = 2.5\ntop_risk = { share = 0.01 }\n', "half.toml")
+    with pytest.raises(ScenarioError, match="whole number"):
+        Scenario.from_toml(half).run(baseline=baseline)
+
+
+def test_variants_and_compare_rank_by_cost_per_degc_person(city, baseline):
+    body = """
+[[variant]]
+name = "trees"
+[[variant.intervention]]
+type = "street_trees"
+amount = 500
+top_risk = { share = 0.05 }
+
+[[variant]]
+name = "dear trees"
+[variant.catalogue.street_trees]
+unit_cost_eur = 8000
+[[variant.intervention]]
+type = "street_trees"
+amount = 500
+top_risk = { share = 0.05 }
+"""
+    p = write_scenario(city, body, "variants.toml")
+    with pytest.raises(ScenarioError, match="2 variants"):
+        Scenario.from_toml(p)
+    scenarios = Scenario.load_all(p)
+    assert [s.variant for s in scenarios] == ["trees", "dear trees"]
+    results = [s.run(baseline=baseline) for s in scenarios]
+    df = comparison_table(results[::-1])
+    # same cooling, 4x the unit price (8000 vs 2000) -> 4x the cost per °C·person, ranked second
+    assert list(df["scenario"]) == ["variants / trees", "variants / dear trees"]  # name = file stem / variant
+    assert df["cost_per_degc_person"].iloc[1] == pytest.approx(4 * df["cost_per_degc_person"].iloc[0], rel=1e-9)
+    assert list(df["rank"]) == [1, 2]
+
+
+def test_run_all_shares_one_baseline(city, monkeypatch):
+    import uhi.scenarios.scenario as mod
+
+    calls = []
+    real = mod.prepare_baseline
+
+    def counting(spec, **kw):
+        calls.append(spec.name)
+        return real(spec, **kw)
+
+    monkeypatch.setattr(mod, "prepare_baseline", counting)
+    results = run_all([city / "trees.toml", city / "mist.toml"])
+    assert len(results) == 2 and len(calls) == 1  # identical inputs -> one baseline analysis
