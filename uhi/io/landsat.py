@@ -406,7 +406,8 @@ def _open_band(path: str, shown: str, meta: SceneMetadata, *, read: bool):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NotGeoreferencedWarning)
-            with rasterio.open(path) as src:
+            # eager reads decode compressed tiles on all cores (GDAL GTiff open option NUM_THREADS)
+            with rasterio.open(path, **({"NUM_THREADS": "ALL_CPUS"} if read else {})) as src:
                 if src.count < 1:
                     raise SceneFormatError(f"band file {shown} holds no raster band")
                 shape, crs, transform = (src.height, src.width), src.crs, src.transform
@@ -423,6 +424,17 @@ def _open_band(path: str, shown: str, meta: SceneMetadata, *, read: bool):
     if crs is None:
         raise SceneFormatError(f"band file {shown} has a transform but no CRS; expected a georeferenced GeoTIFF")
     return _Grid(shape, transform, crs), dtype, nodata, data
+
+
+def _token(path: str, chunks) -> str:
+    """Dask key token of a band file: its path, size and modification time (or the archive's) and the chunks."""
+    from dask.base import tokenize
+
+    real = path.split("/vsitar/", 1)[-1]
+    while real and not os.path.exists(real):  # /vsitar/<archive>/<member>: stat the archive
+        real = os.path.dirname(real)
+    stat = os.stat(real) if real else None
+    return tokenize(path, chunks, stat.st_size if stat else None, stat.st_mtime_ns if stat else None)
 
 
 def _normalise_chunks(chunks):
@@ -585,6 +597,9 @@ def _load(source: _Source, *, bands, chunks, mask_clouds: bool) -> xr.Dataset:
     raw: dict[str, object] = {}  # band code -> DN array (numpy or dask), read once per file
     fills: dict[str, float] = {}
     variables: dict[str, xr.DataArray] = {}
+    uses: dict[str, int] = {}
+    for var in selected:
+        uses[var.code] = uses.get(var.code, 0) + 1
     for var in selected:
         path, shown = file_of(var)
         if var.code not in raw:
@@ -606,7 +621,7 @@ def _load(source: _Source, *, bands, chunks, mask_clouds: bool) -> xr.Dataset:
                 raw[var.code] = dsa.from_array(
                     _BandReader(path, shown, band_grid.shape, dtype), chunks=lazy_chunks, lock=False,
                     asarray=False, fancy=False, meta=np.empty((0, 0), dtype=dtype),
-                    name=f"uhi-dn-{meta.scene_id}-{var.code}-{lazy_chunks}",
+                    name=f"uhi-dn-{var.code}-{_token(path, lazy_chunks)}",
                 )
             fills[var.code] = _default_fill(var, dtype) if nodata is None else float(nodata)
         dn = xr.DataArray(raw[var.code], dims=("y", "x"))
@@ -627,6 +642,9 @@ def _load(source: _Source, *, bands, chunks, mask_clouds: bool) -> xr.Dataset:
             attrs.update({f"calibration_{k}": float(v) for k, v in kwargs.items()})
         out.attrs = attrs
         variables[var.name] = out.rename(var.name)
+        uses[var.code] -= 1
+        if uses[var.code] == 0:
+            del raw[var.code], dn  # eager: free each DN array once its variables are computed
 
     y = grid.transform.f + (np.arange(grid.shape[0]) + 0.5) * grid.transform.e
     x = grid.transform.c + (np.arange(grid.shape[1]) + 0.5) * grid.transform.a
