@@ -45,11 +45,16 @@ def hash_uniform(ix: np.ndarray, iy: np.ndarray, key: int) -> np.ndarray:
 def white_noise(rows: np.ndarray, cols: np.ndarray, key: int) -> np.ndarray:
     """Per-pixel noise in [-1, 1] (triangular, mean 0, SD 1/√6) from global pixel indices.
 
-    ``rows`` (h, 1) and ``cols`` (1, w) broadcast to (h, w); float32.
+    ``rows`` (h, 1) and ``cols`` (1, w) broadcast to (h, w); float32. The two uniforms
+    summed are the high and low 32 bits of one 64-bit hash.
     """
-    a = hash_uniform(cols, rows, key)
-    b = hash_uniform(cols, rows, key + 0x5BD1E995)
-    return (a + b - 1.0).astype(np.float32)
+    with np.errstate(over="ignore"):
+        k = _mix(np.uint64(key & 0xFFFFFFFFFFFFFFFF) * _M1 + _M1)
+        z = np.asarray(cols).astype(np.uint64) * _PX + np.asarray(rows).astype(np.uint64) * _PY + k
+        z = _mix(z)
+    high = (z >> np.uint64(32)).astype(np.float32)
+    low = (z & np.uint64(0xFFFFFFFF)).astype(np.float32)
+    return (high + low) * np.float32(1.0 / 4294967296.0) - np.float32(1.0)
 
 
 def value_noise(x: np.ndarray, y: np.ndarray, wavelength: float, key: int) -> np.ndarray:

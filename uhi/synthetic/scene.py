@@ -392,7 +392,7 @@ def make_scene(
         (tmp / "truth").mkdir()
         base = dict(driver="GTiff", width=cols, height=rows, count=1, crs=CRS.from_epsg(city.epsg),
                     transform=grid.transform, tiled=True, blockxsize=BLOCK, blockysize=BLOCK,
-                    compress="deflate", BIGTIFF="IF_SAFER")
+                    compress="zstd", zstd_level=1, BIGTIFF="IF_SAFER")
         cloud_pixels = 0
         with rasterio.Env(GDAL_CACHEMAX=64, GDAL_NUM_THREADS=1), contextlib.ExitStack() as stack:
             sinks = {}
