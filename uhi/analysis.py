@@ -286,11 +286,12 @@ def district_table(lst, zones, *, population=None, risk=None, id_column=None):
     if population is not None:
         from uhi.zonal import people_in_classes, population_weighted_mean
 
-        table["lst_popweighted_mean"] = population_weighted_mean(layers["lst"], population, zones, id_column=id_column)
-        table["residents"] = zonal_stats(population.fillna(0).rename("population"), zones, stats=("sum",),
-                                         id_column=id_column)["population_sum"].to_numpy()
+        weighted = population_weighted_mean(layers["lst"].rename("lst"), population, zones, id_column=id_column)
+        table["residents"] = weighted["population"].to_numpy()
+        table["lst_popweighted_mean"] = weighted["lst_population_weighted_mean"].to_numpy()
         if risk is not None:
-            table["residents_high_risk"] = people_in_classes(
-                risk["risk_class"], population, zones, classes=HIGH_RISK_CLASSES, id_column=id_column
-            )
+            people = people_in_classes(risk["risk_class"], population, zones, classes=HIGH_RISK_CLASSES,
+                                       id_column=id_column)
+            table["residents_high_risk"] = people["people_in_classes"].to_numpy()
+            table["share_high_risk"] = people["share_in_classes"].to_numpy()
     return table

@@ -1,0 +1,34 @@
+"""``uhi demo``: a pilot city end to end, offline (synthetic scene -> LST -> risk -> scenarios)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ._common import console, handle_errors, steps
+
+
+@handle_errors
+def demo(
+    city: str = typer.Option("Sofia", "--city", "-c", help="Pilot city (see `uhi cities`)."),
+    out: Path = typer.Option(Path("demo-output"), "--out", "-o", help="Output folder."),
+    no_scenarios: bool = typer.Option(False, "--no-scenarios", help="Skip the scenario comparison."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
+) -> None:
+    """Generate the city's synthetic Landsat scene, map LST and heat risk, and compare cooling scenarios."""
+    from ..workflows import demo_workflow
+
+    with steps(20) as advance:
+        result = demo_workflow(city, out, overwrite=overwrite, scenarios=not no_scenarios, progress=advance)
+    analysis = result["analysis"]
+    summary = analysis.summary()
+    console.print(f"[bold]{analysis.title}[/]: LST {summary['lst_min_degC']:.1f}..{summary['lst_max_degC']:.1f} °C "
+                  f"(mean {summary['lst_mean_degC']:.1f} °C), SUHII {summary['suhii_K']:.2f} K", highlight=False)
+    if "residents_high_risk" in summary:
+        console.print(f"{summary['residents_high_risk']:,.0f} of {summary['residents']:,.0f} residents in high or "
+                      "very high heat-risk cells", highlight=False)
+    if result["comparison"] is not None:
+        console.print(result["comparison"].to_string(), highlight=False)
+    console.print(f"wrote {len(result['written'])} files to {out}/ (open lst_map.png, risk_map.png"
+                  f"{', scenarios/report.html' if result['comparison'] is not None else ''})", highlight=False)

@@ -1,0 +1,39 @@
+"""``uhi risk``: heat-risk rasters, per-district table and maps of a scene (default: a synthetic pilot city)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ._common import console, handle_errors, steps
+
+
+@handle_errors
+def risk(
+    scene: Optional[Path] = typer.Argument(None, help="Scene folder/archive/MTL. Default: the synthetic scene of --city."),
+    population: Optional[Path] = typer.Option(None, "--population", "-p", help="Population raster (residents per cell, any CRS)."),
+    districts: Optional[Path] = typer.Option(None, "--districts", "-d", help="District polygons (GeoPackage, GeoJSON, shapefile)."),
+    landcover: Optional[Path] = typer.Option(None, "--landcover", help="Land-cover raster (codes of data/landcover.csv) for the urban mask."),
+    city: str = typer.Option("Sofia", "--city", "-c", help="Pilot city of the synthetic default scene."),
+    method: str = typer.Option("simple", "--method", "-m", help="LST method: simple, single-channel, split-window, l2."),
+    water_vapour: Optional[float] = typer.Option(None, "--water-vapour", "-w", help="Water vapour [g cm-2]."),
+    out: Path = typer.Option(Path("uhi-risk"), "--out", "-o", help="Output folder."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
+) -> None:
+    """LST, hazard, exposure, vulnerability, risk and class rasters (COG), district table and PNG maps."""
+    from ..workflows import risk_workflow
+
+    with steps(14) as advance:
+        analysis, written = risk_workflow(
+            scene, out, population=population, districts=districts, landcover=landcover, lst_method=method,
+            water_vapour=water_vapour, city=city, overwrite=overwrite, progress=advance,
+        )
+    summary = analysis.summary()
+    console.print(f"{analysis.title}: LST {summary['lst_min_degC']:.1f}..{summary['lst_max_degC']:.1f} °C, "
+                  f"SUHII {summary['suhii_K']:.2f} K", highlight=False)
+    if "residents_high_risk" in summary:
+        console.print(f"{summary['residents_high_risk']:,.0f} of {summary['residents']:,.0f} residents live in "
+                      "high or very high heat-risk cells", highlight=False)
+    console.print(f"wrote {len(written)} files to {out}/", highlight=False)

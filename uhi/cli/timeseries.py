@@ -1,0 +1,38 @@
+"""``uhi timeseries``: many scenes of one city -> mean / max LST and hot-day counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ._common import console, handle_errors, steps
+
+
+@handle_errors
+def timeseries(
+    scenes: List[Path] = typer.Argument(..., help="Scene folders/archives of one path/row (same grid)."),
+    method: str = typer.Option("l2", "--method", "-m", help="LST method for every scene."),
+    water_vapour: Optional[float] = typer.Option(None, "--water-vapour", "-w", help="Water vapour [g cm-2] for single-channel/split-window."),
+    hot_celsius: float = typer.Option(35.0, "--hot", help="A scene is a hot day at a pixel when LST exceeds this [°C]."),
+    chunks: int = typer.Option(1024, "--chunks", help="Dask chunk size in pixels (the scenes are processed lazily)."),
+    out: Path = typer.Option(Path("uhi-timeseries"), "--out", "-o", help="Output folder."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
+) -> None:
+    """Per-pixel mean and maximum LST and number of hot scenes over many scenes, computed lazily."""
+    from ..constants import ZERO_CELSIUS_K
+    from ..io import write_raster
+    from ..timeseries import lst_statistics, lst_time_series
+
+    kwargs = {} if water_vapour is None else {"water_vapour": water_vapour}
+    with steps(2 + 4) as advance:
+        advance(f"opening {len(scenes)} scenes lazily")
+        stack = lst_time_series(scenes, method=method, chunks={"x": chunks, "y": chunks}, **kwargs)
+        stats = lst_statistics(stack, hot_threshold=ZERO_CELSIUS_K + hot_celsius)
+        out.mkdir(parents=True, exist_ok=True)
+        for name in ("mean_lst", "max_lst", "hot_days", "valid_scenes"):
+            advance(f"writing {name}.tif")
+            write_raster(stats[name], out / f"{name}.tif", overwrite=overwrite)
+        advance("done")
+    console.print(f"wrote mean/max LST, hot days and clear-scene counts for {len(scenes)} scenes to {out}/")
