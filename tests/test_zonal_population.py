@@ -166,3 +166,28 @@ def test_write_zonal_bad_paths(tmp_path):
     with pytest.raises(InputValueError, match="no geometry"):
         write_zonal(pd.DataFrame({"a": [1]}), tmp_path / "t.gpkg")
     assert not list(tmp_path.iterdir())
+
+
+def test_population_on_another_grid_is_refused(sofia):
+    """Exposure (population) and hazard (LST) on different grids: GridMismatchError, not a silent misalignment."""
+    from uhi.errors import GridMismatchError
+
+    lst, population, zones, _ = sofia
+    with pytest.raises(GridMismatchError, match="population"):
+        population_weighted_mean(lst, population.isel(x=slice(1, None)), zones)
+    shifted = population.assign_coords(x=population.x + 60.0)
+    with pytest.raises(GridMismatchError):
+        people_in_classes(lst.notnull().astype(np.uint8) * 5, shifted, zones)
+
+
+def test_people_in_classes_small_hand_case():
+    """4 x 4 grid, classes row-wise 1..4 (row 0 unclassified = 0), 10 residents per pixel:
+    in classes 4-5 are the 4 pixels of the last row -> 40 people; known = 12 pixels -> share 1/3 (hand)."""
+    y, x = [35.0, 25.0, 15.0, 5.0], [5.0, 15.0, 25.0, 35.0]
+    cls = np.repeat(np.array([0, 2, 3, 4], dtype=np.uint8)[:, None], 4, axis=1)
+    rc = xr.DataArray(cls, dims=("y", "x"), coords={"y": y, "x": x}, attrs={"_FillValue": 0}).rio.write_crs(32633)
+    pop = xr.DataArray(np.full((4, 4), 10.0), dims=("y", "x"), coords={"y": y, "x": x}).rio.write_crs(32633)
+    zones = gpd.GeoDataFrame({"z": ["all"]}, geometry=[box(0, 0, 40, 40)], crs=32633)
+    out = people_in_classes(rc, pop, zones)
+    assert out["population"].iloc[0] == 160.0 and out["population_with_data"].iloc[0] == 120.0
+    assert out["people_in_classes"].iloc[0] == 40.0 and out["share_in_classes"].iloc[0] == pytest.approx(1 / 3)
