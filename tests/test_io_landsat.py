@@ -428,3 +428,30 @@ def test_folder_with_two_scenes(scenes, tmp_path):
     shutil.copy(scenes[LIVERPOOL] / f"{LIVERPOOL}_MTL.txt", folder)
     with pytest.raises(SceneFormatError, match="2 scenes"):
         load_landsat(folder)
+
+
+@pytest.mark.parametrize("bad_name", ["../outside.TIF", "sub/dir.TIF", "/etc/passwd"])
+def test_band_file_names_cannot_leave_the_scene(scenes, tmp_path, bad_name):
+    folder = _copy(scenes[MAUI], tmp_path)
+    mtl = folder / f"{MAUI}_MTL.txt"
+    mtl.write_text(mtl.read_text().replace(f'FILE_NAME_BAND_4 = "{MAUI}_B4.TIF"', f'FILE_NAME_BAND_4 = "{bad_name}"'))
+    with pytest.raises(SceneFormatError, match="plain file name"):
+        load_landsat(folder, bands=["red"])
+    archive = tmp_path / "scene.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for path in folder.iterdir():
+            tar.add(path, arcname=path.name)
+    with pytest.raises(SceneFormatError, match="plain file name"):
+        load_landsat(archive, bands=["red"])
+
+
+def test_gzip_archive_extracts_only_what_is_read(shared_data, monkeypatch, tmp_path):
+    # extracted files go to a private temporary folder, removed after an eager load ...
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    ds = load_landsat(shared_data / "landsat" / f"{MAUI}-cropped.tar.gz", bands=["red"])
+    assert list(ds.data_vars) == ["red"] and not list(tmp_path.glob("uhi-scene-*"))
+    # ... and kept (until the interpreter exits) for a lazy one, holding only the requested band
+    lazy = load_landsat(shared_data / "landsat" / f"{MAUI}-cropped.tar.gz", bands=["red"], chunks=64)
+    (extracted,) = tmp_path.glob("uhi-scene-*")
+    assert [p.name for p in extracted.iterdir()] == [f"{MAUI}_B4.TIF"]
+    np.testing.assert_array_equal(lazy["red"].values, ds["red"].values)

@@ -33,7 +33,7 @@ import shutil
 import tarfile
 import tempfile
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -219,34 +219,67 @@ def _brightness_temperature_dn(dn: np.ndarray, *, mult: float, add: float, k1: f
 
 @dataclass
 class _Source:
-    """Where the MTL and band files are: a folder, or members of an uncompressed tar (/vsitar/)."""
+    """Where the MTL and band files are: a folder, or members of a tar archive.
+
+    Uncompressed tars are read in place through GDAL's ``/vsitar/``. A gzip stream cannot be
+    read at random, so band files of a ``.tar.gz`` are extracted on demand, one requested file at a
+    time, into a private temporary folder under their base names (regular files of the MTL's
+    archive folder only: nothing can be written outside the folder, links are never followed).
+    """
 
     mtl_name: str  # for messages
     mtl: dict
     folder: Path | None = None
     tar_path: Path | None = None
     tar_dir: str = ""  # member directory of the MTL inside the tar
-    members: frozenset = frozenset()
+    members: dict = field(default_factory=dict)  # member name -> TarInfo (regular files)
+    tar: tarfile.TarFile | None = None  # open while loading a .tar.gz
     temp_dir: Path | None = None
+    _listing: dict | None = None
 
     def band_path(self, name: str) -> str | None:
         """Path GDAL can open for a band file, or None if the file is absent."""
+        if not name or PurePosixPath(name).name != name or "\\" in name or name in (".", ".."):
+            raise SceneFormatError(f"{self.mtl_name} names band file {name!r}; expected a plain file name without folders")
         if self.folder is not None:
             candidate = self.folder / name
             if candidate.is_file():
                 return str(candidate)
-            lower = {p.name.lower(): p for p in self.folder.iterdir()}
-            match = lower.get(name.lower())
-            return str(match) if match is not None and match.is_file() else None
-        member = str(PurePosixPath(self.tar_dir) / name) if self.tar_dir else name
-        if member in self.members:
+            if self._listing is None:  # case-insensitive fallback (e.g. .tif vs .TIF)
+                self._listing = {p.name.lower(): p for p in self.folder.iterdir() if p.is_file()}
+            match = self._listing.get(name.lower())
+            return None if match is None else str(match)
+        member = f"{self.tar_dir}/{name}" if self.tar_dir else name
+        info = self.members.get(member)
+        if info is None:
+            return None
+        if self.tar is None:
             return f"/vsitar/{self.tar_path}/{member}"
-        return None
+        target = self.temp_dir / name
+        if not target.exists():
+            try:
+                with self.tar.extractfile(info) as src, open(target, "wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+            except (tarfile.TarError, OSError, EOFError) as exc:
+                target.unlink(missing_ok=True)
+                raise SceneFormatError(f"cannot extract {self.shown(name)}: the archive is truncated or corrupt ({exc})") from None
+        return str(target)
 
     def shown(self, name: str) -> str:
-        if self.folder is not None:
+        if self.tar_path is None:
             return str(self.folder / name)
-        return f"{self.tar_path}!{PurePosixPath(self.tar_dir) / name}"
+        return f"{self.tar_path}!{self.tar_dir + '/' if self.tar_dir else ''}{name}"
+
+    def close(self, *, keep_files: bool) -> None:
+        """Close the archive; remove extracted files now, or at exit when a lazy dataset reads them."""
+        if self.tar is not None:
+            self.tar.close()
+            self.tar = None
+        if self.temp_dir is not None:
+            if keep_files:
+                _TEMP_DIRS.append(self.temp_dir)
+            else:
+                shutil.rmtree(self.temp_dir, ignore_errors=True)
 
 
 def _scene_key(name: str) -> str:
@@ -305,40 +338,34 @@ def _locate(path: Path) -> _Source:
 
 
 def _locate_tar(path: Path, *, compressed: bool) -> _Source:
-    with _open_tar(path) as tar:
+    tar = _open_tar(path)
+    try:
         try:
-            members = [m for m in tar.getmembers() if m.isfile()]
+            members = {m.name: m for m in tar.getmembers() if m.isfile()}
         except (tarfile.TarError, OSError, EOFError) as exc:
             raise SceneFormatError(f"{path} is a truncated or corrupt tar archive: {exc}") from None
-        mtl_members = [m.name for m in members if _is_mtl_name(m.name)]
+        mtl_members = [name for name in members if _is_mtl_name(name)]
         if not mtl_members:
             raise SceneFormatError(f"archive {path} holds no Landsat metadata file (*_MTL.txt/.json/.xml); not a scene archive")
         mtl_member = _pick_mtl(mtl_members, f"archive {path}")
         directory = str(PurePosixPath(mtl_member).parent)
         directory = "" if directory == "." else directory
         try:
-            text = tar.extractfile(mtl_member).read().decode("utf-8", errors="replace")
+            text = tar.extractfile(members[mtl_member]).read().decode("utf-8", errors="replace")
         except (tarfile.TarError, OSError, EOFError) as exc:
             raise SceneFormatError(f"cannot read {mtl_member} from archive {path}: {exc}") from None
         source_name = f"{path}!{mtl_member}"
         mtl = _parse(text, PurePosixPath(mtl_member).suffix.lower(), source_name)
-        if not compressed:
-            return _Source(mtl_name=source_name, mtl=mtl, tar_path=path.resolve(), tar_dir=directory,
-                           members=frozenset(m.name for m in members))
-        # gzip streams cannot be read at random: extract the scene's files (regular files of the
-        # MTL's directory only, written under their base names, so no path can escape the folder).
-        temp_dir = Path(tempfile.mkdtemp(prefix="uhi-scene-"))
-        try:
-            for member in members:
-                if str(PurePosixPath(member.name).parent) not in (directory or ".",) or not member.name:
-                    continue
-                target = temp_dir / PurePosixPath(member.name).name
-                with tar.extractfile(member) as src, open(target, "wb") as dst:
-                    shutil.copyfileobj(src, dst, 1 << 20)
-        except (tarfile.TarError, OSError, EOFError) as exc:
-            shutil.rmtree(temp_dir, ignore_errors=True)
-            raise SceneFormatError(f"archive {path} is truncated or corrupt ({exc}); cannot extract the scene") from None
-    return _Source(mtl_name=source_name, mtl=mtl, folder=temp_dir, temp_dir=temp_dir)
+    except BaseException:
+        tar.close()
+        raise
+    source = _Source(mtl_name=source_name, mtl=mtl, tar_path=path.resolve(), tar_dir=directory, members=members)
+    if compressed:
+        source.tar = tar
+        source.temp_dir = Path(tempfile.mkdtemp(prefix="uhi-scene-"))
+    else:
+        tar.close()
+    return source
 
 
 # --------------------------------------------------------------------------- grids and reading
@@ -552,11 +579,7 @@ def load_landsat(path, *, bands=None, chunks=None, mask_clouds: bool = False) ->
     try:
         return _load(source, bands=bands, chunks=chunks, mask_clouds=mask_clouds)
     finally:
-        if source.temp_dir is not None:
-            if chunks is None:
-                shutil.rmtree(source.temp_dir, ignore_errors=True)
-            else:  # the lazy dataset reads these files later; removed at interpreter exit
-                _TEMP_DIRS.append(source.temp_dir)
+        source.close(keep_files=chunks is not None)  # a lazy dataset reads the extracted files later
 
 
 def _load(source: _Source, *, bands, chunks, mask_clouds: bool) -> xr.Dataset:
