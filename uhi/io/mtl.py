@@ -48,7 +48,14 @@ def _coerce(text: str):
 
 
 def parse_mtl_text(text: str, source: str = "<string>") -> dict:
-    """Parse ODL (``GROUP = ... END_GROUP``) MTL text into a nested dictionary."""
+    """Parse ODL (``GROUP = ... END_GROUP``) MTL text into a nested dictionary.
+
+    Examples
+    --------
+    >>> parse_mtl_text('GROUP = L1_METADATA_FILE\n  GROUP = IMAGE_ATTRIBUTES\n    SUN_ELEVATION = 64.74360932\n'
+    ...                '    STATION_ID = "LGN"\n  END_GROUP = IMAGE_ATTRIBUTES\nEND_GROUP = L1_METADATA_FILE\nEND\n')
+    {'L1_METADATA_FILE': {'IMAGE_ATTRIBUTES': {'SUN_ELEVATION': 64.74360932, 'STATION_ID': 'LGN'}}}
+    """
     root: dict = {}
     stack = [root]
     names: list[str] = []
