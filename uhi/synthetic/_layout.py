@@ -199,22 +199,33 @@ class Layout:
         lc[water] = WATER
         return lc, u
 
-    def vegetation_cover(self, lc, x, y, rows, cols) -> np.ndarray:
+    def pixel_index(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+        """Map-anchored integer pixel indices (row (h, 1), col (1, w)): the key of per-pixel noise,
+        the same for a pixel whatever frame or tile contains it."""
+        ps = self.pixel_size
+        return np.floor(np.asarray(y) / ps).astype(np.int64), np.floor(np.asarray(x) / ps).astype(np.int64)
+
+    def pixel_noise(self, x, y, name: str) -> np.ndarray:
+        """Per-pixel noise in [-1, 1] keyed by map position and ``name``."""
+        rows, cols = self.pixel_index(x, y)
+        return white_noise(rows, cols, self._k(name))
+
+    def vegetation_cover(self, lc, x, y) -> np.ndarray:
         """Green-vegetation cover per pixel in [0, 1]: class mean + smooth and pixel noise."""
         smooth = fbm(x, y, 600.0, self._k("cover"), 3)
-        pixel = white_noise(rows, cols, self._k("cover-px"))
+        pixel = self.pixel_noise(x, y, "cover-px")
         cover = VEGETATION_COVER[lc] + np.float32(0.25) * smooth + np.float32(0.04) * pixel
         cover = np.clip(cover, 0, 1)
         cover[lc == WATER] = 0
         return cover
 
-    def true_lst(self, lc, u, cover, x, y, rows, cols) -> np.ndarray:
+    def true_lst(self, lc, u, cover, x, y) -> np.ndarray:
         """True land-surface temperature [K], float32 (see the LST_* constants)."""
         base = LST_CLASS_K[lc] - np.float32(LST_PER_DEGREE_K * (self.city.lat - 45.0))
         greener = cover - VEGETATION_COVER[lc]
         centre = np.float32(LST_CENTRE_K) * np.clip(1 - u, 0, 1)
         smooth = np.float32(1.2) * fbm(x, y, 4000.0, self._k("lst"), 3)
-        pixel = np.float32(0.3) * white_noise(rows, cols, self._k("lst-px"))
+        pixel = np.float32(0.3) * self.pixel_noise(x, y, "lst-px")
         lst = base - np.float32(LST_PER_COVER_K) * greener + centre + smooth + pixel
         water = lc == WATER
         lst[water] = (base + smooth + pixel)[water]

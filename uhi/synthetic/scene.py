@@ -41,7 +41,6 @@ from ..errors import InputValueError, OutputExistsError
 from . import _layout as L
 from ._layout import Layout
 from ._mtl import format_mtl
-from ._noise import white_noise
 from ._radiometry import (OLI_BANDS, REFLECTANCE_ADD, REFLECTANCE_MULT, REFLECTIVE_RESCALING, TIRS_BANDS,
                           atmosphere as _atmosphere, earth_sun_distance, emissivity_ndvi_threshold,
                           no_atmosphere, planck_radiance, solar_position)
@@ -189,17 +188,16 @@ def _tiles(rows: int, cols: int, size: int):
             yield r0, min(r0 + size, rows), c0, min(c0 + size, cols)
 
 
-def _surface(layout: Layout, x, y, rows, cols):
+def _surface(layout: Layout, x, y):
     """Land cover, urbanity, vegetation cover, true LST and surface reflectance (7, h, w)."""
     lc, u = layout.land_cover(x, y)
-    cover = layout.vegetation_cover(lc, x, y, rows, cols)
-    lst = layout.true_lst(lc, u, cover, x, y, rows, cols)
+    cover = layout.vegetation_cover(lc, x, y)
+    lst = layout.true_lst(lc, u, cover, x, y)
     background = _BACKGROUND[lc] * _BRIGHTNESS[lc][..., None]  # (h, w, 7)
     refl = cover[..., None] * _VEG + (1 - cover[..., None]) * background
     refl = np.moveaxis(refl, -1, 0)
-    seed_key = zlib.crc32(f"{layout.city.slug}/{layout.seed}/refl".encode())
     for i in range(7):
-        refl[i] += np.float32(0.003) * white_noise(rows, cols, seed_key + i)
+        refl[i] += np.float32(0.003) * layout.pixel_noise(x, y, f"refl-{i}")
     np.clip(refl, 0.001, 1.0, out=refl)
     return lc, u, cover, lst, refl
 
@@ -409,8 +407,8 @@ def make_scene(
 
             for r0, r1, c0, c1 in _tiles(rows, cols, tile_size):
                 window = rasterio.windows.Window(c0, r0, c1 - c0, r1 - r0)
-                x, y, grows, gcols = grid.coords(r0, r1, c0, c1)
-                lc, _u, _cover, lst, refl = _surface(layout, x, y, grows, gcols)
+                x, y, _, _ = grid.coords(r0, r1, c0, c1)
+                lc, _u, _cover, lst, refl = _surface(layout, x, y)
                 eps = _emissivities(lc, refl)
                 cloud, dilated = layout.clouds(x, y)
                 cloud_pixels += int(cloud.sum())
