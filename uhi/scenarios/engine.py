@@ -219,7 +219,8 @@ def prepare_baseline(spec: ScenarioSpec, *, progress: Progress = None, analysis=
     if districts is not None and not isinstance(districts, gpd.GeoDataFrame):
         districts = _read_districts(districts, analysis.lst.rio.crs)
     districts, zones = _zones(districts, analysis.lst, spec.district_column)
-    return Baseline(analysis=analysis, landcover=lc, population=analysis.population.fillna(0.0), risk=analysis.risk,
+    population = analysis.population.fillna(0.0)
+    return Baseline(analysis=analysis, landcover=lc, population=population, risk=classes_on_residents(analysis.risk, population),
                     params=params, cooling=cooling, settings=b, districts=districts, zones=zones,
                     cell_m=pixel_size_m(analysis.lst, "scenario"), city=str(getattr(analysis, "city", spec.name)))
 
@@ -336,6 +337,34 @@ def place(i: int, item: InterventionSpec, it: Intervention, base: Baseline, shar
 
 # ---------------------------------------------------------------- risk ----
 
+def classes_on_residents(risk: xr.Dataset, population: xr.DataArray, n: int = 5) -> xr.Dataset:
+    """Risk classes re-fitted on populated pixels, with the baseline's scheme.
+
+    Under ``risk = H·E·V`` every unpopulated pixel has risk 0; when they are the majority (rural
+    margins, parks, water) quantile breaks collapse to 0 and every resident lands in the top class,
+    so nobody could ever leave it. The scenario accounting is about residents, so its classes are
+    the same scheme fitted on pixels with residents (``uhi.risk.class_breaks``); the map's risk
+    values are unchanged.
+    """
+    from ..risk import class_breaks
+
+    scheme = risk.attrs.get("scheme", risk["risk_class"].attrs.get("scheme", "quantile"))
+    populated = risk["risk"].where(population > 0)
+    if not np.isfinite(np.asarray(populated.values, dtype=np.float64)).any():
+        raise ScenarioError("the population raster has no resident on a valid pixel of the scene; nothing to protect")
+    try:
+        breaks = class_breaks(populated, scheme, n)
+    except InputValueError as exc:
+        raise ScenarioError(f"cannot fit risk classes on populated pixels: {exc}") from None
+    values = np.asarray(risk["risk"].values, dtype=np.float64)
+    cls = (np.searchsorted(breaks, values, side="left") + 1).astype(np.uint8)
+    cls[~np.isfinite(values)] = 0
+    out = risk.copy()
+    out["risk_class"] = risk["risk_class"].copy(data=cls)
+    out["risk_class"].attrs.update(class_breaks=breaks, note=f"{scheme} breaks fitted on populated pixels (scenario accounting)")
+    return out
+
+
 def risk_after(risk: xr.Dataset, lst_after: xr.DataArray) -> tuple[xr.DataArray, xr.DataArray]:
     """Risk and risk class with LST changed, holding the baseline normalisation and class breaks fixed."""
     from ..risk import combine
@@ -381,7 +410,8 @@ def run_scenario(name: str, items: list[InterventionSpec], catalogue: dict[str, 
         placements.append(pl)
         if it.is_local:
             units = xr.DataArray(pl.units_per_pixel, coords=base.lst.coords, dims=base.lst.dims).rio.write_crs(base.lst.rio.crs)
-            delta_local += np.asarray(local_air_cooling(it, units).values, dtype=np.float64)
+            # co-located hyper-local measures do not add up: the strongest one counts (conservative)
+            delta_local = np.minimum(delta_local, np.asarray(local_air_cooling(it, units).values, dtype=np.float64))
         else:
             f = xr.DataArray(pl.treated_fraction.astype(np.float32), coords=base.lst.coords, dims=base.lst.dims)
             params = apply_intervention(params, it, f)
