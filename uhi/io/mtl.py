@@ -48,7 +48,7 @@ def _coerce(text: str):
 
 
 def parse_mtl_text(text: str, source: str = "<string>") -> dict:
-    """Parse ODL (``GROUP = ... END_GROUP``) MTL text into a nested dictionary.
+    r"""Parse ODL (``GROUP = ... END_GROUP``) MTL text into a nested dictionary.
 
     Examples
     --------
