@@ -60,11 +60,11 @@ def lst64():
     return _vienna_grid(_field())
 
 
-def _rasterstats(da: xr.DataArray, zones: gpd.GeoDataFrame, stats: str):
+def _rasterstats(da: xr.DataArray, zones: gpd.GeoDataFrame, stats: str, all_touched=False):
     from rasterstats import zonal_stats as rs_zonal_stats
 
     feats = zones.to_crs(da.rio.crs)
-    return rs_zonal_stats(feats, np.asarray(da.values), affine=da.rio.transform(), nodata=-9999.0, stats=stats, all_touched=False)
+    return rs_zonal_stats(feats, np.asarray(da.values), affine=da.rio.transform(), nodata=-9999.0, stats=stats, all_touched=all_touched)
 
 
 @pytest.mark.parametrize("zones_name", ["bezirke", "zaehlbezirke"])
@@ -80,6 +80,18 @@ def test_equals_rasterstats_on_vienna(request, zones_name, lst64):
         expected = np.array([np.nan if r[rs_key] is None else r[rs_key] for r in ref], dtype=float)
         np.testing.assert_allclose(ours[f"lst_{stat}"].to_numpy(dtype=float), expected, rtol=0, atol=1e-6, err_msg=stat)
     assert ours["lst_count"].min() > 0
+
+
+def test_all_touched_equals_rasterstats(bezirke, lst64):
+    """all_touched=True: neighbouring districts share the pixels along their common edges; rasterstats
+    masks each polygon alone, so equal counts/means check that adjacent zones went to separate layers."""
+    ours = zonal_stats(lst64, bezirke, ("mean", "count", "max"), all_touched=True)
+    ref = _rasterstats(lst64, bezirke, "mean count max", all_touched=True)
+    for stat in ("mean", "count", "max"):
+        np.testing.assert_allclose(ours[f"lst_{stat}"].to_numpy(dtype=float), [r[stat] for r in ref], rtol=0, atol=1e-6)
+    centre = zonal_stats(lst64, bezirke, ("count",))
+    assert (ours["lst_count"] > centre["lst_count"]).all()
+    assert len(rasterize_zones(bezirke, lst64, all_touched=True).layers) > 1
 
 
 def test_float32_raster_matches_float64_reference(bezirke, lst64):
@@ -227,6 +239,14 @@ def test_integer_raster_nodata_and_all_touched():
     assert centre["lst_count"].iloc[0] == 1 and centre["lst_mean"].iloc[0] == 4.0
     # touched: columns 0-1 of rows 0-1 -> 1, 4, 5 (0 is nodata): mean 10/3
     assert touched["lst_count"].iloc[0] == 3 and touched["lst_mean"].iloc[0] == pytest.approx(10 / 3)
+
+
+def test_points_are_not_zones():
+    from shapely.geometry import Point
+
+    pts = gpd.GeoDataFrame({"id": [1]}, geometry=[Point(5, 5)], crs="EPSG:32633")
+    with pytest.raises(InputValueError, match=r"must hold polygons.*\['Point'\]"):
+        zonal_stats(_small(np.ones((4, 4))), pts, ("mean",))
 
 
 def test_bad_arguments():

@@ -191,3 +191,36 @@ def test_people_in_classes_small_hand_case():
     out = people_in_classes(rc, pop, zones)
     assert out["population"].iloc[0] == 160.0 and out["population_with_data"].iloc[0] == 120.0
     assert out["people_in_classes"].iloc[0] == 40.0 and out["share_in_classes"].iloc[0] == pytest.approx(1 / 3)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    data=st.data(),
+    shape=st.tuples(st.integers(1, 9), st.integers(1, 9)),
+    n_labels=st.integers(1, 5),
+)
+def test_kernels_equal_reference_property(data, shape, n_labels):
+    """Any shape (down to 1 x 1), any label layout, values with NaN/ties/extremes: compiled kernels equal
+    the numpy reference (counts exactly, sums and percentiles to float64 round-off)."""
+    values = data.draw(arrays(np.float64, shape, elements=st.one_of(st.just(np.nan), st.sampled_from([0.0, 1.0, -2.5]), st.floats(-1e3, 1e3))))
+    labels = data.draw(arrays(np.int32, shape, elements=st.integers(0, n_labels - 1)))
+    n = n_labels
+    count, above = np.zeros(n, np.int64), np.zeros(n, np.int64)
+    total, total_sq, vmin, vmax = (np.zeros(n) for _ in range(4))
+    _kernels.zone_moments_kernel(values, labels, 0.0, 0.5, 2, count, total, total_sq, vmin, vmax, above)
+    q = np.array([0.0, 37.5, 90.0, 100.0])
+    p_out = np.empty((n, q.size))
+    _kernels.zone_percentiles_kernel(values, labels, q, p_out)
+    ref = zonal_reference(values, labels, n, percentiles=(0, 37.5, 90, 100), threshold=0.5)
+    np.testing.assert_array_equal(count, ref["count"])
+    np.testing.assert_array_equal(above, ref["above"])
+    np.testing.assert_allclose(total, ref["sum"], rtol=1e-12, atol=1e-9)
+    np.testing.assert_array_equal(vmin, ref["min"])
+    np.testing.assert_array_equal(vmax, ref["max"])
+    for i, qq in enumerate((0, 37.5, 90, 100)):
+        np.testing.assert_allclose(p_out[:, i], ref[f"p{qq:g}"], rtol=1e-12, atol=1e-9)

@@ -10,7 +10,12 @@ slivers between simplified census districts, or buffers) are split into as few
 *layers* of mutually non-overlapping zones as a greedy colouring of the overlap
 graph gives, and each layer is rasterised separately, so every zone still gets
 all of its pixels, as when each polygon is masked on its own. Non-overlapping
-zones (the usual districts) take one layer: one rasterisation.
+zones (the usual districts) take one layer: one rasterisation. With
+``all_touched=True`` neighbours sharing an edge both touch the pixels along it,
+so zones closer than a pixel diagonal go to different layers.
+
+Invalid polygons are repaired with :func:`shapely.make_valid`; points and lines
+are refused (they are not zones).
 """
 
 from __future__ import annotations
@@ -104,13 +109,21 @@ def _raster_bounds(transform, shape) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _overlap_layers(geoms: np.ndarray) -> np.ndarray:
-    """Layer index of each geometry: greedy colouring of the interiors-intersect graph."""
+def _overlap_layers(geoms: np.ndarray, touch_distance: float | None = None) -> np.ndarray:
+    """Layer index of each geometry: greedy colouring of the graph of zones that could share a pixel.
+
+    Centre-of-pixel rule (``touch_distance=None``): zones whose interiors intersect (a shared
+    edge cannot hold a pixel centre for both, GDAL gives it to one side). ``all_touched``:
+    zones closer than ``touch_distance`` (a pixel diagonal), which may touch the same pixel.
+    """
     tree = shapely.STRtree(geoms)
-    left, right = tree.query(geoms, predicate="intersects")
+    if touch_distance is None:
+        left, right = tree.query(geoms, predicate="intersects")
+    else:
+        left, right = tree.query(geoms, predicate="dwithin", distance=touch_distance)
     keep = left < right
     left, right = left[keep], right[keep]
-    if left.size:
+    if left.size and touch_distance is None:
         interiors = shapely.relate_pattern(geoms[left], geoms[right], "T********")
         left, right = left[interiors], right[interiors]
     layer = np.zeros(len(geoms), dtype=np.int64)
@@ -160,16 +173,28 @@ def rasterize_zones(
     present = np.array([g is not None and not g.is_empty for g in geoms])
     if not present.any():
         raise InputValueError(f"{source} has only empty geometries")
+    kinds = {g.geom_type for g in geoms[present]}
+    if not kinds <= {"Polygon", "MultiPolygon"}:
+        raise InputValueError(f"{source} must hold polygons (zones); found geometry types {sorted(kinds)}")
+    invalid = np.flatnonzero(present & ~shapely.is_valid(np.where(present, geoms, None)))
+    if invalid.size:
+        geoms = geoms.copy()
+        geoms[invalid] = shapely.make_valid(geoms[invalid])  # e.g. self-touching rings of simplified outlines
     left, bottom, right, top = _raster_bounds(transform, shape)
     zb = in_raster_crs.geometry[present].total_bounds
-    layer_of = _overlap_layers(geoms[present])
+    diagonal = float(np.hypot(transform.a, transform.e) + np.hypot(transform.b, transform.d))
+    layer_of = _overlap_layers(geoms[present], diagonal if all_touched else None)
     index = np.flatnonzero(present)
     layers, members = [], []
     for layer in range(int(layer_of.max()) + 1 if layer_of.size else 0):
         members_of_layer = index[layer_of == layer]
-        shapes = ((geoms[i], int(i) + 1) for i in members_of_layer)
+        shapes = [(geoms[i], int(i) + 1) for i in members_of_layer]
         members.append(members_of_layer + 1)
-        layers.append(rasterize(shapes, out_shape=shape, transform=transform, fill=0, all_touched=all_touched, dtype="int32"))
+        try:
+            burnt = rasterize(shapes, out_shape=shape, transform=transform, fill=0, all_touched=all_touched, dtype="int32")
+        except Exception as exc:  # GDAL/rasterio errors on odd geometries
+            raise InputValueError(f"cannot rasterise the zones of {source} onto the raster grid: {exc}") from None
+        layers.append(burnt)
     if not any(lab.any() for lab in layers):
         overlaps = zb[0] < right and zb[2] > left and zb[1] < top and zb[3] > bottom
         why = "no zone contains a pixel centre" if overlaps else "the extents do not overlap"
