@@ -328,6 +328,19 @@ def population_weighted_mean(
         ``zones`` plus ``population`` (residents on pixels with a finite population),
         ``population_with_data`` (those on valid-LST pixels) and ``<name>_population_weighted_mean``
         (units of ``lst``; NaN where no resident has a valid value).
+
+    Examples
+    --------
+    Two pixels of one zone, 300 K with 1 resident and 310 K with 3: (300 + 3 x 310) / 4 = 307.5 K.
+
+    >>> import geopandas as gpd, numpy as np, xarray as xr, rioxarray  # noqa: F401
+    >>> from shapely.geometry import box
+    >>> grid = {"dims": ("y", "x"), "coords": {"y": [5.0], "x": [5.0, 15.0]}}
+    >>> lst = xr.DataArray([[300.0, 310.0]], name="lst", attrs={"units": "K"}, **grid).rio.write_crs("EPSG:32633")
+    >>> population = xr.DataArray([[1.0, 3.0]], **grid).rio.write_crs("EPSG:32633")
+    >>> zone = gpd.GeoDataFrame({"name": ["z"]}, geometry=[box(0, 0, 20, 10)], crs="EPSG:32633")
+    >>> float(population_weighted_mean(lst, population, zone)["lst_population_weighted_mean"].iloc[0])
+    307.5
     """
     v2, p2 = _prepare_pair(lst, population, "lst")
     zl = rasterize_zones(zones, v2, id_column=id_column, all_touched=all_touched)
@@ -363,6 +376,20 @@ def people_in_classes(
         ``population_with_data`` (residents on classified pixels), ``people_in_classes``
         and ``share_in_classes`` = ``people_in_classes / population_with_data`` (NaN where 0);
         ``attrs["classes"]`` lists the classes.
+
+    Examples
+    --------
+    Classes 2 and 5 with 10 and 30 residents: 30 people in classes 4-5, a share of 0.75.
+
+    >>> import geopandas as gpd, numpy as np, xarray as xr, rioxarray  # noqa: F401
+    >>> from shapely.geometry import box
+    >>> grid = {"dims": ("y", "x"), "coords": {"y": [5.0], "x": [5.0, 15.0]}}
+    >>> risk_class = xr.DataArray(np.array([[2, 5]], dtype=np.uint8), **grid).rio.write_crs("EPSG:32633")
+    >>> population = xr.DataArray([[10.0, 30.0]], **grid).rio.write_crs("EPSG:32633")
+    >>> zone = gpd.GeoDataFrame({"name": ["z"]}, geometry=[box(0, 0, 20, 10)], crs="EPSG:32633")
+    >>> people_in_classes(risk_class, population, zone)[["people_in_classes", "share_in_classes"]]
+       people_in_classes  share_in_classes
+    0               30.0              0.75
     """
     classes = tuple(int(c) for c in classes)
     if not classes:
