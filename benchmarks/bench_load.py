@@ -46,7 +46,9 @@ def _mtl(n: int) -> str:
         + [f"    REFLECTANCE_MULT_BAND_{b} = {REFLECTANCE[0]:.4E}\n    REFLECTANCE_ADD_BAND_{b} = {REFLECTANCE[1]:.6f}"
            for b in (4, 5)]
     )
-    thermal = "\n".join(f"    K1_CONSTANT_BAND_{b} = {k1}\n    K2_CONSTANT_BAND_{b} = {k2}" for b, (k1, k2) in THERMAL_K.items())
+    thermal = "\n".join(
+        f"    K1_CONSTANT_BAND_{b} = {k1}\n    K2_CONSTANT_BAND_{b} = {k2}" for b, (k1, k2) in THERMAL_K.items()
+    )
     return f"""GROUP = LANDSAT_METADATA_FILE
   GROUP = PRODUCT_CONTENTS
     LANDSAT_PRODUCT_ID = "{SCENE_ID}"

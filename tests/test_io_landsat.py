@@ -124,7 +124,8 @@ def test_maui_l9_uses_its_own_constants(scenes):
     # TOA reflectance with sun-elevation correction: (M_rho*Q + A_rho) / sin(SUN_ELEVATION) (USGS L1 page)
     q4 = _dn(scenes[MAUI], "B4").astype(np.float64)
     sun = mtl["IMAGE_ATTRIBUTES"]["SUN_ELEVATION"]
-    np.testing.assert_allclose(ds["red"].values, (2.0e-5 * q4 - 0.1) / math.sin(math.radians(sun)), rtol=1e-6, atol=1e-7)
+    expected_red = (2.0e-5 * q4 - 0.1) / math.sin(math.radians(sun))
+    np.testing.assert_allclose(ds["red"].values, expected_red, rtol=1e-6, atol=1e-7)
     assert ds["red"].attrs["standard_name"] == "toa_bidirectional_reflectance"
     assert ds.rio.crs.to_epsg() == 32605 and ds.x.values[0] == 114000.0  # README: EPSG:32605 from the MTL
 
@@ -253,9 +254,9 @@ def test_kernels_equal_numpy_references():
     np.testing.assert_array_equal(np.isnan(got), np.isnan(ref))
     assert np.isnan(ref).sum() > (dn == 0).sum()
     # the parallel and serial compilations of one body agree bit for bit
-    for parallel, serial, args in ((landsat_module._scale_kernel, landsat_module._scale_kernel_serial, (2e-5, -0.1, 0.0)),
-                                   (landsat_module._bt_kernel, landsat_module._bt_kernel_serial,
-                                    (3.342e-4, -0.5, 774.8853, 1321.0789, 0.0))):
+    pairs = ((landsat_module._scale_kernel, landsat_module._scale_kernel_serial, (2e-5, -0.1, 0.0)),
+             (landsat_module._bt_kernel, landsat_module._bt_kernel_serial, (3.342e-4, -0.5, 774.8853, 1321.0789, 0.0)))
+    for parallel, serial, args in pairs:
         a, b = np.empty(dn.shape, np.float32), np.empty(dn.shape, np.float32)
         parallel(dn, *args, a)
         serial(dn, *args, b)
@@ -292,7 +293,8 @@ def test_georeferenced_synthetic_folder_without_file_names(tmp_path):
     assert list(ds.data_vars) == ["red", "radiance_b10", "brightness_temperature_b10"]
     assert ds.rio.crs.to_epsg() == 32634 and ds.x.values.tolist() == [300015.0, 300045.0, 300075.0, 300105.0]
     # L = 3.342e-4 * 1000 + 0.1 = 0.4342; BT = 1321.0789 / ln(774.8853 / 0.4342 + 1) (SCIENCE.md 1.1)
-    assert float(ds["brightness_temperature_b10"][0, 0]) == pytest.approx(1321.0789 / math.log(774.8853 / 0.4342 + 1), abs=1e-4)
+    expected_bt = 1321.0789 / math.log(774.8853 / 0.4342 + 1)
+    assert float(ds["brightness_temperature_b10"][0, 0]) == pytest.approx(expected_bt, abs=1e-4)
     # sun elevation 90 deg: reflectance = 2e-5 * 1000 - 0.1 exactly
     assert float(ds["red"][0, 0]) == pytest.approx(-0.08, abs=1e-7)
 

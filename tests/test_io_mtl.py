@@ -126,7 +126,8 @@ def test_products_uhi_does_not_read(maui_mtl, old, new, expected):
 
 def test_synthetic_city_and_water_vapour(maui_mtl):
     # uhi.synthetic writes CITY_NAME under PRODUCT_CONTENTS and a SYNTHETIC_ATMOSPHERE group.
-    text = _edit(maui_mtl, '    PROCESSING_LEVEL = "L1TP"\n', '    PROCESSING_LEVEL = "L1TP"\n    CITY_NAME = "Sofia"\n')
+    level = '    PROCESSING_LEVEL = "L1TP"\n'
+    text = _edit(maui_mtl, level, level + '    CITY_NAME = "Sofia"\n')
     text = _edit(text, "END_GROUP = LANDSAT_METADATA_FILE",
                  "  GROUP = SYNTHETIC_ATMOSPHERE\n    WATER_VAPOUR = 1.85\n  END_GROUP = SYNTHETIC_ATMOSPHERE\n"
                  "END_GROUP = LANDSAT_METADATA_FILE")
@@ -162,7 +163,9 @@ def test_missing_file(tmp_path):
 
 def test_value_typing_is_the_same_for_every_format(tmp_path):
     # ODL: quoted -> text unless it reads as a number; JSON/XML: text typed by the same rule.
-    odl = parse_mtl_text('GROUP = R\n  A = 02\n  B = "T1"\n  C = 1.2E-02\n  D = 2020-10-31\n  E = "7"\nEND_GROUP = R\nEND\n')
+    odl = parse_mtl_text(
+        'GROUP = R\n  A = 02\n  B = "T1"\n  C = 1.2E-02\n  D = 2020-10-31\n  E = "7"\nEND_GROUP = R\nEND\n'
+    )
     assert odl == {"R": {"A": 2, "B": "T1", "C": 0.012, "D": "2020-10-31", "E": 7}}
     (tmp_path / "x_MTL.json").write_text('{"R": {"A": "02", "B": "T1", "C": "1.2E-02", "D": "2020-10-31", "E": 7}}')
     (tmp_path / "x_MTL.xml").write_text("<R><A>02</A><B>T1</B><C>1.2E-02</C><D>2020-10-31</D><E>7</E></R>")

@@ -198,7 +198,9 @@ def _scale_dn(dn: np.ndarray, *, mult: float, add: float, fill: float) -> np.nda
     return out
 
 
-def _brightness_temperature_dn(dn: np.ndarray, *, mult: float, add: float, k1: float, k2: float, fill: float) -> np.ndarray:
+def _brightness_temperature_dn(
+    dn: np.ndarray, *, mult: float, add: float, k1: float, k2: float, fill: float
+) -> np.ndarray:
     """Array function: at-sensor brightness temperature [K] from thermal DN.
 
     .. math:: L = M_L Q + A_L, \\qquad BT = K_2 / \\ln(K_1 / L + 1)
@@ -240,7 +242,9 @@ class _Source:
     def band_path(self, name: str) -> str | None:
         """Path GDAL can open for a band file, or None if the file is absent."""
         if not name or PurePosixPath(name).name != name or "\\" in name or name in (".", ".."):
-            raise SceneFormatError(f"{self.mtl_name} names band file {name!r}; expected a plain file name without folders")
+            raise SceneFormatError(
+                f"{self.mtl_name} names band file {name!r}; expected a plain file name without folders"
+            )
         if self.folder is not None:
             candidate = self.folder / name
             if candidate.is_file():
@@ -262,7 +266,9 @@ class _Source:
                     shutil.copyfileobj(src, dst, 1 << 20)
             except (tarfile.TarError, OSError, EOFError) as exc:
                 target.unlink(missing_ok=True)
-                raise SceneFormatError(f"cannot extract {self.shown(name)}: the archive is truncated or corrupt ({exc})") from None
+                raise SceneFormatError(
+                    f"cannot extract {self.shown(name)}: the archive is truncated or corrupt ({exc})"
+                ) from None
         return str(target)
 
     def shown(self, name: str) -> str:
@@ -346,7 +352,9 @@ def _locate_tar(path: Path, *, compressed: bool) -> _Source:
             raise SceneFormatError(f"{path} is a truncated or corrupt tar archive: {exc}") from None
         mtl_members = [name for name in members if _is_mtl_name(name)]
         if not mtl_members:
-            raise SceneFormatError(f"archive {path} holds no Landsat metadata file (*_MTL.txt/.json/.xml); not a scene archive")
+            raise SceneFormatError(
+                f"archive {path} holds no Landsat metadata file (*_MTL.txt/.json/.xml); not a scene archive"
+            )
         mtl_member = _pick_mtl(mtl_members, f"archive {path}")
         directory = str(PurePosixPath(mtl_member).parent)
         directory = "" if directory == "." else directory
@@ -513,7 +521,10 @@ def _calibration(var: _Var, meta: SceneMetadata, number: int | None) -> dict:
     if var.kind == "toa":
         sin_sun = math.sin(math.radians(meta.sun_elevation))
         if not sin_sun > 0:
-            raise MetadataError(f"{meta.source}: SUN_ELEVATION = {meta.sun_elevation} deg; TOA reflectance needs the sun above the horizon")
+            raise MetadataError(
+                f"{meta.source}: SUN_ELEVATION = {meta.sun_elevation} deg; "
+                "TOA reflectance needs the sun above the horizon"
+            )
         return {"mult": need(meta.reflectance_mult, "REFLECTANCE_MULT") / sin_sun,
                 "add": need(meta.reflectance_add, "REFLECTANCE_ADD") / sin_sun}
     if var.kind in ("radiance", "bt"):
@@ -671,8 +682,10 @@ def _load(source: _Source, *, bands, chunks, mask_clouds: bool) -> xr.Dataset:
 
     y = grid.transform.f + (np.arange(grid.shape[0]) + 0.5) * grid.transform.e
     x = grid.transform.c + (np.arange(grid.shape[1]) + 0.5) * grid.transform.a
-    x_attrs = {"units": "m", "long_name": "x coordinate of projection (pixel centre)", "standard_name": "projection_x_coordinate"}
-    y_attrs = {"units": "m", "long_name": "y coordinate of projection (pixel centre)", "standard_name": "projection_y_coordinate"}
+    x_attrs = {"units": "m", "long_name": "x coordinate of projection (pixel centre)",
+               "standard_name": "projection_x_coordinate"}
+    y_attrs = {"units": "m", "long_name": "y coordinate of projection (pixel centre)",
+               "standard_name": "projection_y_coordinate"}
     ds = xr.Dataset(variables, coords={"y": ("y", y, y_attrs), "x": ("x", x, x_attrs)}, attrs=meta.attrs())
     ds.rio.write_crs(grid.crs, inplace=True).rio.write_transform(grid.transform, inplace=True)
 

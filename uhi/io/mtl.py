@@ -334,7 +334,9 @@ def scene_metadata(mtl: dict, source: str | os.PathLike = "<mtl>") -> SceneMetad
     look = _Lookup(mtl, source)
     spacecraft = str(look.require("SPACECRAFT_ID"))
     if spacecraft not in SPACECRAFTS:
-        raise MetadataError(f"{source}: SPACECRAFT_ID = {spacecraft!r}; uhi reads Landsat 8 and 9 (LANDSAT_8, LANDSAT_9) only")
+        raise MetadataError(
+            f"{source}: SPACECRAFT_ID = {spacecraft!r}; uhi reads Landsat 8 and 9 (LANDSAT_8, LANDSAT_9) only"
+        )
     sensor = str(look.get("SENSOR_ID", "OLI_TIRS"))
 
     # The first PROCESSING_LEVEL is the product's (PRODUCT_CONTENTS); L2 MTLs repeat the L1 record later.
@@ -345,12 +347,16 @@ def scene_metadata(mtl: dict, source: str | os.PathLike = "<mtl>") -> SceneMetad
             raise MetadataError(f"{source}: needed key COLLECTION_NUMBER is missing from the metadata")
         collection = f"{int(collection_number):02d}" if isinstance(collection_number, int) else str(collection_number)
         if collection != "02":
-            raise MetadataError(f"{source}: COLLECTION_NUMBER = {collection_number!r}; uhi reads Collection 2 and pre-collection products")
+            raise MetadataError(
+                f"{source}: COLLECTION_NUMBER = {collection_number!r}; "
+                "uhi reads Collection 2 and pre-collection products"
+            )
     else:
         processing_level = str(look.require("DATA_TYPE", "PROCESSING_LEVEL"))
         if look.has("COLLECTION_NUMBER"):
             raise MetadataError(
-                f"{source}: Collection {look.get('COLLECTION_NUMBER')} product; uhi reads Collection 2 and pre-collection products"
+                f"{source}: Collection {look.get('COLLECTION_NUMBER')} product; "
+                "uhi reads Collection 2 and pre-collection products"
             )
         collection = "pre-collection"
     if processing_level not in LEVEL_OF:

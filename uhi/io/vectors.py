@@ -79,10 +79,14 @@ def load_vector(path, *, like=None, crs=None, layer=None, id_column: str | None 
     if len(frame) == 0:
         raise InputValueError(f"vector file {path} holds no features")
     if frame.crs is None:
-        raise CRSError(f"vector file {path} has no CRS; set it in the file (e.g. with ogr2ogr -a_srs) or in geopandas (set_crs)")
+        raise CRSError(
+            f"vector file {path} has no CRS; set it in the file (e.g. with ogr2ogr -a_srs) or in geopandas (set_crs)"
+        )
     if id_column is not None:
         if id_column not in frame.columns:
-            raise InputValueError(f"id_column {id_column!r} is not a column of {path}; columns are {list(frame.columns)}")
+            raise InputValueError(
+                f"id_column {id_column!r} is not a column of {path}; columns are {list(frame.columns)}"
+            )
         ids = frame[id_column]
         if ids.isna().any():
             raise InputValueError(f"id_column {id_column!r} of {path} has {int(ids.isna().sum())} missing value(s)")
