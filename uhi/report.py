@@ -75,14 +75,9 @@ def _table(df: pd.DataFrame, formats: dict | None = None) -> str:
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
-def _img(fig) -> str:
-    import matplotlib.pyplot as plt
-
-    from .scenarios.result import figure_png
-
-    data = base64.b64encode(figure_png(fig)).decode("ascii")
-    plt.close(fig)
-    return f"<img alt='map' src='data:image/png;base64,{data}'>"
+def _img(png: bytes, alt: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return f"<img alt='{html.escape(alt)}' src='data:image/png;base64,{data}'>"
 
 
 def _section(result) -> str:
@@ -114,8 +109,9 @@ def _section(result) -> str:
         "residents_high_risk_after": "{:,.0f}", "residents_protected": "{:,.0f}", "pixels_risk_class_lower": "{:,.0f}",
         "pixels_risk_class_higher": "{:,.0f}", "residents_risk_class_lower": "{:,.0f}"}))
     parts.append("<h3>Maps</h3>")
-    for fname, fig in result.figures().items():
-        parts.append(f"<p>{html.escape(fname.removesuffix('.png').replace('_', ' '))}</p>" + _img(fig))
+    for fname, png in result.png_maps().items():
+        caption = fname.removesuffix(".png").replace("_", " ")
+        parts.append(f"<p>{html.escape(caption)}</p>" + _img(png, caption))
     return "\n".join(parts)
 
 

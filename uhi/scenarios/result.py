@@ -290,6 +290,7 @@ class ScenarioResult:
     placements: list
     settings: object
     checks: list
+    _png: dict | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
     @property
     def warnings(self) -> list[str]:
@@ -342,6 +343,18 @@ class ScenarioResult:
             f.tight_layout()
         return figs
 
+    def png_maps(self) -> dict[str, bytes]:
+        """PNG bytes of :meth:`figures` (rendered once, reused by :meth:`write` and the report)."""
+        import matplotlib.pyplot as plt
+
+        if self._png is None:
+            png = {}
+            for fname, fig in self.figures().items():
+                png[fname] = figure_png(fig)
+                plt.close(fig)
+            self._png = png
+        return self._png
+
     def totals_json(self) -> str:
         def clean(v):
             if isinstance(v, float) and not math.isfinite(v):
@@ -364,8 +377,6 @@ class ScenarioResult:
         Every file is written atomically inside ``out_dir``; existing files are refused (all checked
         before anything is written) unless ``overwrite=True``.
         """
-        import matplotlib.pyplot as plt
-
         from ..report import write_report
 
         out = Path(out_dir)
@@ -388,10 +399,9 @@ class ScenarioResult:
         with atomic_path(targets["totals.json"], overwrite=overwrite) as tmp:
             tmp.write_text(self.totals_json(), encoding="utf-8")
         written.append(targets["totals.json"])
-        for fname, fig in self.figures().items():
+        for fname, data in self.png_maps().items():
             with atomic_path(targets[fname], overwrite=overwrite) as tmp:
-                fig.savefig(tmp, dpi=110, format="png")
-            plt.close(fig)
+                tmp.write_bytes(data)
             written.append(targets[fname])
         if report:
             written.append(write_report(self, out, overwrite=overwrite))
@@ -401,5 +411,5 @@ class ScenarioResult:
 def figure_png(fig) -> bytes:
     """PNG bytes of a figure (for embedding)."""
     buf = io.BytesIO()
-    fig.savefig(buf, dpi=100, format="png")
+    fig.savefig(buf, dpi=110, format="png")
     return buf.getvalue()
