@@ -243,3 +243,21 @@ def test_combine_kernel_body_without_jit():
         out = np.empty(50, np.float32)
         combine_kernel.py_func(h, e, v, code, np.float32(0.2), np.float32(0.3), np.float32(0.5), out)
         np.testing.assert_allclose(out, combine(h, e, v, method, (0.2, 0.3, 0.5)), rtol=1e-6)
+
+
+def test_assess_risk_breaks_fitted_on_populated_pixels():
+    """80 % of the frame is unpopulated (risk 0 with the product method). Quintile breaks fitted on the
+    populated pixels put exactly a fifth of them in each class (closed form: 1000 distinct risks, quintiles);
+    fitted on the whole frame (populated_breaks=False), every populated pixel would land in the top class."""
+    rng = np.random.default_rng(0)
+    lst = rng.uniform(295, 320, (50, 100)).astype("float32")
+    pop = np.zeros((50, 100), "float32")
+    pop[:10, :] = rng.uniform(1, 100, (10, 100))  # 1000 populated pixels
+    ndvi = rng.uniform(0, 0.8, (50, 100)).astype("float32")
+    res = assess_risk(_da(lst, units="K"), _da(pop), ndvi=_da(ndvi))
+    cls = res["risk_class"].values
+    counts = np.bincount(cls[:10].ravel(), minlength=6)[1:]
+    assert counts.tolist() == [200, 200, 200, 200, 200]
+    assert (cls[10:] == 1).all()
+    frame = assess_risk(_da(lst, units="K"), _da(pop), ndvi=_da(ndvi), populated_breaks=False)["risk_class"].values
+    assert (frame[:10] == 5).mean() > 0.95

@@ -40,7 +40,9 @@ def write_maps(analysis, out_dir: Path, *, overwrite: bool = False, progress: _P
         figures.append(("districts_lst.png", lambda ax: plot.district_choropleth(
             analysis.district_table, "lst_mean", ax=ax, title=f"Mean LST per district, {title}", label="°C")))
         if "residents_high_risk" in analysis.district_table:
-            figures.append(("districts_risk.png", lambda ax: plot.risk_bars(analysis.district_table, ax=ax)))
+            figures.append(("districts_risk.png", lambda ax: plot.risk_bars(
+                analysis.district_table, ax=ax, column="residents_high_risk", label_column="district",
+                title=f"Residents in high and very high heat-risk cells, {title}")))
     written = []
     for name, draw in figures:
         _say(progress, f"drawing {name}")

@@ -275,14 +275,18 @@ def _digitize(values, breaks):
     return out
 
 
-def classify(risk: xr.DataArray, scheme: str = "quantile", n: int = 5, *, sample_size: int = 100_000, seed: int = 0) -> xr.DataArray:
+def classify(risk: xr.DataArray, scheme: str = "quantile", n: int = 5, *, sample_size: int = 100_000, seed: int = 0,
+             where: xr.DataArray | None = None) -> xr.DataArray:
     """Ordinal risk classes 1..n (0 = no data) by ``quantile``, ``natural`` (Jenks), ``equal`` or ``stddev`` breaks.
 
     Class ``k`` holds ``breaks[k-2] < risk <= breaks[k-1]`` (upper bounds inclusive, like
     mapclassify). Five classes are labelled :data:`RISK_LABELS`; other counts ``class_1..class_n``.
     CF attrs: ``flag_values``, ``flag_meanings``, plus ``class_breaks`` and ``scheme``.
+    ``where`` (boolean, same grid) restricts the pixels the breaks are fitted on -- e.g. populated pixels,
+    so that quintiles split the places where people live rather than empty fields; every pixel is classified.
     """
-    breaks = class_breaks(risk, scheme, n, sample_size=sample_size, seed=seed)
+    fit_on = risk if where is None else risk.where(where)
+    breaks = class_breaks(fit_on, scheme, n, sample_size=sample_size, seed=seed)
     out = apply_pointwise(_digitize, risk, dtype=np.uint8, kwargs={"breaks": breaks})
     labels = RISK_LABELS if n == 5 else tuple(f"class_{i}" for i in range(1, n + 1))
     out = set_cf(out, name="risk_class", units="1", long_name=f"heat risk class ({scheme} breaks)")
@@ -329,6 +333,7 @@ def assess_risk(
     scheme: str = "quantile",
     normalise: str = "minmax",
     n_classes: int = 5,
+    populated_breaks: bool = True,
 ) -> xr.Dataset:
     """One call from LST and population to a classified heat-risk map.
 
@@ -347,6 +352,9 @@ def assess_risk(
         As in :func:`heat_risk`.
     scheme, n_classes
         As in :func:`classify`.
+    populated_breaks : bool, default True
+        Fit the class breaks on populated pixels only (exposure > 0); unpopulated pixels (risk 0 with the
+        product method) then fall in the lowest class. False fits them on every pixel of the frame.
 
     Returns
     -------
@@ -370,7 +378,10 @@ def assess_risk(
     v = _normalise_component(vuln, "vulnerability", normalise, DEFAULT_PERCENTILES)
     risk = heat_risk(h, e, v, method=method, weights=weights, normalise=None)
     risk.attrs["normalise"] = normalise
-    risk_class = classify(risk, scheme, n_classes)
+    # Risk is only defined where people live: breaks are fitted on populated pixels (exposure > 0), else
+    # quintiles over a frame that is mostly fields put every inhabited pixel in the top classes.
+    populated = e > 0 if populated_breaks else None
+    risk_class = classify(risk, scheme, n_classes, where=populated)
     h.attrs.update(long_name="normalised heat hazard (land surface temperature)", source_units="K")
     e.attrs.update(long_name="normalised heat exposure (population density)", source_units="km-2")
     v.attrs.update(long_name="normalised heat vulnerability", vulnerability_layers=vuln.attrs["vulnerability_layers"])
