@@ -44,7 +44,8 @@ def scenes(shared_data, tmp_path_factory) -> dict[str, Path]:
         folder = root / name
         folder.mkdir()
         with tarfile.open(shared_data / "landsat" / archive) as tar:
-            tar.extractall(folder, filter="data")
+            # the "data" filter exists from Python 3.10.12 / 3.11.4 on
+            tar.extractall(folder, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
         out[name] = folder
     out[BUNDLE] = shared_data / "landsat" / BUNDLE
     return out
