@@ -193,10 +193,11 @@ def _surface(layout: Layout, x, y):
     lc, u = layout.land_cover(x, y)
     cover = layout.vegetation_cover(lc, x, y)
     lst = layout.true_lst(lc, u, cover, x, y)
-    background = _BACKGROUND[lc] * _BRIGHTNESS[lc][..., None]  # (h, w, 7)
-    refl = cover[..., None] * _VEG + (1 - cover[..., None]) * background
-    refl = np.moveaxis(refl, -1, 0)
+    background = np.ascontiguousarray((_BACKGROUND * _BRIGHTNESS[:, None]).T)  # (7 bands, 12 classes)
+    refl = np.empty((7,) + lc.shape, dtype=np.float32)
+    bare = 1 - cover
     for i in range(7):
+        refl[i] = cover * _VEG[i] + bare * background[i][lc]
         refl[i] += np.float32(0.003) * layout.pixel_noise(x, y, f"refl-{i}")
     np.clip(refl, 0.001, 1.0, out=refl)
     return lc, u, cover, lst, refl

@@ -1,0 +1,54 @@
+"""Numba kernels of the noise fields (plain arrays in, preallocated ``out``).
+
+Each kernel has a plain-numpy reference in :mod:`._noise` (``white_noise_reference``,
+``value_noise_reference``); tests/test_synthetic_kernels.py checks they agree exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+_M2 = np.uint64(0xBF58476D1CE4E5B9)
+_M3 = np.uint64(0x94D049BB133111EB)
+_PX = np.uint64(0x8CB92BA72F3D8DD7)
+_PY = np.uint64(0xD6E8FEB86659FD93)
+_S30, _S27, _S31, _S32 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(32)
+_LOW32 = np.uint64(0xFFFFFFFF)
+_INV32 = np.float32(1.0 / 4294967296.0)
+
+
+@njit(cache=True, inline="always")
+def _mix(z):
+    z = (z ^ (z >> _S30)) * _M2
+    z = (z ^ (z >> _S27)) * _M3
+    return z ^ (z >> _S31)
+
+
+@njit(parallel=True, cache=True)
+def white_noise_kernel(rows, cols, key, out):
+    """out[i, j] = triangular noise in [-1, 1] of (rows[i], cols[j]); ``key`` is the mixed key (uint64)."""
+    for i in prange(rows.shape[0]):
+        zy = np.uint64(rows[i]) * _PY + key
+        for j in range(cols.shape[0]):
+            z = _mix(np.uint64(cols[j]) * _PX + zy)
+            high = np.float32(z >> _S32)
+            low = np.float32(z & _LOW32)
+            out[i, j] = (high + low) * _INV32 - np.float32(1.0)
+
+
+@njit(parallel=True, cache=True)
+def add_octave_kernel(lattice, cy, sy, cx, sx, amplitude, out):
+    """out += amplitude · smoothstep-bilinear interpolation of ``lattice`` (value noise, one octave).
+
+    ``cy``/``cx`` are the lattice cells of each row/column, ``sy``/``sx`` the smoothstep weights.
+    """
+    for i in prange(cy.shape[0]):
+        r = cy[i]
+        wy = sy[i]
+        for j in range(cx.shape[0]):
+            c = cx[j]
+            wx = sx[j]
+            top = lattice[r, c] + (lattice[r, c + 1] - lattice[r, c]) * wx
+            bottom = lattice[r + 1, c] + (lattice[r + 1, c + 1] - lattice[r + 1, c]) * wx
+            out[i, j] += amplitude * (top + (bottom - top) * wy)
