@@ -92,10 +92,16 @@ def _parcel_sites(gdf, like, valid, label_column):
     crs = like.rio.crs
     if crs is not None and gdf.crs != crs:
         gdf = gdf.to_crs(crs)
+    if label_column is not None:
+        if label_column not in gdf.columns:
+            raise InputValueError(f"label_column {label_column!r} is not a column of the candidates; they have {list(gdf.columns)}")
+        dup = gdf[label_column][gdf[label_column].duplicated()]
+        if len(dup):
+            raise InputValueError(f"candidate labels in column {label_column!r} must be unique; repeated: {sorted(set(map(str, dup)))[:5]}")
     transform = like.rio.transform()
     ny, nx = valid.shape
     sites = []
-    for i, (idx, row) in enumerate(gdf.iterrows()):
+    for idx, row in gdf.iterrows():
         geom = row.geometry
         if geom is None or geom.is_empty:
             continue
@@ -105,7 +111,7 @@ def _parcel_sites(gdf, like, valid, label_column):
         if rr.size == 0:
             continue
         rows, cols = slice(rr[0], rr[-1] + 1), slice(cc[0], cc[-1] + 1)
-        label = str(row[label_column]) if label_column and label_column in gdf.columns else str(idx)
+        label = str(row[label_column]) if label_column is not None else str(idx)
         sites.append(_Site(len(sites), rows, cols, mask[rows, cols], geom, label))
     return sites
 

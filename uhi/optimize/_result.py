@@ -56,6 +56,30 @@ class OptimizationResult:
     budget_eur: float
     stats: dict = field(default_factory=dict)
     background: xr.DataArray | None = None
+    _problem: object = field(default=None, repr=False)
+    _option_index: dict = field(default_factory=dict, repr=False)
+
+    def objective_of(self, plan) -> float:
+        """F [person·K] of any plan over the same options, e.g. a planner's own choice or a baseline.
+
+        ``plan`` is a sequence of ``(site, intervention)`` pairs naming options of this run (``site`` as in
+        the ``site`` column). Uses the same exact windowed model as the optimiser; the budget and
+        placement rules are not checked.
+        """
+        from uhi.errors import InputValueError
+
+        idx = []
+        for site, key in plan:
+            if (str(site), key) not in self._option_index:
+                raise InputValueError(f"({site!r}, {key!r}) is not an option of this run (unknown site, or no room for {key!r} there)")
+            idx.append(self._option_index[(str(site), key)])
+        return self._problem.objective(idx)
+
+    def options(self) -> pd.DataFrame:
+        """Every (site, intervention) option of the run with units and cost [EUR]."""
+        rows = [{"site": site, "intervention": key, "units": self._problem.options[i].units,
+                 "cost_eur": self._problem.options[i].cost} for (site, key), i in self._option_index.items()]
+        return pd.DataFrame(rows, columns=["site", "intervention", "units", "cost_eur"])
 
     @classmethod
     def build(cls, sel, problem, sites, chosen, *, like, budget, valid, risk, weights, population, uhi_max, cell):
@@ -91,7 +115,8 @@ class OptimizationResult:
         })
         stats = dict(sel.stats, selected=len(rows), budget_eur=budget, spent_eur=cum_cost, cell_m=cell)
         background = risk if risk is not None else weights
-        return cls(table, curve, da, float(cum_gain), float(budget), stats, background)
+        index = {(sites[o.site].label, o.key): o.index for o in problem.options}
+        return cls(table, curve, da, float(cum_gain), float(budget), stats, background, problem, index)
 
     # ------------------------------------------------------------------ plots --
     def plot(self, ax=None):
