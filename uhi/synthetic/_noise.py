@@ -148,18 +148,22 @@ def value_noise(x: np.ndarray, y: np.ndarray, wavelength: float, key: int) -> np
 def fbm(x: np.ndarray, y: np.ndarray, wavelength: float, key: int, octaves: int = 4) -> np.ndarray:
     """Fractal value noise in [-1, 1]: ``octaves`` octaves from ``wavelength`` [m] down, gain 0.5.
 
-    Numba kernel per octave; equals :func:`fbm_reference` to float32 rounding.
+    One Numba pass over the pixels for all octaves (:func:`._kernels.fbm_kernel`); equals
+    :func:`fbm_reference` to float32 rounding (the octaves are summed in a register).
     """
-    from ._kernels import add_octave_kernel
-
     if not _use_kernels():
         return fbm_reference(x, y, wavelength, key, octaves)
-    total = np.zeros((np.size(y), np.size(x)), dtype=np.float32)
-    amplitude, norm = 1.0, 0.0
-    for octave in range(octaves):
-        lattice, cy, sy, cx, sx = _lattice(x, y, wavelength / 2.0**octave, key * 131 + octave)
-        add_octave_kernel(lattice, cy, sy, cx, sx, np.float32(amplitude), total)
-        norm += amplitude
-        amplitude *= 0.5
-    total /= np.float32(norm)
+    from ._kernels import fbm_kernel
+
+    parts = [_lattice(x, y, wavelength / 2.0**octave, key * 131 + octave) for octave in range(octaves)]
+    ny = max(p[0].shape[0] for p in parts)
+    nx = max(p[0].shape[1] for p in parts)
+    lattices = np.zeros((octaves, ny, nx), dtype=np.float32)
+    for o, p in enumerate(parts):
+        lattices[o, : p[0].shape[0], : p[0].shape[1]] = p[0]
+    amplitudes = np.array([0.5**o for o in range(octaves)], dtype=np.float32)
+    total = np.empty((np.size(y), np.size(x)), dtype=np.float32)
+    fbm_kernel(lattices, np.stack([p[1] for p in parts]), np.stack([p[2] for p in parts]),
+               np.stack([p[3] for p in parts]), np.stack([p[4] for p in parts]), amplitudes, total)
+    total /= np.float32(sum(0.5**o for o in range(octaves)))
     return total
