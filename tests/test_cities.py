@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 import tarfile
@@ -103,13 +104,13 @@ def test_sofia_path_row_and_dates_from_real_scenes():
     assert wrs2_path_row(42.6977, 23.3219) == (184, 30)
     dates = landsat_overpass_dates(184, dt.date(2014, 8, 1), dt.date(2019, 8, 31))
     assert dt.date(2014, 8, 14) in dates and dt.date(2019, 8, 12) in dates
-    assert all((b - a).days == 16 for a, b in zip(dates, dates[1:]))
+    assert all((b - a).days == 16 for a, b in itertools.pairwise(dates))
     with pytest.raises(InputValueError):
         landsat_overpass_dates(0, dt.date(2020, 1, 1), dt.date(2020, 2, 1))
 
 
 def _mtl_values(text: str) -> dict:
-    return {m.group(1): m.group(2).strip('"') for m in re.finditer(r"^\s*(\w+) = (.+)$", text, re.M)}
+    return {m.group(1): m.group(2).strip('"') for m in re.finditer(r"^\s*(\w+) = (.+)$", text, re.MULTILINE)}
 
 
 def test_wrs2_geometry_matches_every_real_scene(shared_data):

@@ -31,7 +31,7 @@ def _mtl(folder: Path) -> dict:
     """KEY -> value of the MTL; the first occurrence wins (PRODUCT_CONTENTS before LEVEL1_* records)."""
     text = next(folder.glob("*_MTL.txt")).read_text()
     values: dict = {}
-    for m in re.finditer(r"^\s*(\w+) = (.+)$", text, re.M):
+    for m in re.finditer(r"^\s*(\w+) = (.+)$", text, re.MULTILINE):
         values.setdefault(m.group(1), m.group(2).strip('"'))
     return values
 

@@ -6,9 +6,17 @@ import numpy as np
 import pytest
 
 from uhi.synthetic import _kernels
-from uhi.synthetic._noise import _lattice, _mixed_key
-from uhi.synthetic._noise import (fbm, fbm_reference, hash_uniform, value_noise, value_noise_reference, white_noise,
-                                  white_noise_reference)
+from uhi.synthetic._noise import (
+    _lattice,
+    _mixed_key,
+    fbm,
+    fbm_reference,
+    hash_uniform,
+    value_noise,
+    value_noise_reference,
+    white_noise,
+    white_noise_reference,
+)
 
 X = 612_345.0 + 30.0 * np.arange(-40, 173)[None, :]  # UTM-like metres, odd sizes, negative offsets
 Y = 4_730_000.0 - 30.0 * np.arange(-17, 150)[:, None]

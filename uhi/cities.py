@@ -24,7 +24,7 @@ from ._paths import data_path
 from ._toml import tomllib
 from .errors import InputValueError, MetadataError
 
-__all__ = ["City", "get_city", "list_cities", "utm_epsg", "wrs2_path_row", "landsat_overpass_dates"]
+__all__ = ["City", "get_city", "landsat_overpass_dates", "list_cities", "utm_epsg", "wrs2_path_row"]
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def utm_epsg(lat: float, lon: float) -> int:
     """
     if not (-80.0 <= lat <= 84.0) or not (-180.0 <= lon <= 180.0):
         raise InputValueError(f"lat={lat}, lon={lon} is outside the UTM domain (lat -80..84, lon -180..180)")
-    zone = min(int(math.floor((lon + 180.0) / 6.0)) + 1, 60)
+    zone = min(math.floor((lon + 180.0) / 6.0) + 1, 60)
     return (32600 if lat >= 0 else 32700) + zone
 
 
@@ -133,8 +133,8 @@ def wrs2_path_row(lat: float, lon: float) -> tuple[int, int]:
     east = math.degrees(math.atan(abs(math.cos(inc)) * math.tan(math.radians(u)))) + u * _PERIOD_MIN / _SIDEREAL_DAY_MIN
     node_lon = lon - east
     path = 1 + ((_PATH1_NODE_LON - node_lon) % 360.0) / (360.0 / _N_PATHS)
-    path = int(round(path - 1)) % _N_PATHS + 1
-    row = int(round(60.0 - u / (360.0 / _N_ROWS)))
+    path = round(path - 1) % _N_PATHS + 1
+    row = round(60.0 - u / (360.0 / _N_ROWS))
     return path, row
 
 

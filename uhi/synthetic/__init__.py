@@ -16,6 +16,14 @@ from ._radiometry import atmosphere, emissivity_ndvi_threshold, planck_radiance
 from .scene import DEFAULT_WATER_VAPOUR, default_scene, make_scene, scene_id_for
 
 __all__ = [
-    "make_scene", "default_scene", "scene_id_for", "atmosphere", "planck_radiance",
-    "emissivity_ndvi_threshold", "CLASS_NAMES", "URBAN_CLASSES", "RURAL_CLASSES", "DEFAULT_WATER_VAPOUR",
+    "CLASS_NAMES",
+    "DEFAULT_WATER_VAPOUR",
+    "RURAL_CLASSES",
+    "URBAN_CLASSES",
+    "atmosphere",
+    "default_scene",
+    "emissivity_ndvi_threshold",
+    "make_scene",
+    "planck_radiance",
+    "scene_id_for",
 ]

@@ -31,8 +31,15 @@ import numpy as np
 from ..cities import City
 from ._noise import fbm, value_noise, white_noise
 
-__all__ = ["Layout", "CLASS_NAMES", "URBAN_CLASSES", "RURAL_CLASSES", "VEGETATION_COVER", "LST_CLASS_K",
-           "RESIDENT_WEIGHT"]
+__all__ = [
+    "CLASS_NAMES",
+    "LST_CLASS_K",
+    "RESIDENT_WEIGHT",
+    "RURAL_CLASSES",
+    "URBAN_CLASSES",
+    "VEGETATION_COVER",
+    "Layout",
+]
 
 CORE, MIDRISE, SUBURBAN, INDUSTRIAL, ROADS, PARK, FOREST, CROPLAND, GRASSLAND, WATER, BARE = range(1, 12)
 CLASS_NAMES = {
@@ -94,7 +101,7 @@ class Layout:
 
     @classmethod
     def draw(cls, city: City, seed: int, centre_x: float, centre_y: float, pixel_size: float,
-             frame: tuple | None = None, clouds: float = 0.0) -> "Layout":
+             frame: tuple | None = None, clouds: float = 0.0) -> Layout:
         """Draw the city's scalars from ``seed``; ``frame`` = (x0, y0, x1, y1) for the cloud quantile."""
         rng = np.random.default_rng([int(seed), _key(city.slug)])
         radius = 1100.0 * (city.population / 1e4) ** 0.4

@@ -8,7 +8,7 @@ such a parser: ``CITY_NAME`` in ``PRODUCT_CONTENTS`` and a ``SYNTHETIC_ATMOSPHER
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 __all__ = ["format_mtl"]
 

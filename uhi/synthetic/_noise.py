@@ -17,8 +17,15 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["hash_uniform", "value_noise", "fbm", "white_noise", "white_noise_reference", "value_noise_reference",
-           "fbm_reference"]
+__all__ = [
+    "fbm",
+    "fbm_reference",
+    "hash_uniform",
+    "value_noise",
+    "value_noise_reference",
+    "white_noise",
+    "white_noise_reference",
+]
 
 _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xBF58476D1CE4E5B9)

@@ -16,8 +16,15 @@ from .. import constants
 from ..errors import InputValueError
 
 __all__ = [
-    "OLI_BANDS", "TIRS_BANDS", "REFLECTIVE_RESCALING", "planck_radiance", "inverse_planck",
-    "emissivity_ndvi_threshold", "atmosphere", "solar_position", "earth_sun_distance",
+    "OLI_BANDS",
+    "REFLECTIVE_RESCALING",
+    "TIRS_BANDS",
+    "atmosphere",
+    "earth_sun_distance",
+    "emissivity_ndvi_threshold",
+    "inverse_planck",
+    "planck_radiance",
+    "solar_position",
 ]
 
 OLI_BANDS = (1, 2, 3, 4, 5, 6, 7)

@@ -41,11 +41,21 @@ from ..errors import InputValueError, OutputExistsError
 from . import _layout as L
 from ._layout import Layout
 from ._mtl import format_mtl
-from ._radiometry import (OLI_BANDS, REFLECTANCE_ADD, REFLECTANCE_MULT, REFLECTIVE_RESCALING, TIRS_BANDS,
-                          atmosphere as _atmosphere, earth_sun_distance, emissivity_ndvi_threshold,
-                          no_atmosphere, planck_radiance, solar_position)
+from ._radiometry import (
+    OLI_BANDS,
+    REFLECTANCE_ADD,
+    REFLECTANCE_MULT,
+    REFLECTIVE_RESCALING,
+    TIRS_BANDS,
+    earth_sun_distance,
+    emissivity_ndvi_threshold,
+    no_atmosphere,
+    planck_radiance,
+    solar_position,
+)
+from ._radiometry import atmosphere as _atmosphere
 
-__all__ = ["make_scene", "default_scene", "DEFAULT_WATER_VAPOUR", "scene_id_for"]
+__all__ = ["DEFAULT_WATER_VAPOUR", "default_scene", "make_scene", "scene_id_for"]
 
 #: Default column water vapour [g cm-2]. Inference: clear summer days over the Danube
 #: region have ERA5 total column water vapour of about 1.5-3 g cm-2; 2.0 is used.
@@ -389,9 +399,9 @@ def make_scene(
     tmp.chmod(0o755)  # mkdtemp makes it private; a scene folder is an ordinary folder
     try:
         (tmp / "truth").mkdir()
-        base = dict(driver="GTiff", width=cols, height=rows, count=1, crs=CRS.from_epsg(city.epsg),
-                    transform=grid.transform, tiled=True, blockxsize=BLOCK, blockysize=BLOCK,
-                    compress="zstd", zstd_level=1, BIGTIFF="IF_SAFER")
+        base = {"driver": "GTiff", "width": cols, "height": rows, "count": 1, "crs": CRS.from_epsg(city.epsg),
+                "transform": grid.transform, "tiled": True, "blockxsize": BLOCK, "blockysize": BLOCK,
+                "compress": "zstd", "zstd_level": 1, "BIGTIFF": "IF_SAFER"}
         cloud_pixels = 0
         with rasterio.Env(GDAL_CACHEMAX=64, GDAL_NUM_THREADS=1), contextlib.ExitStack() as stack:
             sinks = {}
