@@ -179,3 +179,29 @@ def test_run_all_shares_one_baseline(city, monkeypatch):
     monkeypatch.setattr(mod, "prepare_baseline", counting)
     results = run_all([city / "trees.toml", city / "mist.toml"])
     assert len(results) == 2 and len(calls) == 1  # identical inputs -> one baseline analysis
+
+
+def test_risk_classes_are_fitted_on_residents():
+    import xarray as xr
+
+    from uhi.scenarios.engine import classes_on_residents
+
+    # product risk: unpopulated pixels have risk 0; on all pixels the quantile breaks would all be 0
+    risk = np.array([[0, 0, 0, 0, 0, 0, 0.1, 0.2, 0.3, 0.4]], dtype=np.float32)
+    pop = np.array([[0, 0, 0, 0, 0, 0, 5, 5, 5, 5]], dtype=np.float32)
+    ds = xr.Dataset({"risk": (("y", "x"), risk), "risk_class": (("y", "x"), np.ones_like(risk, dtype=np.uint8))},
+                    attrs={"scheme": "quantile"})
+    out = classes_on_residents(ds, xr.DataArray(pop, dims=("y", "x")))
+    # np.quantile([.1, .2, .3, .4], [.2, .4, .6, .8]) = .16, .22, .28, .34 (linear interpolation, by hand)
+    np.testing.assert_allclose(out["risk_class"].attrs["class_breaks"], [0.16, 0.22, 0.28, 0.34], rtol=1e-6)
+    assert out["risk_class"].values.tolist() == [[1, 1, 1, 1, 1, 1, 1, 2, 4, 5]]
+    np.testing.assert_array_equal(out["risk"].values, risk)  # risk values untouched
+    with pytest.raises(ScenarioError, match="no resident"):
+        classes_on_residents(ds, xr.DataArray(pop * 0, dims=("y", "x")))
+
+
+def test_trees_move_residents_out_of_high_risk(trees):
+    # the synthetic city's populated core sits in the top classes; trees there lower LST enough for some
+    assert trees.totals["people_protected"] > 0
+    assert trees.totals["residents_high_risk_after"] == pytest.approx(
+        trees.totals["residents_high_risk_before"] - trees.totals["people_protected"], rel=1e-9)

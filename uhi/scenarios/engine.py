@@ -57,6 +57,7 @@ KRAYENHOFF_ALBEDO = (0.2, 0.6)
 KRAYENHOFF_CANOPY = (0.2, 0.4)
 
 Progress = Optional[Callable[[str], None]]
+_PLURAL = {"tree": "trees", "device": "devices"}
 
 
 @dataclasses.dataclass
@@ -314,7 +315,7 @@ def place(i: int, item: InterventionSpec, it: Intervention, base: Baseline, shar
         else:  # m2 of wall: fill the highest-risk pixels up to their available area
             cap_units = avail.ravel()[order] * cell2 / it.footprint_m2
             if amount > cap_units.sum():
-                raise ScenarioError(f"{label}: {amount:g} {it.unit} of {it.key!r} exceed the {cap_units.sum():.0f} available in {where}")
+                raise ScenarioError(f"{label}: {amount:g} {_PLURAL.get(it.unit, it.unit)} of {it.key!r} exceed the {cap_units.sum():.0f} available in {where}")
             filled = np.minimum(cap_units, np.maximum(0.0, amount - np.concatenate(([0.0], np.cumsum(cap_units)[:-1]))))
             units[order] = filled
         return Placement(label, it, amount, amount * it.footprint_m2, cost_eur(it, amount), None, units.reshape(avail.shape), mask)
@@ -328,7 +329,7 @@ def place(i: int, item: InterventionSpec, it: Intervention, base: Baseline, shar
         area = units * it.footprint_m2
         if area > capacity_m2 * (1 + 1e-9):
             raise ScenarioError(
-                f"{label}: {units:g} {it.unit} of {it.key!r} need {area:,.0f} m2 but only {capacity_m2:,.0f} m2 of "
+                f"{label}: {units:g} {_PLURAL.get(it.unit, it.unit)} of {it.key!r} need {area:,.0f} m2 but only {capacity_m2:,.0f} m2 of "
                 f"{'/'.join(it.placement)} area is available in {where}"
             )
         f = avail * (area / capacity_m2)

@@ -204,7 +204,7 @@ def sanity_checks(maps: xr.Dataset, placements, base, params_after: xr.Dataset) 
             n = int(np.count_nonzero(p.units_per_pixel))
             checks.append({
                 "check": f"hyper-local {it.key}", "status": "info",
-                "message": f"{p.units:g} {it.unit} of {it.name} in {n} pixels: -{it.local_air_cooling_k:g} K air within "
+                "message": f"{p.units:g} {it.unit}{'s' if it.unit != 'm2' and p.units != 1 else ''} of {it.name} in {n} pixels: -{it.local_air_cooling_k:g} K air within "
                            f"{it.local_radius_m:g} m of each unit, pixel mean shown; not in the district-scale cooling model"
                            + ("; WBGT barely improves with misting (iso-enthalpic, [S39c])" if it.key == "misting" else ""),
             })
