@@ -22,9 +22,9 @@ import geopandas as gpd
 import numpy as np
 import rioxarray  # noqa: F401  (registers the .rio accessor)
 import xarray as xr
+from common import Case, case
 from shapely.geometry import box
 
-from common import Case, case
 from uhi.zonal import rasterize_zones, zonal_stats
 from uhi.zonal._reference import zonal_reference
 

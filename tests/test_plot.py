@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-import rioxarray  # noqa: F401
+import rioxarray
 import xarray as xr
 from matplotlib.axes import Axes
 from shapely.geometry import box

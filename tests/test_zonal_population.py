@@ -16,12 +16,14 @@ import pytest
 import rioxarray
 import shapely
 import xarray as xr
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 from shapely.geometry import box
 
 from uhi.errors import InputValueError, OutputExistsError
 from uhi.io.population import load_population
-from uhi.zonal import people_in_classes, population_weighted_mean, write_zonal, zonal_stats
-from uhi.zonal import _kernels
+from uhi.zonal import _kernels, people_in_classes, population_weighted_mean, write_zonal, zonal_stats
 from uhi.zonal._reference import weighted_reference, zonal_reference
 
 
@@ -191,11 +193,6 @@ def test_people_in_classes_small_hand_case():
     out = people_in_classes(rc, pop, zones)
     assert out["population"].iloc[0] == 160.0 and out["population_with_data"].iloc[0] == 120.0
     assert out["people_in_classes"].iloc[0] == 40.0 and out["share_in_classes"].iloc[0] == pytest.approx(1 / 3)
-
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from hypothesis.extra.numpy import arrays  # noqa: E402
 
 
 @settings(max_examples=25, deadline=None)

@@ -16,17 +16,17 @@ from .charts import benefit_curve, district_choropleth, risk_bars
 from .maps import HOTSPOT_COLOURS, HOTSPOT_LABELS, RISK_COLOURS, delta_map, hotspot_map, lst_map, risk_map
 
 __all__ = [
-    "lst_map",
-    "risk_map",
-    "hotspot_map",
-    "delta_map",
-    "district_choropleth",
-    "risk_bars",
-    "benefit_curve",
-    "save_figure",
-    "add_scale_bar",
-    "add_north_arrow",
-    "RISK_COLOURS",
     "HOTSPOT_COLOURS",
     "HOTSPOT_LABELS",
+    "RISK_COLOURS",
+    "add_north_arrow",
+    "add_scale_bar",
+    "benefit_curve",
+    "delta_map",
+    "district_choropleth",
+    "hotspot_map",
+    "lst_map",
+    "risk_bars",
+    "risk_map",
+    "save_figure",
 ]

@@ -14,8 +14,8 @@ import math
 import os
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import matplotlib.patheffects as pe
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
@@ -24,16 +24,16 @@ from ..errors import InputValueError
 from ..io.write import atomic_path
 
 __all__ = [
-    "add_scale_bar",
+    "CELSIUS_UNITS",
+    "KELVIN_UNITS",
     "add_north_arrow",
-    "map_title",
-    "raster_extent",
-    "save_figure",
-    "nice_length",
+    "add_scale_bar",
     "crs_of",
     "finish_map",
-    "KELVIN_UNITS",
-    "CELSIUS_UNITS",
+    "map_title",
+    "nice_length",
+    "raster_extent",
+    "save_figure",
 ]
 
 #: Spellings of kelvin / degree Celsius in ``units`` attributes (CF / UDUNITS and common variants).

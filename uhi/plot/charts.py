@@ -14,10 +14,10 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
 from ..errors import InputValueError
-from ._decor import CELSIUS_UNITS, KELVIN_UNITS, _axes, finish_map, map_title
+from ._decor import KELVIN_UNITS, _axes, finish_map, map_title
 from .maps import RISK_COLOURS, _colorbar
 
-__all__ = ["district_choropleth", "risk_bars", "benefit_curve", "column_label"]
+__all__ = ["benefit_curve", "column_label", "district_choropleth", "risk_bars"]
 
 #: Statistics that are temperature *differences* (no 273.15 offset when shown in degC).
 _DIFFERENCE_SUFFIXES = ("_std",)

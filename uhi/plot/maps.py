@@ -19,7 +19,7 @@ from matplotlib.patches import Patch
 from ..errors import InputValueError
 from ._decor import CELSIUS_UNITS, KELVIN_UNITS, _axes, crs_of, finish_map, map_title, raster_extent
 
-__all__ = ["lst_map", "risk_map", "hotspot_map", "delta_map", "RISK_COLOURS", "HOTSPOT_COLOURS", "HOTSPOT_LABELS"]
+__all__ = ["HOTSPOT_COLOURS", "HOTSPOT_LABELS", "RISK_COLOURS", "delta_map", "hotspot_map", "lst_map", "risk_map"]
 
 #: Five risk classes, very low ... very high: ColorBrewer YlOrRd-5 (Brewer, colorbrewer2.org; sequential, print-safe).
 RISK_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")

@@ -14,13 +14,13 @@ from .stats import DEFAULT_STATS, parse_stats, people_in_classes, population_wei
 from .zones import ZoneLayers, rasterize_zones, read_zones
 
 __all__ = [
-    "zonal_stats",
-    "population_weighted_mean",
+    "DEFAULT_STATS",
+    "ZoneLayers",
+    "parse_stats",
     "people_in_classes",
-    "write_zonal",
+    "population_weighted_mean",
     "rasterize_zones",
     "read_zones",
-    "parse_stats",
-    "ZoneLayers",
-    "DEFAULT_STATS",
+    "write_zonal",
+    "zonal_stats",
 ]

@@ -27,7 +27,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["zone_moments_kernel", "zone_weighted_kernel", "zone_percentiles_kernel"]
+__all__ = ["zone_moments_kernel", "zone_percentiles_kernel", "zone_weighted_kernel"]
 
 
 @njit(parallel=True, cache=True)
@@ -55,7 +55,7 @@ def zone_moments_kernel(values, labels, shift, threshold, n_blocks, count, total
         for i in range(i0, i1):
             for j in range(nx):
                 v = values[i, j]
-                if v != v:  # NaN
+                if math.isnan(v):
                     continue
                 k = labels[i, j]
                 fv = np.float64(v)
@@ -63,10 +63,8 @@ def zone_moments_kernel(values, labels, shift, threshold, n_blocks, count, total
                 b_count[b, k] += 1
                 b_sum[b, k] += d
                 b_sq[b, k] += d * d
-                if fv < b_min[b, k]:
-                    b_min[b, k] = fv
-                if fv > b_max[b, k]:
-                    b_max[b, k] = fv
+                b_min[b, k] = min(b_min[b, k], fv)
+                b_max[b, k] = max(b_max[b, k], fv)
                 if fv > threshold:
                     b_above[b, k] += 1
     for k in range(n_labels):
@@ -112,12 +110,12 @@ def zone_weighted_kernel(values, weights, labels, n_blocks, weight_valid, weight
         for i in range(i0, i1):
             for j in range(nx):
                 w = np.float64(weights[i, j])
-                if w != w:
+                if math.isnan(w):
                     continue
                 k = labels[i, j]
                 b_wa[b, k] += w
                 v = np.float64(values[i, j])
-                if v != v:
+                if math.isnan(v):
                     continue
                 b_wv[b, k] += w
                 b_wx[b, k] += w * v
@@ -142,7 +140,7 @@ def _group_by_label(values, labels, n_labels):  # pragma: no cover - compiled
     for i in range(ny):
         for j in range(nx):
             k = labels[i, j]
-            if k > 0 and values[i, j] == values[i, j]:
+            if k > 0 and not math.isnan(values[i, j]):
                 counts[k] += 1
     offsets = np.zeros(n_labels + 1, dtype=np.int64)
     for k in range(n_labels):
@@ -153,7 +151,7 @@ def _group_by_label(values, labels, n_labels):  # pragma: no cover - compiled
         for j in range(nx):
             v = values[i, j]
             k = labels[i, j]
-            if k > 0 and v == v:
+            if k > 0 and not math.isnan(v):
                 buf[cursor[k]] = v
                 cursor[k] += 1
     return buf, offsets
@@ -182,16 +180,14 @@ def zone_percentiles_kernel(values, labels, percentiles, out):  # pragma: no cov
         for q in range(n_q):
             h = (n - 1) * percentiles[q] / 100.0
             lo = int(math.floor(h))
-            if lo >= n - 1:
-                lo = n - 1
+            lo = min(n - 1, lo)
             frac = h - lo
             part = np.partition(seg, lo)
             a = part[lo]
             if frac > 0.0 and lo + 1 < n:
                 b = np.inf
                 for t in range(lo + 1, n):
-                    if part[t] < b:
-                        b = part[t]
+                    b = min(b, part[t])
                 # numpy's _lerp: a + (b - a) t, evaluated from the nearer end for t >= 0.5
                 if frac >= 0.5:
                     out[k, q] = b - (b - a) * (1.0 - frac)

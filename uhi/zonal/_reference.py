@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["zonal_reference", "weighted_reference"]
+__all__ = ["weighted_reference", "zonal_reference"]
 
 
 def zonal_reference(values: np.ndarray, labels: np.ndarray, n_labels: int, percentiles=(), threshold: float = np.nan) -> dict:

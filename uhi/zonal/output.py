@@ -18,7 +18,7 @@ import pandas as pd
 from ..errors import InputValueError
 from ..io.write import atomic_path
 
-__all__ = ["write_zonal", "ZONAL_FORMATS"]
+__all__ = ["ZONAL_FORMATS", "write_zonal"]
 
 #: Extension -> format name.
 ZONAL_FORMATS = {".gpkg": "GeoPackage", ".parquet": "GeoParquet", ".geoparquet": "GeoParquet", ".csv": "CSV"}

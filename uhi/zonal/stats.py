@@ -32,7 +32,7 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import geopandas as gpd
 import numpy as np
@@ -44,7 +44,7 @@ from ..errors import InputValueError
 from . import _kernels
 from .zones import ZoneLayers, rasterize_zones, spatial_2d
 
-__all__ = ["zonal_stats", "population_weighted_mean", "people_in_classes", "DEFAULT_STATS", "parse_stats"]
+__all__ = ["DEFAULT_STATS", "parse_stats", "people_in_classes", "population_weighted_mean", "zonal_stats"]
 
 #: Statistics computed when none are named.
 DEFAULT_STATS = ("mean", "min", "max", "std", "count", "p90", "area_share_above")
@@ -90,6 +90,11 @@ def _float_values(da: xr.DataArray, what: str) -> np.ndarray:
     if nodata is not None and not np.isnan(nodata):
         out = np.where(arr == nodata, np.nan, out)
     return np.ascontiguousarray(out)
+
+
+def _weights64(da: xr.DataArray, what: str) -> np.ndarray:
+    """Weights as float64 (one kernel signature per value dtype; weights are summed in float64 anyway)."""
+    return np.ascontiguousarray(_float_values(da, what), dtype=np.float64)
 
 
 def _variables(raster: xr.DataArray | xr.Dataset) -> dict[str, xr.DataArray]:
@@ -263,7 +268,7 @@ def zonal_stats(
     if weights is not None:
         w2 = spatial_2d(weights, "weights")
         check_same_grid(spatial_2d(first, "raster"), w2, names=("raster", "weights"))
-        w = _float_values(weights, "weights")
+        w = _weights64(weights, "weights")
     zl = rasterize_zones(zones, first, id_column=id_column, all_touched=all_touched)
     columns: dict[str, np.ndarray] = {}
     units: dict[str, str] = {}
@@ -344,7 +349,7 @@ def population_weighted_mean(
     """
     v2, p2 = _prepare_pair(lst, population, "lst")
     zl = rasterize_zones(zones, v2, id_column=id_column, all_touched=all_touched)
-    sums = _weighted_sums(_float_values(lst, "lst"), _float_values(population, "population"), zl)
+    sums = _weighted_sums(_float_values(lst, "lst"), _weights64(population, "population"), zl)
     out = zl.zones.copy()
     name = f"{lst.name or 'value'}_population_weighted_mean"
     out["population"] = sums["weight_all"]
@@ -400,7 +405,7 @@ def people_in_classes(
     unclassified = ~np.isfinite(cls) | (cls == float(fill))
     indicator = np.where(unclassified, np.nan, np.isin(cls, classes)).astype(np.float32)
     zl = rasterize_zones(zones, rc2, id_column=id_column, all_touched=all_touched)
-    sums = _weighted_sums(indicator, _float_values(population, "population"), zl)
+    sums = _weighted_sums(indicator, _weights64(population, "population"), zl)
     out = zl.zones.copy()
     out["population"] = sums["weight_all"]
     out["population_with_data"] = sums["weight_valid"]

@@ -33,7 +33,7 @@ from rasterio.features import rasterize
 
 from ..errors import CRSError, InputValueError
 
-__all__ = ["ZoneLayers", "read_zones", "rasterize_zones", "spatial_2d"]
+__all__ = ["ZoneLayers", "rasterize_zones", "read_zones", "spatial_2d"]
 
 
 @dataclass
