@@ -142,7 +142,7 @@ def test_plan_respects_budget_and_is_consistent(city, plan, budget):
     # benefit curve: starts at 0, budget spent and objective never decrease
     c = res.curve
     assert c.iloc[0].tolist() == [0, 0.0, 0.0]
-    assert (np.diff(c["budget_eur"]) > 0).all() and (np.diff(c["objective"]) > 0).all()
+    assert (np.diff(c["budget"]) > 0).all() and (np.diff(c["benefit"]) > 0).all()
     # the objective is -Σ w·ΔT_air of the plan's raster (definition of F)
     f = float(-(city["weights"] * res.delta_t_air.fillna(0)).sum())
     assert res.objective == pytest.approx(f, rel=1e-5)
@@ -370,7 +370,7 @@ def test_plots_label_what_matters(plan):
     cbar_label = ax.figure.axes[-1].get_ylabel()
     assert "residents x vulnerability" in cbar_label
     ax2 = plan.plot_curve()
-    assert ax2.get_xlabel() == "budget spent [EUR]" and "person·K" in ax2.get_ylabel()
+    assert ax2.get_xlabel() == "Budget [EUR]" and ax2.get_ylabel() == "Benefit [person·K]"
     y = ax2.lines[0].get_ydata()
     assert y[-1] == pytest.approx(plan.objective)
     plt.close("all")

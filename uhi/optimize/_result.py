@@ -38,7 +38,8 @@ class OptimizationResult:
         ``cumulative_cost_eur``, ``cumulative_gain``, ``residents`` (on the site; NaN without population),
         ``mean_delta_t_k`` (mean ΔT_air of the whole plan over the site [K], negative = cooler), ``geometry``.
     curve : pandas.DataFrame
-        Benefit vs budget: ``n_sites``, ``budget_eur`` (spent), ``objective`` [person·K] after each rank.
+        Benefit vs budget: ``n_sites``, ``budget`` (EUR spent), ``benefit`` (F [person·K]) after each rank
+        (units in ``curve.attrs["units"]``).
     delta_t_air : xarray.DataArray
         Air temperature change of the whole plan [K] (negative = cooler).
     objective : float
@@ -110,9 +111,10 @@ class OptimizationResult:
         table = gpd.GeoDataFrame(pd.DataFrame(rows, columns=_COLUMNS), geometry="geometry", crs=like.rio.crs)
         curve = pd.DataFrame({
             "n_sites": np.arange(len(rows) + 1),
-            "budget_eur": np.concatenate([[0.0], table["cumulative_cost_eur"].to_numpy(dtype=float)]),
-            "objective": np.concatenate([[0.0], table["cumulative_gain"].to_numpy(dtype=float)]),
+            "budget": np.concatenate([[0.0], table["cumulative_cost_eur"].to_numpy(dtype=float)]),
+            "benefit": np.concatenate([[0.0], table["cumulative_gain"].to_numpy(dtype=float)]),
         })
+        curve.attrs["units"] = {"budget": "EUR", "benefit": "person·K"}
         stats = dict(sel.stats, selected=len(rows), budget_eur=budget, spent_eur=cum_cost, cell_m=cell)
         background = risk if risk is not None else weights
         index = {(sites[o.site].label, o.key): o.index for o in problem.options}
@@ -154,19 +156,13 @@ class OptimizationResult:
         return ax
 
     def plot_curve(self, ax=None):
-        """Benefit vs budget: risk-weighted cooling [person·K] against EUR spent in rank order."""
-        import matplotlib.pyplot as plt
+        """Benefit vs budget (:func:`uhi.plot.benefit_curve`): risk-weighted cooling [person·K] against EUR spent
+        in rank order, with the budget as a dashed line."""
+        from uhi.plot import benefit_curve
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 4))
-        ax.step(self.curve["budget_eur"], self.curve["objective"], where="post", color="#1b9e3a", marker="o", ms=3,
-                label="optimised plan")
-        ax.axvline(self.budget_eur, color="0.5", ls="--", lw=1, label="budget")
-        ax.set_xlabel("budget spent [EUR]")
-        ax.set_ylabel("risk-weighted cooling [person·K]")
-        ax.set_title(f"benefit vs budget ({self.stats.get('method', '')})")
+        ax = benefit_curve(self.curve, ax=ax, title=f"Cooling benefit versus budget ({self.stats.get('method', '')})")
+        ax.axvline(self.budget_eur, color="0.5", ls="--", lw=1, label=f"budget {self.budget_eur:,.0f} EUR")
         ax.legend(loc="lower right", fontsize=8)
-        ax.grid(alpha=0.3)
         return ax
 
     # ------------------------------------------------------------------ files --
