@@ -209,19 +209,21 @@ def class_breaks(risk: xr.DataArray, scheme: str = "quantile", n: int = 5, *, sa
 class _FiniteValues:
     """The finite values of a raster in C order, without holding them all when the raster is dask-backed.
 
-    A numpy raster is filtered once. A 2-D dask raster is visited by bands of chunk rows: one pass
-    counts the finite pixels per row, and :meth:`sample` gathers only the sampled pixels, drawing
-    the same indices as ``rng.choice(finite_values, k, replace=False)`` on the eager raster
-    (``choice`` of an array takes the values at ``choice(len(array), k)``), so the lazy and eager
-    class breaks are identical.
+    A numpy raster is filtered once. A 2-D dask raster is visited chunk by chunk: one pass counts
+    the finite pixels of every row within every chunk, and :meth:`sample` gathers only the sampled
+    pixels, drawing the same indices as ``rng.choice(finite_values, k, replace=False)`` on the
+    eager raster (``choice`` of an array takes the values at ``choice(len(array), k)``), so the
+    lazy and eager class breaks are identical. Memory: one chunk per thread.
     """
 
     def __init__(self, data):
         self.lazy = is_dask(data) and data.ndim == 2
         if self.lazy:
             self.data = data
-            self.row_counts = np.asarray(np.isfinite(data).sum(axis=1).compute(), dtype=np.int64)
-            self.size = int(self.row_counts.sum())
+            n_cols = len(data.chunks[1])
+            counts = data.map_blocks(_finite_per_row, dtype=np.int64, chunks=(data.chunks[0], (1,) * n_cols))
+            self.counts = np.asarray(counts.compute(), dtype=np.int64)  # (rows, column chunks)
+            self.size = int(self.counts.sum())
         else:
             v = np.asarray(data, dtype=np.float64).ravel()
             self.values = v[np.isfinite(v)]
@@ -230,21 +232,28 @@ class _FiniteValues:
     def sample(self, rng, k: int) -> np.ndarray:
         if not self.lazy:
             return self.values if self.size <= k else rng.choice(self.values, k, replace=False)
+        import dask
+
         idx = np.arange(self.size) if self.size <= k else rng.choice(self.size, k, replace=False)
-        order = np.argsort(idx)
-        sorted_idx = idx[order]
-        row_starts = np.concatenate([[0], np.cumsum(self.row_counts)])
-        out_sorted = np.empty(len(idx))
-        y0 = 0
-        for height in self.data.chunks[0]:
-            y1 = y0 + height
-            lo, hi = np.searchsorted(sorted_idx, [row_starts[y0], row_starts[y1]], side="left")
-            if hi > lo:
-                band = np.asarray(self.data[y0:y1].compute(), dtype=np.float64).ravel()
-                out_sorted[lo:hi] = band[np.isfinite(band)][sorted_idx[lo:hi] - row_starts[y0]]
-            y0 = y1
+        row_counts = self.counts.sum(axis=1)
+        row_starts = np.concatenate([[0], np.cumsum(row_counts)])
+        row = np.searchsorted(row_starts, idx, side="right") - 1
+        k_in_row = idx - row_starts[row]
+        col_starts = np.concatenate([np.zeros((len(row_counts), 1), np.int64), np.cumsum(self.counts, axis=1)[:, :-1]], axis=1)
+        starts = col_starts[row]  # (samples, column chunks)
+        col_chunk = (k_in_row[:, None] >= starts).sum(axis=1) - 1
+        k_in_chunk = k_in_row - starts[np.arange(len(idx)), col_chunk]
+        y_edges = np.concatenate([[0], np.cumsum(self.data.chunks[0])])
+        row_chunk = np.searchsorted(y_edges, row, side="right") - 1
+        blocks = self.data.to_delayed()
+        tasks, where = [], []
+        for bi, bj in sorted(set(zip(row_chunk.tolist(), col_chunk.tolist()))):
+            sel = np.flatnonzero((row_chunk == bi) & (col_chunk == bj))
+            tasks.append(dask.delayed(_take_finite)(blocks[bi, bj], row[sel] - y_edges[bi], k_in_chunk[sel]))
+            where.append(sel)
         out = np.empty(len(idx))
-        out[order] = out_sorted
+        for sel, values in zip(where, dask.compute(*tasks)):
+            out[sel] = values
         return out
 
     def min_max(self) -> tuple[float, float]:
@@ -266,6 +275,21 @@ class _FiniteValues:
         d = np.where(np.isfinite(d), d, np.nan)
         mean, std = dask.compute(np.nanmean(d), np.nanstd(d))
         return float(mean), float(std)
+
+
+def _finite_per_row(block) -> np.ndarray:
+    return np.isfinite(np.asarray(block, dtype=np.float64)).sum(axis=1, keepdims=True).astype(np.int64)
+
+
+def _take_finite(block, rows, k) -> np.ndarray:
+    """Values of the ``k[i]``-th finite pixel of row ``rows[i]`` of ``block``."""
+    block = np.asarray(block, dtype=np.float64)
+    out = np.empty(len(rows))
+    for r in np.unique(rows):
+        these = rows == r
+        line = block[r]
+        out[these] = line[np.isfinite(line)][k[these]]
+    return out
 
 
 def _digitize(values, breaks):
