@@ -242,26 +242,6 @@ def _imshow(ax, da: xr.DataArray, *, cmap: str, title: str, label: str, vmin=Non
 _SHORT = {"delta_t_air": "ΔT air", "delta_t_air_model": "ΔT air (cooling model)", "delta_t_air_local": "ΔT air (hyper-local)",
           "delta_lst": "ΔLST", "t_air_baseline": "T air before", "t_air_scenario": "T air after",
           "risk_class_baseline": "risk before", "risk_class_scenario": "risk after"}
-_RISK_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
-_RISK_NAMES = ("very low", "low", "moderate", "high", "very high")
-
-
-def _risk_panel(ax, da: xr.DataArray, title: str):
-    from matplotlib.colors import BoundaryNorm, ListedColormap
-    from matplotlib.patches import Patch
-
-    v = np.asarray(da.values, dtype=np.float64)
-    v[v == 0] = np.nan
-    x, y = da["x"].values, da["y"].values
-    cmap = ListedColormap(_RISK_COLOURS)
-    ax.imshow(v, cmap=cmap, norm=BoundaryNorm(np.arange(0.5, 6.5), cmap.N), extent=[x[0], x[-1], y[-1], y[0]], interpolation="nearest")
-    ax.legend(handles=[Patch(color=c, label=n) for c, n in zip(_RISK_COLOURS, _RISK_NAMES)], loc="lower right", fontsize=7, title="heat risk")
-    ax.set_title(title)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    return ax
-
-
 @dataclasses.dataclass
 class ScenarioResult:
     """Outcome of :meth:`uhi.scenarios.Scenario.run`.
@@ -305,23 +285,36 @@ class ScenarioResult:
                 f"({cpp} per °C·person); {t['people_protected']:,.0f} residents out of high risk ({epr} each)")
 
     def plot(self, ax=None, variable: str = "delta_t_air"):
-        """Map of one of :attr:`maps` (default the air temperature change); returns the Axes."""
+        """Map of one of :attr:`maps` (default the air temperature change) with district outlines; returns the Axes.
+
+        Differences use :func:`uhi.plot.delta_map` (diverging, centred on 0), risk classes
+        :func:`uhi.plot.risk_map`, temperatures a perceptually uniform ``inferno`` map.
+        """
         import matplotlib.pyplot as plt
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 5))
+        from .. import plot as uplot
+
         da = self.maps[variable]
         title = f"{self.name}: {_SHORT.get(variable, variable)}"
+        outlines = self.table[["district", "geometry"]] if self.table is not None else None
         if variable.startswith("risk_class"):
-            return _risk_panel(ax, da, title)
+            return uplot.risk_map(da, ax=ax, title=title, districts=outlines, legend_loc="lower right")
         if variable.startswith("delta"):
-            lim = max(float(np.nanmax(np.abs(da.values))) if np.isfinite(da.values).any() else 0.0, 1e-3)
-            return _imshow(ax, da, cmap="RdBu_r", vmin=-lim, vmax=lim, title=title, label=f"{variable} [{da.attrs.get('units', '')}]")
-        return _imshow(ax, da, cmap="inferno", title=title, label=f"{variable} [{da.attrs.get('units', '')}]")
+            label = "Surface temperature change" if variable == "delta_lst" else "Air temperature change"
+            return uplot.delta_map(da, ax=ax, title=title, districts=outlines, label=label)
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 5))
+        units = da.attrs.get("units", "")
+        _imshow(ax, da, cmap="inferno", title=title, label=f"{_SHORT.get(variable, variable)} [{'°C' if units == 'degC' else units}]")
+        uplot.add_scale_bar(ax, da.rio.crs)
+        uplot.add_north_arrow(ax)
+        return ax
 
     def figures(self) -> dict:
         """Matplotlib figures keyed by PNG file name: T_air before / after / difference, risk classes."""
         import matplotlib.pyplot as plt
+
+        from .. import plot as uplot
 
         t0, t1 = self.maps["t_air_baseline"], self.maps["t_air_scenario"]
         vmin = float(np.nanmin([np.nanmin(t0.values), np.nanmin(t1.values)]))
@@ -330,14 +323,16 @@ class ScenarioResult:
         for fname, da, title in (("t_air_before.png", t0, "air temperature before"), ("t_air_after.png", t1, "air temperature after")):
             fig, ax = plt.subplots(figsize=(6, 5))
             _imshow(ax, da, cmap="inferno", vmin=vmin, vmax=vmax, title=f"{self.name}: {title}", label="T_air [°C]")
+            uplot.add_scale_bar(ax, da.rio.crs)
+            uplot.add_north_arrow(ax)
             figs[fname] = fig
-        fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
+        fig, axes = plt.subplots(1, 2, figsize=(12, 5))
         self.plot(axes[0], "delta_t_air")
         self.plot(axes[1], "delta_lst")
         figs["t_air_difference.png"] = fig
-        fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
-        _risk_panel(axes[0], self.maps["risk_class_baseline"], "heat risk before")
-        _risk_panel(axes[1], self.maps["risk_class_scenario"], "heat risk after (baseline breaks)")
+        fig, axes = plt.subplots(1, 2, figsize=(12, 5))
+        self.plot(axes[0], "risk_class_baseline")
+        self.plot(axes[1], "risk_class_scenario")
         figs["risk_classes.png"] = fig
         for f in figs.values():
             f.tight_layout()
