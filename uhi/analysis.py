@@ -23,7 +23,7 @@ import xarray as xr
 
 from uhi.errors import InputValueError
 
-__all__ = ["CityAnalysis", "analyse_city", "analyse_layers", "district_table", "HIGH_RISK_CLASSES"]
+__all__ = ["CityAnalysis", "analyse_city", "analyse_layers", "choose_lst_method", "district_table", "HIGH_RISK_CLASSES"]
 
 #: Risk classes counted as "high risk" (4 = high, 5 = very high of the five quantile classes, uhi.risk.classify).
 HIGH_RISK_CLASSES = (4, 5)
@@ -158,7 +158,7 @@ def analyse_city(
     population=None,
     districts=None,
     landcover=None,
-    lst_method: str = "simple",
+    lst_method: str = "auto",
     water_vapour: float | None = None,
     mask_clouds: bool = True,
     hotspot_distance_m: float = 500.0,
@@ -181,7 +181,7 @@ def analyse_city(
         ``truth/land_cover.tif``; without it the urban mask comes from NDBI/NDVI
         (:func:`uhi.metrics.urban_mask_from_indices`).
     lst_method : str
-        Method of :func:`uhi.lst.land_surface_temperature`.
+        Method of :func:`uhi.lst.land_surface_temperature`, or ``"auto"`` (:func:`choose_lst_method`).
     water_vapour : float, optional
         Total column water vapour [g cm-2] for the single-channel / split-window methods.
     hotspot_distance_m : float
@@ -202,6 +202,8 @@ def analyse_city(
         scene_path = Path(scene)
         ds = load_landsat(scene_path, mask_clouds=mask_clouds, chunks=chunks)
     kwargs = {} if water_vapour is None else {"water_vapour": water_vapour}
+    if lst_method == "auto":
+        lst_method = choose_lst_method(ds, water_vapour)
     lst = land_surface_temperature(ds, method=lst_method, **kwargs)
     idx = spectral.spectral_indices(ds, names=("ndvi", "ndbi", "mndwi"))
     city, date = _scene_title(ds)
@@ -212,6 +214,23 @@ def analyse_city(
         landcover=landcover if landcover is not None else _truth(scene_path, "land_cover.tif"),
         hotspot_distance_m=hotspot_distance_m, district_column=district_column, city=city, date=date, scene=ds,
     )
+
+
+def choose_lst_method(ds: xr.Dataset, water_vapour: float | None = None) -> str:
+    """The most accurate LST method the scene supports.
+
+    ``"l2"`` for a Level-2 scene (the USGS single-channel product with MODTRAN-based atmospheric
+    correction); with known water vapour (argument or ``ds.attrs["water_vapour"]``) ``"split-window"``
+    when both thermal bands are present, else ``"single-channel"`` (SCIENCE.md 1.4-1.5; both within 1 K
+    on the synthetic scenes, tests/test_lst_synthetic.py); otherwise ``"simple"``, which has no atmospheric
+    correction (a few kelvin low in humid air).
+    """
+    if "surface_temperature" in ds:
+        return "l2"
+    if water_vapour is not None or ds.attrs.get("water_vapour") is not None:
+        has_b11 = "brightness_temperature_b11" in ds or "radiance_b11" in ds
+        return "split-window" if has_b11 else "single-channel"
+    return "simple"
 
 
 def analyse_layers(

@@ -64,7 +64,7 @@ def risk_workflow(
     population=None,
     districts=None,
     landcover=None,
-    lst_method: str = "simple",
+    lst_method: str = "auto",
     water_vapour: float | None = None,
     city: str | None = None,
     overwrite: bool = False,
@@ -122,13 +122,11 @@ def demo_workflow(city: str = "Sofia", out_dir="demo-output", *, overwrite: bool
     files = example_scenarios(city) if scenarios else []
     if files:
         from uhi.report import write_report
-        from uhi.scenarios import Scenario, compare
+        from uhi.scenarios import comparison_table, run_all
 
-        results = []
-        for path in files:
-            _say(progress, f"scenario {path.stem}")
-            results.append(Scenario.from_toml(path).run())
-        table = compare(results)
+        _say(progress, f"running {len(files)} scenarios: {', '.join(p.stem for p in files)}")
+        results = run_all(files, progress)  # scenarios on the same inputs share one baseline
+        table = comparison_table(results)
         scen_dir = out_dir / "scenarios"
         scen_dir.mkdir(exist_ok=True)
         from uhi.io.write import atomic_path

@@ -29,6 +29,21 @@ def demo(
         console.print(f"{summary['residents_high_risk']:,.0f} of {summary['residents']:,.0f} residents in high or "
                       "very high heat-risk cells", highlight=False)
     if result["comparison"] is not None:
-        console.print(result["comparison"].to_string(), highlight=False)
+        _print_comparison(result["comparison"])
     console.print(f"wrote {len(result['written'])} files to {out}/ (open lst_map.png, risk_map.png"
                   f"{', scenarios/report.html' if result['comparison'] is not None else ''})", highlight=False)
+
+
+def _print_comparison(table) -> None:
+    from rich.table import Table
+
+    view = Table(title="Scenarios ranked by cost per °C·person (air temperature, InVEST UCM)")
+    for column in ("#", "scenario", "MEUR", "ΔT pop [°C]", "max [°C]", "°C·person", "EUR/°C·p", "protected"):
+        view.add_column(column, justify="left" if column == "scenario" else "right", no_wrap=column == "scenario")
+    for _, row in table.iterrows():
+        per = row.get("cost_per_degc_person")
+        view.add_row(str(row["rank"]), str(row["scenario"]), f"{row['cost_eur'] / 1e6:.2f}",
+                     f"{row['popweighted_delta_t_air']:+.3f}", f"{row['max_cooling_t_air']:.2f}",
+                     f"{row['degc_person_reduced']:,.0f}", "-" if per is None else f"{per:,.0f}",
+                     f"{row['people_protected']:,.0f}")
+    console.print(view)

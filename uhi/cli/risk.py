@@ -17,7 +17,7 @@ def risk(
     districts: Optional[Path] = typer.Option(None, "--districts", "-d", help="District polygons (GeoPackage, GeoJSON, shapefile)."),
     landcover: Optional[Path] = typer.Option(None, "--landcover", help="Land-cover raster (codes of data/landcover.csv) for the urban mask."),
     city: str = typer.Option("Sofia", "--city", "-c", help="Pilot city of the synthetic default scene."),
-    method: str = typer.Option("simple", "--method", "-m", help="LST method: simple, single-channel, split-window, l2."),
+    method: str = typer.Option("auto", "--method", "-m", help="LST method: auto (best the scene supports), simple, single-channel, split-window, l2."),
     water_vapour: Optional[float] = typer.Option(None, "--water-vapour", "-w", help="Water vapour [g cm-2]."),
     out: Path = typer.Option(Path("uhi-risk"), "--out", "-o", help="Output folder."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
