@@ -21,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 import rasterio
+from common import Case, case
 from rasterio.transform import from_origin
 
-from common import Case, case
 from uhi.io import load_landsat
 from uhi.io.landsat import _bt_reference, _scale_reference
 
@@ -92,9 +92,9 @@ def write_scene(folder: Path, n: int, seed: int = 0) -> Path:
     """Write the benchmark scene (four bands + MTL) into ``folder``; returns the folder."""
     rng = np.random.default_rng(seed)
     border = max(1, n // 100)
-    profile = dict(driver="GTiff", height=n, width=n, count=1, dtype="uint16", crs="EPSG:32634",
-                   transform=from_origin(*ORIGIN, CELL, CELL), tiled=True, blockxsize=512, blockysize=512,
-                   compress="deflate", predictor=2)
+    profile = {"driver": "GTiff", "height": n, "width": n, "count": 1, "dtype": "uint16", "crs": "EPSG:32634",
+               "transform": from_origin(*ORIGIN, CELL, CELL), "tiled": True, "blockxsize": 512, "blockysize": 512,
+               "compress": "deflate", "predictor": 2}
     base = rng.integers(0, 4000, size=(n, n), dtype=np.uint16)
     for band, low in ((4, 7000), (5, 9000), (10, 24000), (11, 23000)):
         dn = base + np.uint16(low)

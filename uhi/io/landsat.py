@@ -50,7 +50,7 @@ from ..errors import InputValueError, MetadataError, SceneFormatError
 from .mtl import SceneMetadata, _parse, read_mtl, scene_metadata
 from .qa import QA_PIXEL_BITS, qa_mask
 
-__all__ = ["load_landsat", "band_catalogue"]
+__all__ = ["band_catalogue", "load_landsat"]
 
 _MTL_SUFFIXES = (".txt", ".json", ".xml")
 _MTL_PREFERENCE = {".txt": 0, ".json": 1, ".xml": 2}
@@ -399,7 +399,7 @@ def _grid_from_mtl(meta: SceneMetadata, shape: tuple[int, int], shown: str) -> _
         )
     cell = meta.cell_size
     (ulx, uly), (lrx, lry) = meta.corner_ul, meta.corner_lr
-    expected = (int(round((uly - lry) / cell)) + 1, int(round((lrx - ulx) / cell)) + 1)
+    expected = (round((uly - lry) / cell) + 1, round((lrx - ulx) / cell) + 1)
     if expected != shape:
         raise SceneFormatError(
             f"{shown} has no georeferencing and is {shape[0]} x {shape[1]} px, but the MTL corners span "
@@ -499,7 +499,7 @@ def _resolve_bands(bands, variables: list[_Var], level: int) -> list[_Var]:
     for request in bands:
         key = str(request).strip()
         upper = key.upper()
-        code = upper[3:] if upper.startswith("SR_") else upper
+        code = upper.removeprefix("SR_")
         matches = [v for v in variables if v.name == key.lower() or v.code == code]
         if not matches:
             raise InputValueError(

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..errors import MetadataError
 
-__all__ = ["read_mtl", "scene_metadata", "SceneMetadata", "parse_mtl_text"]
+__all__ = ["SceneMetadata", "parse_mtl_text", "read_mtl", "scene_metadata"]
 
 _INT = re.compile(r"[+-]?\d+\Z")
 _FLOAT = re.compile(r"[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?\Z")

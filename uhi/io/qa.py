@@ -29,7 +29,7 @@ import xarray as xr
 
 from ..errors import InputValueError
 
-__all__ = ["decode_qa", "qa_mask", "FLAGS", "QA_PIXEL_BITS", "BQA_CONFIDENCE_BITS"]
+__all__ = ["BQA_CONFIDENCE_BITS", "FLAGS", "QA_PIXEL_BITS", "decode_qa", "qa_mask"]
 
 #: Flags decoded by :func:`decode_qa`, in output order.
 FLAGS = ("fill", "dilated_cloud", "cirrus", "cloud", "shadow", "snow", "water")

@@ -71,7 +71,7 @@ def load_vector(path, *, like=None, crs=None, layer=None, id_column: str | None 
         else:
             kwargs = {} if layer is None else {"layer": layer}
             frame = gpd.read_file(path, engine="pyogrio", **kwargs)
-    except Exception as exc:  # pyogrio/pyarrow raise many types; the message is what matters
+    except (OSError, ValueError, RuntimeError) as exc:  # pyogrio errors are RuntimeErrors, pyarrow's ValueErrors
         what = f" (layer {layer!r})" if layer is not None else ""
         raise InputValueError(f"cannot read vector file {path}{what}: {exc}") from None
     if not isinstance(frame, gpd.GeoDataFrame) or "geometry" not in frame:
@@ -98,6 +98,6 @@ def load_vector(path, *, like=None, crs=None, layer=None, id_column: str | None 
     if target is not None:
         try:
             frame = frame.to_crs(target)
-        except Exception as exc:
+        except (RuntimeError, ValueError, TypeError) as exc:  # pyproj.exceptions.CRSError is a RuntimeError
             raise CRSError(f"cannot reproject {path} from {frame.crs} to {target}: {exc}") from None
     return frame
