@@ -356,6 +356,31 @@ def make_scene(
         Unknown city or a parameter out of range.
     OutputExistsError
         The scene folder exists and ``overwrite`` is False.
+
+    Notes
+    -----
+    Folder contents (all rasters north-up on the city's UTM grid, 256-px tiles, ZSTD):
+
+    * L1: ``<id>_B1..B7.TIF`` (TOA reflectance DN), ``_B10/_B11.TIF`` (radiance DN),
+      ``_QA_PIXEL.TIF``; L2: ``_SR_B1..B7.TIF``, ``_ST_B10.TIF``, ``_QA_PIXEL.TIF``; uint16,
+      nodata 0 (never produced: DNs are clipped to 1..65535, SR to 1..65455);
+    * ``<id>_MTL.txt``: Collection 2 ODL with every key a C2 parser needs, ``CITY_NAME`` in
+      ``PRODUCT_CONTENTS`` and a ``SYNTHETIC_ATMOSPHERE`` group (``WATER_VAPOUR`` [g cm-2], τ, L↑, L↓);
+    * ``truth/land_cover.tif`` (uint8, data/landcover.csv codes), ``lst.tif`` [K],
+      ``emissivity_b10.tif``, ``emissivity_b11.tif`` (float32), ``atmosphere.json``;
+    * ``truth/population.tif``: residents per pixel (float32). The city's registry population is
+      spread over its built-up pixels (classes 1-4) in proportion to their class weight, over the
+      whole city even where it extends beyond the frame; the raster therefore sums to
+      ``population × population_fraction_in_frame`` (both in ``truth/metadata.json``), which is
+      exactly the population when the frame holds the whole city;
+    * ``truth/districts.gpkg``: 6-20 Voronoi districts (``district`` = "<City> k", k by distance
+      from the centre, ``district_id``, ``area_km2``) clipped to the built-up disc and the frame;
+    * ``truth/metadata.json``: generation parameters and totals; written last, so its presence
+      marks a complete folder.
+
+    The folder is built in a hidden temporary folder inside ``out`` and renamed into place,
+    so an error or Ctrl-C leaves no partial scene. Peak memory is about 40 float32 arrays of
+    ``tile_size²`` (~170 MiB at 1024) plus the libraries, whatever ``shape`` is.
     """
     import rasterio
     from rasterio.crs import CRS
