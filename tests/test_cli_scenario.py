@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from test_scenarios_city import make_city, write_scenario
 from typer.testing import CliRunner
 
 from uhi.scenarios import OUTPUT_FILES
-
-from test_scenarios_city import make_city, write_scenario
 
 scenario_cli = pytest.importorskip("uhi.cli.scenario", reason="uhi.cli does not import (a sibling command module is missing)")
 runner = CliRunner()

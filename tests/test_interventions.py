@@ -66,9 +66,9 @@ def test_user_overrides_and_additions(catalogue, tmp_path):
     cat = load_catalogue(extra={"street_trees": {"unit_cost_eur": 1200.0}})
     assert cat["street_trees"].unit_cost_eur == 1200.0
     assert cat["street_trees"].parameter_changes == catalogue["street_trees"].parameter_changes
-    new = dict(name="Shade sail", category="white", unit="m2", footprint_m2=1.0, unit_cost_eur=40.0, cost_source="local quote",
-               cost_is_default=False, lifetime_years=10.0, placement=["street"], scale="neighbourhood", local_radius_m=0.0,
-               local_air_cooling_k=0.0, lst_change_k=-5.0, parameter_changes={"shade": ["max", 0.8]})
+    new = {"name": "Shade sail", "category": "white", "unit": "m2", "footprint_m2": 1.0, "unit_cost_eur": 40.0, "cost_source": "local quote",
+               "cost_is_default": False, "lifetime_years": 10.0, "placement": ["street"], "scale": "neighbourhood", "local_radius_m": 0.0,
+               "local_air_cooling_k": 0.0, "lst_change_k": -5.0, "parameter_changes": {"shade": ["max", 0.8]}}
     assert load_catalogue(extra={"shade_sail": new})["shade_sail"].parameter_changes == {"shade": ("max", 0.8)}
     with pytest.raises(ScenarioError, match=r"intervention\.shade_sail\.category"):
         load_catalogue(extra={"shade_sail": {**new, "category": "purple"}})
@@ -123,13 +123,13 @@ def test_raising_albedo_everywhere_matches_ucm_closed_form():
     # SCIENCE.md 5.1/5.3: CC = 0.6 shade + 0.2 albedo + 0.2 ETI, T_nomix = T_ref + (1 - HM) UHI_max, HM = CC with no green
     # area; +d_alpha everywhere -> dCC = 0.2 d_alpha and dT_nomix = -UHI_max 0.2 d_alpha (and T_air, a normalised mean, too).
     d_alpha, uhi_max = 0.25, 4.0
-    up = dict(name="paint", category="white", unit="m2", footprint_m2=1.0, unit_cost_eur=1.0, cost_source="test",
-              cost_is_default=True, lifetime_years=1.0, placement=["roof"], scale="neighbourhood", local_radius_m=0.0,
-              local_air_cooling_k=0.0, lst_change_k=0.0, parameter_changes={"albedo": ["add", d_alpha]})
+    up = {"name": "paint", "category": "white", "unit": "m2", "footprint_m2": 1.0, "unit_cost_eur": 1.0, "cost_source": "test",
+              "cost_is_default": True, "lifetime_years": 1.0, "placement": ["roof"], "scale": "neighbourhood", "local_radius_m": 0.0,
+              "local_air_cooling_k": 0.0, "lst_change_k": 0.0, "parameter_changes": {"albedo": ["add", d_alpha]}}
     paint = load_catalogue(extra={"paint": up})["paint"]
     p0 = grid({"shade": 0.1, "albedo": 0.15, "kc": 0.4, "green_area": 0.0, "building_intensity": 0.5})
     p1 = apply_intervention(p0, paint, 1.0)
-    kw = dict(ref_et=5.0, t_ref=25.0, uhi_max=uhi_max)
+    kw = {"ref_et": 5.0, "t_ref": 25.0, "uhi_max": uhi_max}
     c0, c1 = urban_cooling(p0, **kw), urban_cooling(p1, **kw)
     np.testing.assert_allclose((c1["cc"] - c0["cc"]).values, 0.2 * d_alpha, atol=1e-6)
     np.testing.assert_allclose((c1["t_air_nomix"] - c0["t_air_nomix"]).values, -uhi_max * 0.2 * d_alpha, atol=1e-5)

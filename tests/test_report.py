@@ -9,12 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import rioxarray
+from test_scenarios_city import make_city, write_scenario
 
 from uhi.errors import OutputExistsError, OutputPathError
 from uhi.report import render_report, write_report
 from uhi.scenarios import OUTPUT_FILES, Scenario
-
-from test_scenarios_city import make_city, write_scenario
 
 BODY = """
 [[intervention]]
@@ -68,7 +67,7 @@ def test_report_refuses_overwrite_and_is_atomic(results, tmp_path, monkeypatch):
     def broken(_):
         raise RuntimeError("disk full")
 
-    import uhi.report as report
+    from uhi import report
 
     monkeypatch.setattr(report, "render_report", broken)
     with pytest.raises(RuntimeError):

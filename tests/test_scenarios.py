@@ -8,11 +8,10 @@ import geopandas as gpd
 import numpy as np
 import pytest
 from shapely.geometry import box
+from test_scenarios_city import CELL, CRS, X0, Y0, N, make_city, write_scenario
 
 from uhi.errors import ScenarioError
 from uhi.scenarios import Scenario, comparison_table, risk_after, run_all
-
-from test_scenarios_city import CELL, CRS, N, X0, Y0, make_city, write_scenario
 
 TREES = """
 [[intervention]]

@@ -12,7 +12,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pytest
-import rioxarray  # noqa: F401
+import rioxarray
 import xarray as xr
 from shapely.geometry import box
 
@@ -57,7 +57,7 @@ def make_city(folder: Path, n: int = N) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(42)
     lc = landcover_array(n)
-    lut = lambda table: np.vectorize(lambda c: table.get(int(c), 0.0))(lc).astype(np.float32)  # noqa: E731
+    lut = lambda table: np.vectorize(lambda c: table.get(int(c), 0.0))(lc).astype(np.float32)
     layers = {
         "lst": lut(LST_K) + rng.normal(0, 0.5, lc.shape).astype(np.float32),
         "ndvi": lut(NDVI) + rng.normal(0, 0.02, lc.shape).astype(np.float32),

@@ -32,9 +32,10 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Mapping
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -49,23 +50,23 @@ from .cooling.biophysical import PARAMETERS
 from .errors import InputValueError, ScenarioError
 
 __all__ = [
-    "Intervention",
-    "load_catalogue",
-    "placement_shares",
-    "placement_fraction",
-    "apply_intervention",
-    "surface_cooling",
-    "local_air_cooling",
-    "cost_eur",
-    "catalogue_table",
-    "merge_catalogue",
-    "read_toml",
-    "format_validation_error",
-    "footprint_kernel",
-    "toml_key_line",
     "CATEGORIES",
     "PLACEMENTS",
     "UNITS",
+    "Intervention",
+    "apply_intervention",
+    "catalogue_table",
+    "cost_eur",
+    "footprint_kernel",
+    "format_validation_error",
+    "load_catalogue",
+    "local_air_cooling",
+    "merge_catalogue",
+    "placement_fraction",
+    "placement_shares",
+    "read_toml",
+    "surface_cooling",
+    "toml_key_line",
 ]
 
 CATEGORIES = ("green", "white", "blue")
@@ -548,7 +549,7 @@ def footprint_kernel(intervention: Intervention, cell_m: float, *, subsamples: i
     measured on a ``subsamples``² grid of points, scaled so the kernel sums to ``footprint_m2``.
     """
     r_px = intervention.local_radius_m / cell_m
-    half = int(math.ceil(r_px - 0.5)) if r_px > 0.5 else 0
+    half = math.ceil(r_px - 0.5) if r_px > 0.5 else 0
     n = 2 * half + 1
     offsets = (np.arange(subsamples) + 0.5) / subsamples - 0.5
     sy, sx = np.meshgrid(offsets, offsets, indexing="ij")

@@ -12,15 +12,15 @@ import base64
 import datetime as dt
 import html
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
 from .io.write import atomic_path, safe_output_path
 
-__all__ = ["write_report", "render_report", "REPORT_NAME"]
+__all__ = ["REPORT_NAME", "render_report", "write_report"]
 
 REPORT_NAME = "report.html"
 

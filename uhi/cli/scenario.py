@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -46,7 +46,7 @@ def _print_ranking(df) -> None:
         table.add_column(col, justify="left" if col == "scenario" else "right")
 
     def f(v, pat):
-        return "n/a" if v is None or v != v else pat.format(v)
+        return "n/a" if v is None or not math.isfinite(v) else pat.format(v)
 
     for _, r in df.iterrows():
         table.add_row(str(r["rank"]), str(r["scenario"]), f(r["cost_eur"], "{:,.0f}"), f(r["mean_delta_t_air"], "{:+.3f}"),
@@ -72,7 +72,7 @@ def _write_comparison(results, out: Path, overwrite: bool) -> None:
 def run(
     scenario: str = typer.Argument(..., help="Scenario TOML file, or the name of a shipped example (see `uhi scenario examples`)."),
     out: Path = typer.Option(Path("uhi-scenario"), "--out", "-o", help="Output folder (created if missing)."),
-    variant: Optional[str] = typer.Option(None, "--variant", help="Run only this [[variant]] of the file."),
+    variant: str | None = typer.Option(None, "--variant", help="Run only this [[variant]] of the file."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
 ) -> None:
     """Compute baseline and scenario; write ΔT_air / ΔLST rasters, district table, totals, maps and an HTML report."""
@@ -99,7 +99,7 @@ def run(
 @app.command("compare")
 @handle_errors
 def compare(
-    scenarios: List[str] = typer.Argument(..., help="Scenario TOML files or example names; files with [[variant]] expand to every variant."),
+    scenarios: list[str] = typer.Argument(..., help="Scenario TOML files or example names; files with [[variant]] expand to every variant."),
     out: Path = typer.Option(Path("uhi-compare"), "--out", "-o", help="Output folder (created if missing)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
 ) -> None:

@@ -19,19 +19,19 @@ from .scenario import Scenario, compare, example_path, list_examples, run_all
 from .schema import ScenarioSpec, parse_scenario, validate_scenario
 
 __all__ = [
+    "CAVEATS",
+    "OUTPUT_FILES",
+    "Baseline",
     "Scenario",
     "ScenarioResult",
+    "ScenarioSpec",
     "compare",
-    "run_all",
     "comparison_table",
-    "list_examples",
     "example_path",
-    "Baseline",
+    "list_examples",
+    "parse_scenario",
     "prepare_baseline",
     "risk_after",
-    "ScenarioSpec",
-    "parse_scenario",
+    "run_all",
     "validate_scenario",
-    "OUTPUT_FILES",
-    "CAVEATS",
 ]

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import rioxarray  # noqa: F401  (registers the .rio accessor)
+import rioxarray
 import xarray as xr
 
 from .._backend import pixel_size_m, set_cf
@@ -47,7 +47,7 @@ from ..interventions import (
 )
 from .schema import BaselineSpec, InterventionSpec, ScenarioSpec
 
-__all__ = ["Baseline", "prepare_baseline", "run_scenario", "HIGH_RISK_CLASSES", "KRAYENHOFF_ALBEDO", "KRAYENHOFF_CANOPY"]
+__all__ = ["HIGH_RISK_CLASSES", "KRAYENHOFF_ALBEDO", "KRAYENHOFF_CANOPY", "Baseline", "prepare_baseline", "run_scenario"]
 
 #: Risk classes counted as high risk (4 high, 5 very high; uhi.analysis.HIGH_RISK_CLASSES).
 HIGH_RISK_CLASSES = (4, 5)
@@ -56,7 +56,7 @@ KRAYENHOFF_ALBEDO = (0.2, 0.6)
 #: Sanity range per +0.10 canopy cover [degC]: "roughly 0.3" (SCIENCE.md 4.6b), taken as 0.2-0.4.
 KRAYENHOFF_CANOPY = (0.2, 0.4)
 
-Progress = Optional[Callable[[str], None]]
+Progress = Callable[[str], None] | None
 _PLURAL = {"tree": "trees", "device": "devices"}
 
 
@@ -100,7 +100,7 @@ def _read_raster(path: str, what: str, like: xr.DataArray | None = None) -> xr.D
         raise ScenarioError(f"{what} raster {path!r} does not exist")
     try:
         da = rioxarray.open_rasterio(path, masked=True).squeeze("band", drop=True)
-    except Exception as exc:  # rasterio raises several error types for unreadable files
+    except Exception as exc:  # noqa: BLE001 - rasterio raises several error types for unreadable files
         raise ScenarioError(f"{what} raster {path!r} cannot be read: {exc}") from None
     if da.rio.crs is None:
         raise ScenarioError(f"{what} raster {path!r} has no CRS")
@@ -167,7 +167,7 @@ def _read_districts(path, crs) -> gpd.GeoDataFrame:
             raise ScenarioError(f"vector file {str(path)!r} does not exist")
         try:
             gdf = gpd.read_file(path)
-        except Exception as exc:  # pyogrio raises several error types
+        except Exception as exc:  # noqa: BLE001 - pyogrio raises several error types
             raise ScenarioError(f"vector file {str(path)!r} cannot be read: {exc}") from None
     if gdf.crs is None:
         raise ScenarioError(f"vector file {str(path)!r} has no CRS")
@@ -260,7 +260,7 @@ def location_mask(item: InterventionSpec, base: Baseline, *, label: str = "") ->
     finite = np.isfinite(risk)
     if not finite.any():
         raise ScenarioError(f"{label}: the baseline risk map has no valid pixel")
-    n = max(1, int(round(item.top_risk.share * finite.sum())))
+    n = max(1, round(item.top_risk.share * finite.sum()))
     order = np.argsort(np.where(finite, -risk, np.inf), axis=None, kind="stable")[:n]
     mask = np.zeros(risk.size, dtype=bool)
     mask[order] = True

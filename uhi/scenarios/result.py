@@ -27,7 +27,7 @@ from ..errors import OutputExistsError
 from ..io.write import atomic_path, safe_output_path, write_raster
 from .engine import HIGH_RISK_CLASSES, KRAYENHOFF_ALBEDO, KRAYENHOFF_CANOPY
 
-__all__ = ["ScenarioResult", "district_table", "totals", "sanity_checks", "comparison_table", "OUTPUT_FILES", "CAVEATS"]
+__all__ = ["CAVEATS", "OUTPUT_FILES", "ScenarioResult", "comparison_table", "district_table", "sanity_checks", "totals"]
 
 #: Files written by :meth:`ScenarioResult.write` (relative to the output folder).
 OUTPUT_FILES = (
@@ -37,22 +37,33 @@ OUTPUT_FILES = (
 
 #: Caveats printed in every report.
 CAVEATS = (
-    "Air temperature comes from the InVEST Urban Cooling Model (SCIENCE.md 5). InVEST bounds air temperature "
-    "by construction to T_air in [T_ref, T_ref + UHI_max], so its cooling can never exceed UHI_max (SCIENCE.md 4.6b): "
-    "the magnitudes scale with the UHI_max you set.",
-    "Hyper-local measures (misting, fountains, green walls; SCIENCE.md 4.3, 4.6) are not put through the district-scale "
-    "cooling model: each unit cools the air by its at-device value over its footprint (a disc of its radius, a strip "
-    "along a wall); maps show the pixel mean. They do not cool a district. Misting is iso-enthalpic: WBGT barely "
-    "improves (SCIENCE.md 4.6, [S39c]).",
-    "Surface temperature changes (ΔLST) are the catalogue's effect sizes (SCIENCE.md 4.1-4.6) times the treated share "
-    "of each pixel; they feed the heat hazard of the risk map. Exposure and vulnerability are held at the baseline, and "
-    "the baseline normalisation bounds and class breaks are kept fixed, so class changes are real changes.",
-    "Costs marked as defaults have no local source (SCIENCE.md 4.7 is sparse): override them with local prices "
-    "in a [catalogue.<key>] table.",
-    "Neighbourhood cooling is cross-checked against the modelling review of Krayenhoff et al. 2021 (0.2-0.6 °C per "
-    "+0.10 neighbourhood albedo, roughly 0.3 °C per +0.10 canopy; SCIENCE.md 4.6b); results outside these ranges "
-    "are flagged. The UCM gives albedo a weight of 0.2 (SCIENCE.md 5.1), so with a UHI_max below ~10 °C white "
-    "measures fall below the review's range: a known limitation of the model, flagged rather than corrected.",
+    (
+        "Air temperature comes from the InVEST Urban Cooling Model (SCIENCE.md 5). InVEST bounds air temperature "
+        "by construction to T_air in [T_ref, T_ref + UHI_max], so its cooling can never exceed UHI_max (SCIENCE.md 4.6b): "
+        "the magnitudes scale with the UHI_max you set."
+    ),
+    (
+        "Hyper-local measures (misting, fountains, green walls; SCIENCE.md 4.3, 4.6) are not put through the district-scale "
+        "cooling model: each unit cools the air by its at-device value over its footprint (a disc of its radius, a strip "
+        "along a wall); maps show the pixel mean. They do not cool a district. Misting is iso-enthalpic: WBGT barely "
+        "improves (SCIENCE.md 4.6, [S39c])."
+    ),
+    (
+        "Surface temperature changes (ΔLST) are the catalogue's effect sizes (SCIENCE.md 4.1-4.6) times the treated share "
+        "of each pixel; they feed the heat hazard of the risk map. Exposure and vulnerability are held at the baseline, "
+        "and the baseline normalisation bounds and class breaks (fitted on populated pixels) are kept fixed, so class "
+        "changes are real changes."
+    ),
+    (
+        "Costs marked as defaults have no local source (SCIENCE.md 4.7 is sparse): override them with local prices "
+        "in a [catalogue.<key>] table."
+    ),
+    (
+        "Neighbourhood cooling is cross-checked against the modelling review of Krayenhoff et al. 2021 (0.2-0.6 °C per "
+        "+0.10 neighbourhood albedo, roughly 0.3 °C per +0.10 canopy; SCIENCE.md 4.6b); results outside these ranges "
+        "are flagged. The UCM gives albedo a weight of 0.2 (SCIENCE.md 5.1), so with a UHI_max below ~10 °C white "
+        "measures fall below the review's range: a known limitation of the model, flagged rather than corrected."
+    ),
 )
 
 

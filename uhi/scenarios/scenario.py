@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 
@@ -15,7 +15,7 @@ from .engine import Baseline, _inputs_key, prepare_baseline, run_scenario
 from .result import ScenarioResult, comparison_table
 from .schema import InterventionSpec, ScenarioSpec, parse_scenario, validate_scenario
 
-__all__ = ["Scenario", "compare", "run_all", "list_examples", "example_path"]
+__all__ = ["Scenario", "compare", "example_path", "list_examples", "run_all"]
 
 
 class Scenario:
@@ -72,14 +72,14 @@ class Scenario:
 
     # ----------------------------------------------------------- builders --
     @classmethod
-    def from_toml(cls, path: str | os.PathLike, variant: str | None = None) -> "Scenario":
+    def from_toml(cls, path: str | os.PathLike, variant: str | None = None) -> Scenario:
         """Read a scenario file (or a shipped example by name, e.g. ``"nis-green"``)."""
         path = _resolve(path)
         spec, text = parse_scenario(path)
         return cls(spec, variant=variant, source=path, text=text)
 
     @classmethod
-    def from_dict(cls, data: dict, *, base_dir: str | os.PathLike | None = None, variant: str | None = None) -> "Scenario":
+    def from_dict(cls, data: dict, *, base_dir: str | os.PathLike | None = None, variant: str | None = None) -> Scenario:
         """Build from a mapping with the TOML's structure; relative paths resolve against ``base_dir`` (default: cwd)."""
         spec = validate_scenario(data, base_dir=base_dir or Path.cwd())
         if not spec.name:
@@ -87,7 +87,7 @@ class Scenario:
         return cls(spec, variant=variant)
 
     @classmethod
-    def load_all(cls, path: str | os.PathLike) -> list["Scenario"]:
+    def load_all(cls, path: str | os.PathLike) -> list[Scenario]:
         """Every variant of a file (one Scenario when it has no ``[[variant]]``)."""
         path = _resolve(path)
         spec, text = parse_scenario(path)

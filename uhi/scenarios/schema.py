@@ -31,14 +31,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import ScenarioError
 from ..interventions import format_validation_error, read_toml
 
-__all__ = ["ScenarioSpec", "InterventionSpec", "BaselineSpec", "TopRiskSpec", "VariantSpec", "parse_scenario", "validate_scenario"]
+__all__ = ["BaselineSpec", "InterventionSpec", "ScenarioSpec", "TopRiskSpec", "VariantSpec", "parse_scenario", "validate_scenario"]
 
 
 class _Strict(BaseModel):
@@ -55,11 +55,11 @@ class InterventionSpec(_Strict):
     """One ``[[intervention]]`` entry."""
 
     type: str = Field(min_length=1)
-    amount: Optional[float] = Field(None, ge=0)
-    coverage: Optional[float] = Field(None, ge=0, le=1)
-    polygons: Optional[str] = None
-    districts: Optional[list[str]] = None
-    top_risk: Optional[TopRiskSpec] = None
+    amount: float | None = Field(None, ge=0)
+    coverage: float | None = Field(None, ge=0, le=1)
+    polygons: str | None = None
+    districts: list[str] | None = None
+    top_risk: TopRiskSpec | None = None
     label: str = ""
 
     @field_validator("districts")
@@ -107,17 +107,17 @@ class ScenarioSpec(_Strict):
 
     name: str = ""
     description: str = ""
-    city: Optional[str] = None
-    scene: Optional[str] = None
-    shape: Optional[tuple[int, int]] = None  # synthetic scene size (city only), pixels
-    lst: Optional[str] = None
-    ndvi: Optional[str] = None
-    ndbi: Optional[str] = None
-    landcover: Optional[str] = None
-    population: Optional[str] = None
-    districts: Optional[str] = None
-    district_column: Optional[str] = None
-    biophysical_table: Optional[str] = None
+    city: str | None = None
+    scene: str | None = None
+    shape: tuple[int, int] | None = None  # synthetic scene size (city only), pixels
+    lst: str | None = None
+    ndvi: str | None = None
+    ndbi: str | None = None
+    landcover: str | None = None
+    population: str | None = None
+    districts: str | None = None
+    district_column: str | None = None
+    biophysical_table: str | None = None
     baseline: BaselineSpec = Field(default_factory=BaselineSpec)
     catalogue: dict[str, dict[str, Any]] = Field(default_factory=dict)
     intervention: list[InterventionSpec] = Field(default_factory=list)
