@@ -113,7 +113,7 @@ def test_kernels_equal_numpy_reference(jit):
         moments(values, labels, 300.0, 302.0, 3, count, total, total_sq, vmin, vmax, above)
         q = np.array([10.0, 50.0, 90.0, 100.0])
         p_out = np.empty((n, q.size))
-        pct(values, labels, q, p_out)
+        pct(values, labels, count, q, p_out)
         wv, wx, wa = (np.zeros(n) for _ in range(3))
         wk(values, weights, labels, 2, wv, wx, wa)
     finally:
@@ -212,7 +212,7 @@ def test_kernels_equal_reference_property(data, shape, n_labels):
     _kernels.zone_moments_kernel(values, labels, 0.0, 0.5, 2, count, total, total_sq, vmin, vmax, above)
     q = np.array([0.0, 37.5, 90.0, 100.0])
     p_out = np.empty((n, q.size))
-    _kernels.zone_percentiles_kernel(values, labels, q, p_out)
+    _kernels.zone_percentiles_kernel(values, labels, count, q, p_out)
     ref = zonal_reference(values, labels, n, percentiles=(0, 37.5, 90, 100), threshold=0.5)
     np.testing.assert_array_equal(count, ref["count"])
     np.testing.assert_array_equal(above, ref["above"])

@@ -133,20 +133,19 @@ def zone_weighted_kernel(values, weights, labels, n_blocks, weight_valid, weight
 
 
 @njit(cache=True)
-def _group_by_label(values, labels, n_labels):  # pragma: no cover - compiled
-    """Counting sort: finite values inside zones (label > 0) grouped by label, and the segment offsets."""
+def _group_by_label(values, labels, counts):  # pragma: no cover - compiled
+    """Counting sort: finite values inside zones (label > 0) grouped by label, and the segment offsets.
+
+    ``counts[k]`` is the number of finite values with label ``k`` (from :func:`zone_moments_kernel`);
+    the buffer keeps the values' dtype.
+    """
     ny, nx = values.shape
-    counts = np.zeros(n_labels, dtype=np.int64)
-    for i in range(ny):
-        for j in range(nx):
-            k = labels[i, j]
-            if k > 0 and not math.isnan(values[i, j]):
-                counts[k] += 1
-    offsets = np.zeros(n_labels + 1, dtype=np.int64)
-    for k in range(n_labels):
+    n_labels = counts.shape[0]
+    offsets = np.zeros(n_labels + 1, dtype=np.int64)  # label 0 gets an empty segment
+    for k in range(1, n_labels):
         offsets[k + 1] = offsets[k] + counts[k]
     cursor = offsets[:-1].copy()
-    buf = np.empty(offsets[n_labels], dtype=np.float64)
+    buf = np.empty(offsets[n_labels], dtype=values.dtype)
     for i in range(ny):
         for j in range(nx):
             v = values[i, j]
@@ -158,8 +157,10 @@ def _group_by_label(values, labels, n_labels):  # pragma: no cover - compiled
 
 
 @njit(parallel=True, cache=True)
-def zone_percentiles_kernel(values, labels, percentiles, out):  # pragma: no cover - compiled
+def zone_percentiles_kernel(values, labels, counts, percentiles, out):  # pragma: no cover - compiled
     """Exact per-label percentiles of the finite ``values`` into ``out[n_labels, n_percentiles]``.
+
+    ``counts`` are the per-label numbers of finite values (``count`` of :func:`zone_moments_kernel`).
 
     Same definition as ``numpy.percentile(..., method="linear")``: with the ``n`` sorted
     values ``a`` and ``h = (n - 1) q / 100``, ``p = a[floor(h)] + (h - floor(h)) (a[floor(h)+1] - a[floor(h)])``
@@ -168,7 +169,7 @@ def zone_percentiles_kernel(values, labels, percentiles, out):  # pragma: no cov
     """
     n_labels = out.shape[0]
     n_q = percentiles.shape[0]
-    buf, offsets = _group_by_label(values, labels, n_labels)
+    buf, offsets = _group_by_label(values, labels, counts)
     for k in range(n_labels):
         for q in range(n_q):
             out[k, q] = np.nan
@@ -183,11 +184,11 @@ def zone_percentiles_kernel(values, labels, percentiles, out):  # pragma: no cov
             lo = min(n - 1, lo)
             frac = h - lo
             part = np.partition(seg, lo)
-            a = part[lo]
+            a = np.float64(part[lo])
             if frac > 0.0 and lo + 1 < n:
                 b = np.inf
                 for t in range(lo + 1, n):
-                    b = min(b, part[t])
+                    b = min(b, np.float64(part[t]))
                 # numpy's _lerp: a + (b - a) t, evaluated from the nearer end for t >= 0.5
                 if frac >= 0.5:
                     out[k, q] = b - (b - a) * (1.0 - frac)

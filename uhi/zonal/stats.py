@@ -153,7 +153,7 @@ def _stats_of_variable(values, zl: ZoneLayers, names, percentiles, threshold, we
             acc[k][mask] = part[k][mask]
         if qs.size:
             part_pct = np.empty_like(pct)
-            _kernels.zone_percentiles_kernel(values, labels, qs, part_pct)
+            _kernels.zone_percentiles_kernel(values, labels, part["count"], qs, part_pct)
             pct[mask] = part_pct[mask]
         if weights is not None:
             part_w = {k: np.zeros(n_labels) for k in wsums}
