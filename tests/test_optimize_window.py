@@ -196,3 +196,17 @@ def test_local_measure_adds_only_where_it_stands(city):
     assert ch.gain == pytest.approx(4 * 2.42 * 314.16 / 900.0, rel=1e-5)
     state.commit(ch)
     assert np.count_nonzero(state.delta_t) == 4
+
+
+def test_copy_is_independent(city):
+    # A committed change on a copy leaves the original (the empty plan) untouched.
+    lulc, params = city
+    state = _state(params)
+    hm0, num0 = state.hm.copy(), state.num_park.copy()
+    other = state.copy()
+    new = _treat(lulc, params, "pocket_park", slice(40, 45), slice(70, 75))
+    other.commit(other.evaluate(slice(40, 45), slice(70, 75), {k: new[k].values[40:45, 70:75] for k in new.data_vars}))
+    assert other.objective() > 0 and state.objective() == 0.0
+    np.testing.assert_array_equal(state.hm, hm0)
+    np.testing.assert_array_equal(state.num_park, num0)
+    assert not np.array_equal(other.params["green_area"], state.params["green_area"])

@@ -63,24 +63,26 @@ class _Site:
 
 
 def _block_sites(valid, transform, block, score, max_candidates):
+    """The ``max_candidates`` square blocks of ``block`` pixels with the highest mean score over valid pixels."""
     ny, nx = valid.shape
-    sites = []
-    for r0 in range(0, ny, block):
-        for c0 in range(0, nx, block):
-            rows, cols = slice(r0, min(ny, r0 + block)), slice(c0, min(nx, c0 + block))
-            mask = valid[rows, cols]
-            if not mask.any():
-                continue
-            s = float(np.nanmean(np.where(mask, score[rows, cols], np.nan)))
-            x0, y0 = transform * (cols.start, rows.start)
-            x1, y1 = transform * (cols.stop, rows.stop)
-            geom = box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-            sites.append((s, _Site(-1, rows, cols, mask, geom, f"r{r0}c{c0}")))
-    sites = [s for s in sites if np.isfinite(s[0]) and s[0] > 0]
-    sites.sort(key=lambda t: -t[0])
-    out = [s for _, s in sites[:max_candidates]]
-    for i, s in enumerate(out):
-        s.index = i
+    by, bx = -(-ny // block), -(-nx // block)
+    pad = ((0, by * block - ny), (0, bx * block - nx))
+    v = np.pad(valid, pad).reshape(by, block, bx, block)
+    sc = np.pad(np.where(valid, np.nan_to_num(score, nan=0.0), 0.0), pad).reshape(by, block, bx, block)
+    count = v.sum(axis=(1, 3))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(count > 0, sc.sum(axis=(1, 3)) / count, -np.inf)
+    flat = mean.ravel()
+    ok = np.flatnonzero(np.isfinite(flat) & (flat > 0))
+    top = ok[np.argsort(-flat[ok], kind="stable")][:max_candidates]
+    out = []
+    for i, k in enumerate(top):
+        r0, c0 = (k // bx) * block, (k % bx) * block
+        rows, cols = slice(r0, min(ny, r0 + block)), slice(c0, min(nx, c0 + block))
+        x0, y0 = transform * (cols.start, rows.start)
+        x1, y1 = transform * (cols.stop, rows.stop)
+        geom = box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        out.append(_Site(i, rows, cols, valid[rows, cols], geom, f"r{r0}c{c0}"))
     return out
 
 
@@ -387,10 +389,12 @@ def optimize(
             f"{sorted({p for it in chosen.values() for p in it.placement})}) -- check the land cover and placement shares"
         )
 
+    empty_plan = CoolingState(plain, eti_scale=eti_scale, cell=cell, uhi_max=uhi_max, weights=w,
+                              cooling_distance=cooling_distance, mixing_radius=mixing_radius,
+                              cc_method=cc_method, cc_weights=cc_weights)
+
     def make_state():
-        return CoolingState(plain, eti_scale=eti_scale, cell=cell, uhi_max=uhi_max, weights=w,
-                            cooling_distance=cooling_distance, mixing_radius=mixing_radius,
-                            cc_method=cc_method, cc_weights=cc_weights)
+        return empty_plan.copy()
 
     problem = Problem(options, make_state)
     if method == "lazy-greedy":

@@ -137,6 +137,15 @@ class CoolingState:
         self.hm = self._hm(self.cc, self.num_park / self.den_park, self.num_ga * self.disc_sum / self.den_disc)
         self.delta_t = np.zeros(shape)
 
+    def copy(self) -> "CoolingState":
+        """Independent copy of the plan state (the denominators, kernels and weights are shared, read-only)."""
+        new = object.__new__(CoolingState)
+        new.__dict__.update(self.__dict__)
+        new.params = {k: v.copy() for k, v in self.params.items()}
+        for name in ("cc", "green", "num_park", "num_ga", "hm", "delta_t"):
+            setattr(new, name, getattr(self, name).copy())
+        return new
+
     # -- per-pixel maps ---------------------------------------------------------------------------
     def cooling_capacity(self, p, eti_scale):
         """CC of SCIENCE.md 5.1: ``w_s·shade + w_a·albedo + w_e·kc·ETo/ETmax`` or ``1 - building_intensity``."""
