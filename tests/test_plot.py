@@ -259,3 +259,10 @@ def test_sofia_lst_map_real_data(shared_data, tmp_path):
     assert _scale_bar(ax).txt_label.get_text() == "5 km"
     save_figure(ax.figure, tmp_path / "sofia_lst.png")
     assert (tmp_path / "sofia_lst.png").stat().st_size > 10_000
+
+
+def test_transposed_raster_is_drawn_north_up(lst):
+    """An (x, y)-ordered DataArray is drawn like the (y, x) one."""
+    a = lst_map(lst).images[0].get_array()
+    b = lst_map(lst.transpose("x", "y")).images[0].get_array()
+    np.testing.assert_array_equal(a.filled(np.nan), b.filled(np.nan))

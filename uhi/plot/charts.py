@@ -14,7 +14,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
 from ..errors import InputValueError
-from ._decor import KELVIN_UNITS, _axes, finish_map, map_title
+from ._decor import _HALO, KELVIN_UNITS, _axes, finish_map, map_title
 from .maps import RISK_COLOURS, _colorbar
 
 __all__ = ["benefit_curve", "column_label", "district_choropleth", "risk_bars"]
@@ -113,8 +113,6 @@ def district_choropleth(
     if annotate is None:
         annotate = len(gdf) <= 30
     if annotate:
-        from ._decor import _HALO
-
         for point, value in zip(plot_gdf.geometry.representative_point(), values):
             if np.isfinite(value) and point is not None and not point.is_empty:
                 ax.annotate(fmt.format(value), (point.x, point.y), ha="center", va="center", fontsize=7, path_effects=_HALO)

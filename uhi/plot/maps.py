@@ -43,7 +43,8 @@ def _as_2d(da, what: str) -> xr.DataArray:
     extra = [d for d in da.dims[:-2] if da.sizes[d] != 1]
     if da.ndim < 2 or extra:
         raise InputValueError(f"{what} must be a 2-D (y, x) raster, got dims {da.dims}")
-    return da.squeeze(drop=True) if da.ndim > 2 else da
+    da = da.squeeze(drop=True) if da.ndim > 2 else da
+    return da.transpose("y", "x") if set(da.dims) == {"y", "x"} else da
 
 
 def _show(ax: Axes, da: xr.DataArray, values: np.ndarray, **kwargs):
