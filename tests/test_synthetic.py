@@ -111,6 +111,26 @@ def test_l2_folder_and_scaling(kranj_l2):
     assert close.mean() > 0.999
 
 
+def test_l2_auxiliary_bands_invert_to_st(kranj_l2):
+    """ST_TRAD/URAD/DRAD/ATRAN/EMIS (int16, scales of SCIENCE.md 1.6) are the single-channel terms
+    of ST: B(T) = ((TRAD - URAD)/ATRAN - (1 - EMIS) DRAD)/EMIS, T = K2/ln(K1/B + 1)."""
+    mtl = _mtl(kranj_l2)
+    for key in ("THERMAL_RADIANCE", "UPWELL_RADIANCE", "DOWNWELL_RADIANCE", "ATMOSPHERIC_TRANSMITTANCE",
+                "EMISSIVITY", "EMISSIVITY_STDEV"):
+        assert mtl[f"DATA_TYPE_{key}"] == "INT16"
+        with rasterio.open(kranj_l2 / mtl[f"FILE_NAME_{key}"]) as ds:
+            assert ds.dtypes[0] == "int16" and ds.nodata == -9999
+    aux = {code: _band(kranj_l2, code).astype(np.float64) * constants.ST_AUX_SCALE[code][0]
+           for code in ("ST_TRAD", "ST_URAD", "ST_DRAD", "ST_ATRAN", "ST_EMIS")}
+    atm = json.loads((kranj_l2 / "truth/atmosphere.json").read_text())["bands"]["10"]
+    assert aux["ST_ATRAN"][0, 0] == pytest.approx(atm["transmittance"], abs=1e-4)
+    surface = ((aux["ST_TRAD"] - aux["ST_URAD"]) / aux["ST_ATRAN"] - (1 - aux["ST_EMIS"]) * aux["ST_DRAD"]) / aux["ST_EMIS"]
+    lst = _inverse_planck(surface, float(mtl["K1_CONSTANT_BAND_10"]), float(mtl["K2_CONSTANT_BAND_10"]))
+    # int16 quanta (TRAD 1e-3 W m-2 sr-1 um-1, EMIS 1e-4, ATRAN 1e-4) propagate to ~0.05 K at most
+    assert np.abs(lst - _truth(kranj_l2, "lst")).max() < 0.1
+    assert np.abs(lst - _truth(kranj_l2, "lst")).mean() < 0.03
+
+
 # --- determinism and tiling ---------------------------------------------------------------------
 def test_same_arguments_give_identical_files(tmp_path):
     a = make_scene("Kranj", shape=(256, 300), out=tmp_path / "a", seed=3)

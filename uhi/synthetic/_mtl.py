@@ -60,7 +60,7 @@ def format_mtl(meta: dict) -> str:
         contents.append((f"FILE_NAME_{key}", name))
     contents.append(("FILE_NAME_METADATA_ODL", f"{sid}_MTL.txt"))
     for key in bands:
-        contents.append((f"DATA_TYPE_{key}", "UINT16"))
+        contents.append((f"DATA_TYPE_{key}", meta["data_types"][key]))
     contents.append(("CITY_NAME", meta["city"]))
     w.group("PRODUCT_CONTENTS", contents)
 

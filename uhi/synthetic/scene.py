@@ -76,6 +76,16 @@ _CLOUD = np.array([0.55, 0.53, 0.52, 0.52, 0.55, 0.40, 0.30], dtype=np.float32)
 _BACKGROUND = np.stack([_URBAN, _URBAN, _URBAN, _URBAN, _URBAN, _URBAN, _URBAN, _SOIL, _SOIL, _SOIL, _WATER, _SOIL])
 _BRIGHTNESS = np.array([1, 1.0, 1.0, 1.05, 1.15, 0.7, 1.0, 0.8, 1.0, 1.0, 1.0, 1.0], dtype=np.float32)
 
+#: Level-2 ST auxiliary bands written (MTL FILE_NAME_* key -> band code; scale in
+#: constants.ST_AUX_SCALE; int16 with fill -9999 as in the C2 L2 product, LSDS-1328). ST_QA
+#: (uncertainty) and ST_CDIST (cloud distance) are not written: the synthetic truth has no
+#: retrieval uncertainty model, and cloud distance needs a whole-scene distance transform.
+_ST_AUX_FILES = {
+    "THERMAL_RADIANCE": "ST_TRAD", "UPWELL_RADIANCE": "ST_URAD", "DOWNWELL_RADIANCE": "ST_DRAD",
+    "ATMOSPHERIC_TRANSMITTANCE": "ST_ATRAN", "EMISSIVITY": "ST_EMIS", "EMISSIVITY_STDEV": "ST_EMSD",
+}
+_ST_AUX_FILL = -9999
+
 #: QA_PIXEL values (CFMASK bits, SCIENCE.md 1.6): low confidence (01) in bits 8-9, 10-11,
 #: 12-13, 14-15 (cloud, shadow, snow, cirrus) as on real clear pixels; clear = bit 6,
 #: water = bit 7, cloud = bit 3 + high cloud confidence (11), dilated cloud = bit 1.
@@ -411,8 +421,11 @@ def make_scene(
     else:
         files = {f"BAND_{b}": f"{scene_id}_SR_B{b}.TIF" for b in OLI_BANDS}
         files["BAND_ST_B10"] = f"{scene_id}_ST_B10.TIF"
+        for key, code in _ST_AUX_FILES.items():
+            files[key] = f"{scene_id}_{code}.TIF"
         processing_level = "L2SP"
     files["QUALITY_L1_PIXEL"] = f"{scene_id}_QA_PIXEL.TIF"
+    data_types = {key: ("INT16" if key in _ST_AUX_FILES else "UINT16") for key in files}
     truth_files = {"land_cover": ("uint8", "1", "land-cover class (data/landcover.csv)"),
                    "lst": ("float32", "K", "true land surface temperature"),
                    "emissivity_b10": ("float32", "1", "true TIRS band 10 surface emissivity"),
@@ -431,9 +444,10 @@ def make_scene(
         with rasterio.Env(GDAL_CACHEMAX=64, GDAL_NUM_THREADS=1), contextlib.ExitStack() as stack:
             sinks = {}
             for key, name in files.items():
-                sinks[key] = stack.enter_context(rasterio.open(tmp / name, "w", dtype="uint16", predictor=2,
-                                                               nodata=None if key.startswith("QUALITY") else 0,
-                                                               **base))
+                aux = key in _ST_AUX_FILES
+                nodata = _ST_AUX_FILL if aux else (None if key.startswith("QUALITY") else 0)
+                sinks[key] = stack.enter_context(rasterio.open(tmp / name, "w", dtype=data_types[key].lower(),
+                                                               predictor=2, nodata=nodata, **base))
             for name, (dtype, units, long_name) in truth_files.items():
                 ds = stack.enter_context(rasterio.open(tmp / "truth" / f"{name}.tif", "w", dtype=dtype,
                                                        predictor=2 if dtype == "uint8" else 1,
@@ -459,14 +473,7 @@ def make_scene(
                         sinks[f"BAND_{b}"].write(_quantise(dn, 65535), 1, window=window)
                     for b in TIRS_BANDS:
                         k = thermal[b]
-                        band_atm = atm["bands"][str(b)]
-                        tau = np.float32(band_atm["transmittance"])
-                        up = np.float32(band_atm["upwelling_radiance"])
-                        down = np.float32(band_atm["downwelling_radiance"])
-                        surface = eps[b] * planck_radiance(lst, np.float32(k["k1"]), np.float32(k["k2"]))
-                        radiance = tau * (surface + (1 - eps[b]) * down) + up
-                        if cloud.any():
-                            radiance[cloud] = np.float32(planck_radiance(CLOUD_TOP_K, k["k1"], k["k2"]))
+                        radiance = _sensor_radiance(lst, eps[b], atm["bands"][str(b)], k, cloud)
                         dn = (radiance - np.float32(k["radiance_add"])) / np.float32(k["radiance_mult"])
                         sinks[f"BAND_{b}"].write(_quantise(dn, 65535), 1, window=window)
                 else:
@@ -476,6 +483,19 @@ def make_scene(
                     st = np.where(cloud, np.float32(CLOUD_TOP_K), lst)
                     dn = (st - np.float32(constants.ST_OFFSET)) / np.float32(constants.ST_SCALE)
                     sinks["BAND_ST_B10"].write(_quantise(dn, 65535), 1, window=window)
+                    b10 = atm["bands"]["10"]
+                    aux = {
+                        "EMISSIVITY": eps[10],
+                        "EMISSIVITY_STDEV": np.zeros_like(lst),
+                        "ATMOSPHERIC_TRANSMITTANCE": np.full_like(lst, b10["transmittance"]),
+                        "UPWELL_RADIANCE": np.full_like(lst, b10["upwelling_radiance"]),
+                        "DOWNWELL_RADIANCE": np.full_like(lst, b10["downwelling_radiance"]),
+                        "THERMAL_RADIANCE": _sensor_radiance(lst, eps[10], b10, thermal[10], cloud),
+                    }
+                    for key, value in aux.items():
+                        scale = np.float32(constants.ST_AUX_SCALE[_ST_AUX_FILES[key]][0])
+                        dn = np.clip(np.rint(value / scale), -32767, 32767).astype(np.int16)
+                        sinks[key].write(dn, 1, window=window)
 
                 qa = np.where(lc == L.WATER, QA_WATER, QA_CLEAR).astype(np.uint16)
                 qa[dilated] = QA_DILATED
@@ -501,6 +521,7 @@ def make_scene(
         sat = "8" if spacecraft == "LANDSAT_8" else "9"
         meta = {
             "level": level, "scene_id": scene_id, "processing_level": processing_level, "files": files,
+            "data_types": data_types,
             "city": city.name, "city_slug": city.slug, "seed": seed, "spacecraft": spacecraft,
             "wrs_path": city.wrs_path, "wrs_row": city.wrs_row, "date": date,
             "scene_center_time": when.strftime("%H:%M:%S.0000000Z"), "cloud_cover": cloud_cover,
@@ -530,6 +551,18 @@ def make_scene(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target
+
+
+def _sensor_radiance(lst, eps, band_atm: dict, k: dict, cloud) -> np.ndarray:
+    """At-sensor radiance ``τ [ε B(T) + (1 - ε) L↓] + L↑`` [W m-2 sr-1 um-1]; clouds: ``B(265 K)``."""
+    tau = np.float32(band_atm["transmittance"])
+    up = np.float32(band_atm["upwelling_radiance"])
+    down = np.float32(band_atm["downwelling_radiance"])
+    surface = eps * planck_radiance(lst, np.float32(k["k1"]), np.float32(k["k2"]))
+    radiance = tau * (surface + (1 - eps) * down) + up
+    if cloud.any():
+        radiance[cloud] = np.float32(planck_radiance(CLOUD_TOP_K, k["k1"], k["k2"]))
+    return radiance
 
 
 def _quantise(dn: np.ndarray, high: int) -> np.ndarray:
