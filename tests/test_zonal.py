@@ -291,3 +291,13 @@ def test_doctests():
 
     result = doctest.testmod(uhi.zonal.stats)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_south_up_grid_same_result():
+    """y ascending (south-up) rasters are rasterised with their own transform: top-left 2 x 2 block of
+    0..15 is 0, 1, 4, 5 -> mean 2.5 (hand) either way."""
+    da = _small(np.arange(16.0).reshape(4, 4))
+    zones = gpd.GeoDataFrame({"n": ["top_left"]}, geometry=[box(0, 20, 20, 40)], crs="EPSG:32633")
+    for raster in (da, da.isel(y=slice(None, None, -1))):
+        out = zonal_stats(raster, zones, ("mean", "count"))
+        assert out["lst_mean"].iloc[0] == 2.5 and out["lst_count"].iloc[0] == 4
