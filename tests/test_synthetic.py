@@ -18,7 +18,7 @@ from pyproj import Transformer
 
 from uhi import constants
 from uhi.cities import get_city
-from uhi.errors import InputValueError, OutputExistsError
+from uhi.errors import InputValueError, OutputExistsError, OutputPathError
 from uhi.synthetic import RURAL_CLASSES, URBAN_CLASSES, default_scene, make_scene, scene_id_for
 
 
@@ -338,6 +338,16 @@ def test_bad_arguments(tmp_path, kwargs, culprit):
     with pytest.raises(InputValueError, match=culprit):
         make_scene(kwargs.pop("city"), out=tmp_path, **kwargs)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_progress_and_unwritable_output(tmp_path):
+    calls = []
+    make_scene("Kranj", shape=(300, 600), out=tmp_path, tile_size=256, progress=lambda *a: calls.append(a))
+    assert calls == [(k, 6) for k in range(1, 7)]  # ceil(300/256) x ceil(600/256) = 2 x 3 tiles
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(OutputPathError, match="cannot write a scene"):
+        make_scene("Kranj", shape=(64, 64), out=blocker / "scenes")
 
 
 def test_failure_leaves_no_partial_folder(tmp_path, monkeypatch):

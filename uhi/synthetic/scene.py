@@ -31,13 +31,14 @@ import os
 import shutil
 import tempfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from .. import constants
 from ..cities import City, get_city
-from ..errors import InputValueError, OutputExistsError
+from ..errors import InputValueError, OutputExistsError, OutputPathError
 from . import _layout as L
 from ._layout import Layout
 from ._mtl import format_mtl
@@ -322,6 +323,7 @@ def make_scene(
     clouds: float = 0.0,
     tile_size: int = 1024,
     overwrite: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Write a synthetic Landsat 8/9 Collection 2 scene of a pilot city; return its folder.
 
@@ -354,6 +356,8 @@ def make_scene(
         Memory use grows with ``tile_size²``, not with ``shape``.
     overwrite : bool
         Replace an existing scene folder.
+    progress : callable, optional
+        Called as ``progress(tiles_done, tiles_total)`` after each tile (for progress bars).
 
     Returns
     -------
@@ -432,8 +436,11 @@ def make_scene(
                    "emissivity_b11": ("float32", "1", "true TIRS band 11 surface emissivity"),
                    "population": ("float32", "residents per pixel", "residents per pixel")}
 
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{scene_id}.", suffix=".partial", dir=out))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{scene_id}.", suffix=".partial", dir=out))
+    except OSError as exc:
+        raise OutputPathError(f"cannot write a scene into {out}: {exc.strerror or exc}") from None
     tmp.chmod(0o755)  # mkdtemp makes it private; a scene folder is an ordinary folder
     try:
         (tmp / "truth").mkdir()
@@ -455,7 +462,8 @@ def make_scene(
                 ds.update_tags(1, units=units, long_name=long_name)
                 sinks[name] = ds
 
-            for r0, r1, c0, c1 in _tiles(rows, cols, tile_size):
+            n_tiles = math.ceil(rows / tile_size) * math.ceil(cols / tile_size)
+            for done, (r0, r1, c0, c1) in enumerate(_tiles(rows, cols, tile_size), start=1):
                 window = rasterio.windows.Window(c0, r0, c1 - c0, r1 - r0)
                 x, y, _, _ = grid.coords(r0, r1, c0, c1)
                 lc, _u, _cover, lst, refl = _surface(layout, x, y)
@@ -507,6 +515,8 @@ def make_scene(
                 sinks["emissivity_b11"].write(eps[11], 1, window=window)
                 residents = (layout.resident_weight(lc) * np.float32(pop_scale)).astype(np.float32)
                 sinks["population"].write(residents, 1, window=window)
+                if progress is not None:
+                    progress(done, n_tiles)
 
         districts = _districts(layout, grid, city)
         with _fixed_gpkg_date():
