@@ -122,7 +122,7 @@ def _resolve(path) -> Path:
     p = Path(path)
     if p.is_file():
         return p
-    if p.suffix == "" and not p.exists():
+    if p.suffix == "" and len(p.parts) == 1:  # a bare name: a shipped example (even if a folder has that name)
         ex = data_path("scenarios", f"{p.name}.toml")
         if ex.is_file():
             return ex
