@@ -139,7 +139,12 @@ def _analysis(spec: ScenarioSpec, progress: Progress):
                 raise ScenarioError(f"scene {spec.scene!r} does not exist")
         _say(progress, "baseline analysis (LST, indices, risk)")
         ds = load_landsat(scene)
-        lst = land_surface_temperature(ds, method=spec.baseline.lst_method)
+        method = spec.baseline.lst_method
+        if method == "auto":
+            from ..analysis import choose_lst_method
+
+            method = choose_lst_method(ds)
+        lst = land_surface_temperature(ds, method=method)
         idx = spectral.spectral_indices(ds, names=("ndvi", "ndbi", "mndwi"))
         city_name = str(ds.attrs.get("city") or spec.city or scene.name)
         return analyse_layers(

@@ -92,7 +92,7 @@ class BaselineSpec(_Strict):
     cooling_distance: float = Field(450.0, gt=0)  # [m], InVEST UG recommendation [S21]
     mixing_radius: float = Field(600.0, gt=0)  # [m], InVEST UG 500-600 m [S21]
     cc_method: Literal["factors", "intensity"] = "factors"
-    lst_method: str = "simple"
+    lst_method: str = "auto"  # uhi.analysis.choose_lst_method: l2 / split-window / single-channel / simple
 
 
 class VariantSpec(_Strict):
