@@ -301,3 +301,24 @@ def test_south_up_grid_same_result():
     for raster in (da, da.isel(y=slice(None, None, -1))):
         out = zonal_stats(raster, zones, ("mean", "count"))
         assert out["lst_mean"].iloc[0] == 2.5 and out["lst_count"].iloc[0] == 4
+
+
+def test_rasterised_zones_are_reused(bezirke, lst64):
+    """One rasterisation for several tables: the same numbers as from polygons; another grid or rule is refused."""
+    from uhi.zonal import people_in_classes, population_weighted_mean
+
+    layers = rasterize_zones(bezirke, lst64)
+    a = zonal_stats(lst64, bezirke, ("mean", "p90"))
+    b = zonal_stats(lst64, layers, ("mean", "p90"))
+    np.testing.assert_array_equal(a["lst_mean"], b["lst_mean"])
+    np.testing.assert_array_equal(a["lst_p90"], b["lst_p90"])
+    population = _vienna_grid(np.ones((N, N)), name="population", units="1")
+    weighted = population_weighted_mean(lst64, population, layers)
+    # uniform population: the weighted mean is the plain mean (closed form)
+    np.testing.assert_allclose(weighted["lst_population_weighted_mean"], a["lst_mean"], rtol=1e-12)
+    classes = _vienna_grid(np.full((N, N), 5, dtype=np.uint8), name="risk_class", units="1")
+    assert (people_in_classes(classes, population, layers)["share_in_classes"] == 1.0).all()
+    with pytest.raises(GridMismatchError, match="rasterise them for it"):
+        zonal_stats(lst64.isel(x=slice(0, 500)), layers, ("mean",))
+    with pytest.raises(InputValueError, match="all_touched=False"):
+        zonal_stats(lst64, layers, ("mean",), all_touched=True)

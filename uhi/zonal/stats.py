@@ -183,7 +183,7 @@ def _stats_of_variable(values, zl: ZoneLayers, names, percentiles, threshold, we
 
 def zonal_stats(
     raster: xr.DataArray | xr.Dataset,
-    zones: gpd.GeoDataFrame | str | os.PathLike,
+    zones: gpd.GeoDataFrame | str | os.PathLike | ZoneLayers,
     stats: Iterable[str] = DEFAULT_STATS,
     *,
     id_column: str | None = None,
@@ -204,8 +204,9 @@ def zonal_stats(
     raster : xarray.DataArray or xarray.Dataset
         Georeferenced 2-D raster(s) on one grid. NaN and the raster's nodata are missing.
         A geographic CRS is fine except for the area statistics.
-    zones : GeoDataFrame or path
-        Polygons in any CRS (a file is read with geopandas).
+    zones : GeoDataFrame, path or ZoneLayers
+        Polygons in any CRS (a file is read with geopandas), or zones already rasterised onto
+        this grid with :func:`uhi.zonal.rasterize_zones` (reused, not rasterised again).
     stats : iterable of str
         See the module docstring; default :data:`DEFAULT_STATS`.
     id_column : str, optional
@@ -315,7 +316,7 @@ def _prepare_pair(values: xr.DataArray, population: xr.DataArray, what: str):
 def population_weighted_mean(
     lst: xr.DataArray,
     population: xr.DataArray,
-    zones: gpd.GeoDataFrame | str | os.PathLike,
+    zones: gpd.GeoDataFrame | str | os.PathLike | ZoneLayers,
     *,
     id_column: str | None = None,
     all_touched: bool = False,
@@ -363,7 +364,7 @@ def population_weighted_mean(
 def people_in_classes(
     risk_class: xr.DataArray,
     population: xr.DataArray,
-    zones: gpd.GeoDataFrame | str | os.PathLike,
+    zones: gpd.GeoDataFrame | str | os.PathLike | ZoneLayers,
     classes: Iterable[int] = (4, 5),
     *,
     id_column: str | None = None,

@@ -31,7 +31,7 @@ import shapely
 import xarray as xr
 from rasterio.features import rasterize
 
-from ..errors import CRSError, InputValueError
+from ..errors import CRSError, GridMismatchError, InputValueError
 
 __all__ = ["ZoneLayers", "rasterize_zones", "read_zones", "spatial_2d"]
 
@@ -42,13 +42,20 @@ class ZoneLayers:
 
     ``layers`` are ``int32`` label rasters of the grid's shape; zone ``i`` (row ``i`` of
     ``zones``) is burnt as label ``i + 1`` into exactly one of them, ``0`` is outside;
-    ``members[l]`` lists the labels of layer ``l``.
+    ``members[l]`` lists the labels of layer ``l``. ``shape``, ``transform``, ``crs`` and
+    ``all_touched`` describe the grid and rule it was made for. Pass it as ``zones`` to
+    :func:`uhi.zonal.zonal_stats`, :func:`~uhi.zonal.population_weighted_mean` or
+    :func:`~uhi.zonal.people_in_classes` to reuse one rasterisation for several tables.
     """
 
     zones: gpd.GeoDataFrame
     layers: list[np.ndarray]
     members: list[np.ndarray]
     source: str
+    shape: tuple[int, int]
+    transform: object
+    crs: object
+    all_touched: bool
 
     @property
     def n_labels(self) -> int:
@@ -142,7 +149,7 @@ def _overlap_layers(geoms: np.ndarray, touch_distance: float | None = None) -> n
 
 
 def rasterize_zones(
-    zones: gpd.GeoDataFrame | str | os.PathLike,
+    zones: gpd.GeoDataFrame | str | os.PathLike | ZoneLayers,
     like: xr.DataArray | xr.Dataset,
     *,
     id_column: str | None = None,
@@ -150,25 +157,40 @@ def rasterize_zones(
 ) -> ZoneLayers:
     """Reproject ``zones`` to the CRS of ``like`` and burn them onto its grid.
 
+    A :class:`ZoneLayers` passed as ``zones`` is returned as it is after checking that it was
+    made for the grid of ``like`` and the same ``all_touched`` rule (and ``id_column``).
+
     Raises
     ------
     CRSError
         The raster or the zones have no CRS.
+    GridMismatchError
+        A :class:`ZoneLayers` made for another grid or rule.
     InputValueError
         Unreadable zones, duplicate ids, or zones that cover no pixel centre of the raster
         (the message names the zones' source and both extents).
     """
-    gdf, source = read_zones(zones, id_column)
     raster_crs = like.rio.crs
     if raster_crs is None:
         raise CRSError("the raster has no CRS, so zones cannot be placed on it; set one with .rio.write_crs()")
-    if gdf.crs is None:
-        raise CRSError(f"{source} has no CRS; set it (GeoDataFrame.set_crs) so the zones can be reprojected to {raster_crs}")
-    in_raster_crs = gdf if gdf.crs == raster_crs else gdf.to_crs(raster_crs)
     template = like if isinstance(like, xr.DataArray) else like[_first_2d_var(like)]
     template = spatial_2d(template, "the raster")
     shape = (template.rio.height, template.rio.width)
     transform = template.rio.transform(recalc=True)
+    if isinstance(zones, ZoneLayers):
+        if zones.shape != shape or not zones.transform.almost_equals(transform) or zones.crs != raster_crs:
+            raise GridMismatchError(
+                f"the rasterised zones ({zones.source}) were made for a {zones.shape} grid {tuple(zones.transform)[:6]} in "
+                f"{zones.crs}, not for this raster ({shape}, {tuple(transform)[:6]}, {raster_crs}); rasterise them for it"
+            )
+        if zones.all_touched != all_touched:
+            raise InputValueError(f"the rasterised zones used all_touched={zones.all_touched}, but all_touched={all_touched} was asked")
+        read_zones(zones.zones, id_column)  # id checks
+        return zones
+    gdf, source = read_zones(zones, id_column)
+    if gdf.crs is None:
+        raise CRSError(f"{source} has no CRS; set it (GeoDataFrame.set_crs) so the zones can be reprojected to {raster_crs}")
+    in_raster_crs = gdf if gdf.crs == raster_crs else gdf.to_crs(raster_crs)
     geoms = np.asarray(in_raster_crs.geometry.values, dtype=object)
     present = np.array([g is not None and not g.is_empty for g in geoms])
     if not present.any():
@@ -202,7 +224,10 @@ def rasterize_zones(
             f"{source} does not overlap the raster ({why}): zones extent {tuple(round(float(b), 3) for b in zb)} vs raster extent "
             f"{(round(left, 3), round(bottom, 3), round(right, 3), round(top, 3))} in {raster_crs.to_string()}"
         )
-    return ZoneLayers(zones=gdf, layers=layers, members=members, source=source)
+    return ZoneLayers(
+        zones=gdf, layers=layers, members=members, source=source, shape=shape, transform=transform, crs=raster_crs,
+        all_touched=all_touched,
+    )
 
 
 def _first_2d_var(ds: xr.Dataset) -> str:
