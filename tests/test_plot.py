@@ -142,6 +142,8 @@ def test_hotspot_map_seven_bins(lst):
     assert len(texts) == 7 and texts[0] == "hot spot, 99 % confidence" and texts[-1] == "cold spot, 99 % confidence"
     assert "150 m band" in ax.get_legend().get_title().get_text()
     assert "Vienna" in ax.get_title()
+    # the NaN corner of the LST (3 x 3 pixels) has no z-score: drawn as no data, not as "not significant"
+    assert ax.images[0].get_array().mask[:3, :3].all() and not ax.images[0].get_array().mask[3:, 3:].any()
     ax2 = hotspot_map(ds["gi_bin"])  # the DataArray alone works too
     assert len(ax2.get_legend().get_texts()) == 7
     with pytest.raises(InputValueError, match="gi_bin"):

@@ -165,8 +165,9 @@ def hotspot_map(
 ) -> Axes:
     """Map of Getis-Ord Gi* confidence bins (hot/cold spots at 90/95/99 %) with a 7-entry legend.
 
-    ``hotspots`` is the Dataset of :func:`uhi.metrics.hotspots` (its ``gi_bin``) or the
-    ``gi_bin`` DataArray itself (int, -3..3; NaN or out-of-range = no data).
+    ``hotspots`` is the Dataset of :func:`uhi.metrics.hotspots` (its ``gi_bin``; pixels with a
+    NaN ``gi_zscore`` are drawn as no data) or the ``gi_bin`` DataArray itself (int, -3..3;
+    out-of-range = no data).
     """
     if isinstance(hotspots, xr.Dataset):
         if "gi_bin" not in hotspots:
@@ -177,6 +178,10 @@ def hotspot_map(
     da = _as_2d(da, "gi_bin")
     values = np.asarray(da.values, dtype=np.float64)
     values = np.where(np.isin(values, np.arange(-3, 4)), values, np.nan)
+    if isinstance(hotspots, xr.Dataset) and "gi_zscore" in hotspots:
+        # gi_bin is 0 (not significant) where the z-score is NaN (no data): draw those pixels as no data
+        z = _as_2d(hotspots["gi_zscore"], "gi_zscore")
+        values = np.where(np.isfinite(np.asarray(z.values, dtype=np.float64)), values, np.nan)
     cmap = ListedColormap(list(HOTSPOT_COLOURS), name="uhi_gi_bin")
     norm = BoundaryNorm(np.arange(-3.5, 4.5), cmap.N)
     ax = _axes(ax)
