@@ -199,6 +199,9 @@ def benefit_curve(
     bl, nl = _unit_label(budget_units), _unit_label(benefit_units)
     ax.set_xlabel(f"{budget.replace('_', ' ').capitalize()}" + (f" [{bl}]" if bl else ""))
     ax.set_ylabel(f"{benefit.replace('_', ' ').capitalize()}" + (f" [{nl}]" if nl else ""))
+    for axis, vals in ((ax.xaxis, x), (ax.yaxis, y)):
+        if np.nanmax(np.abs(vals), initial=0.0) >= 1e4:  # 3,500,000 rather than 3.5 with a 1e6 offset
+            axis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(color="0.9")
     ax.set_axisbelow(True)
