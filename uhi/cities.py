@@ -24,7 +24,7 @@ from ._paths import data_path
 from ._toml import tomllib
 from .errors import InputValueError, MetadataError
 
-__all__ = ["City", "get_city", "landsat_overpass_dates", "list_cities", "utm_epsg", "wrs2_path_row"]
+__all__ = ["City", "get_city", "landsat_overpass_dates", "list_cities", "track_geometry", "utm_epsg", "wrs2_path_row"]
 
 
 @dataclass(frozen=True)
@@ -108,10 +108,20 @@ def utm_epsg(lat: float, lon: float) -> int:
 # (Sofia 184/30, Liverpool 204/23, Amazon 1/62, Momotombo 17/51, Pensacola 20/39,
 # Maui 63/46; tests/test_cities.py).
 _INCLINATION_DEG = 98.2
-_PERIOD_MIN = 98.88
+ORBIT_PERIOD_MIN = 98.88  # Landsat 8/9 orbital period [min]
 _SIDEREAL_DAY_MIN = 1436.07
 _PATH1_NODE_LON = -64.6
 _N_PATHS, _N_ROWS = 233, 248
+
+
+def track_geometry(lat: float, lon: float) -> tuple[float, float]:
+    """(argument of latitude ``u`` from the descending node [deg], node longitude [deg]) of the
+    nominal Landsat 8/9 descending track through (lat, lon); see :func:`wrs2_path_row`."""
+    inc = math.radians(_INCLINATION_DEG)
+    u = math.degrees(math.asin(math.sin(math.radians(lat)) / math.sin(inc)))
+    geometric = math.degrees(math.atan(abs(math.cos(inc)) * math.tan(math.radians(u))))
+    earth_rotation = u * ORBIT_PERIOD_MIN / _SIDEREAL_DAY_MIN
+    return u, lon - geometric - earth_rotation
 
 
 def wrs2_path_row(lat: float, lon: float) -> tuple[int, int]:
@@ -128,10 +138,7 @@ def wrs2_path_row(lat: float, lon: float) -> tuple[int, int]:
     """
     if abs(lat) > 81.0:
         raise InputValueError(f"lat={lat} is outside the WRS-2 daytime coverage (|lat| <= 81)")
-    inc = math.radians(_INCLINATION_DEG)
-    u = math.degrees(math.asin(math.sin(math.radians(lat)) / math.sin(inc)))
-    east = math.degrees(math.atan(abs(math.cos(inc)) * math.tan(math.radians(u)))) + u * _PERIOD_MIN / _SIDEREAL_DAY_MIN
-    node_lon = lon - east
+    u, node_lon = track_geometry(lat, lon)
     path = 1 + ((_PATH1_NODE_LON - node_lon) % 360.0) / (360.0 / _N_PATHS)
     path = round(path - 1) % _N_PATHS + 1
     row = round(60.0 - u / (360.0 / _N_ROWS))

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import constants
-from ..cities import City, get_city
+from ..cities import ORBIT_PERIOD_MIN, City, get_city, track_geometry
 from ..errors import InputValueError, OutputExistsError, OutputPathError
 from . import _layout as L
 from ._layout import Layout
@@ -103,20 +103,12 @@ def _version() -> str:
     return __version__
 
 
-def _track(lat: float, lon: float) -> tuple[float, float]:
-    """(argument of latitude u [deg], node longitude [deg]) of the WRS-2 track (see uhi.cities)."""
-    inc = math.radians(98.2)
-    u = math.degrees(math.asin(math.sin(math.radians(lat)) / math.sin(inc)))
-    east = math.degrees(math.atan(abs(math.cos(inc)) * math.tan(math.radians(u)))) + u * 98.88 / 1436.07
-    return u, lon - east
-
-
 def _scene_time(city: City, date: dt.date) -> dt.datetime:
     """Nominal UTC overpass: descending node at 10:11 local mean solar time (the Landsat 8/9
     crossing, 10:00 +/- 15 min, USGS L8 Data Users Handbook), reached u/360 of a 98.9-min orbit
     after passing the city."""
-    u, node_lon = _track(city.lat, city.lon)
-    hours = 10.0 + 11.0 / 60.0 - node_lon / 15.0 - u / 360.0 * 98.88 / 60.0
+    u, node_lon = track_geometry(city.lat, city.lon)
+    hours = 10.0 + 11.0 / 60.0 - node_lon / 15.0 - u / 360.0 * ORBIT_PERIOD_MIN / 60.0
     return dt.datetime.combine(date, dt.time()) + dt.timedelta(hours=hours % 24)
 
 
