@@ -151,6 +151,12 @@ class OptimizationResult:
         if handles:
             ax.legend(handles=list(handles.values()), loc="lower right", fontsize=7, framealpha=0.8)
         ax.set_title(f"{len(self.sites)} sites, {self.stats.get('spent_eur', 0):,.0f} of {self.budget_eur:,.0f} EUR")
+        from uhi.plot import add_scale_bar
+
+        crs = self.delta_t_air.rio.crs
+        if crs is not None:
+            add_scale_bar(ax, crs)
+        ax.ticklabel_format(useOffset=False, style="plain")
         ax.set_xlabel("x [m]")
         ax.set_ylabel("y [m]")
         return ax
