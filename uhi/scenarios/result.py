@@ -334,6 +334,10 @@ class ScenarioResult:
         for fname, da, title in (("t_air_before.png", t0, "air temperature before"), ("t_air_after.png", t1, "air temperature after")):
             fig, ax = plt.subplots(figsize=(6, 5))
             _imshow(ax, da, cmap="inferno", vmin=vmin, vmax=vmax, title=f"{self.name}: {title}", label="T_air [°C]")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_xlabel("")
+            ax.set_ylabel("")
             uplot.add_scale_bar(ax, da.rio.crs)
             uplot.add_north_arrow(ax)
             figs[fname] = fig
@@ -345,8 +349,8 @@ class ScenarioResult:
         self.plot(axes[0], "risk_class_baseline")
         self.plot(axes[1], "risk_class_scenario")
         figs["risk_classes.png"] = fig
-        for f in figs.values():
-            f.tight_layout()
+        for f in figs.values():  # fixed margins: tight_layout costs more than the drawing itself
+            f.subplots_adjust(left=0.04, right=0.93 if len(f.axes) <= 2 else 0.95, bottom=0.05, top=0.92, wspace=0.25)
         return figs
 
     def png_maps(self) -> dict[str, bytes]:
