@@ -204,3 +204,15 @@ def test_trees_move_residents_out_of_high_risk(trees):
     assert trees.totals["people_protected"] > 0
     assert trees.totals["residents_high_risk_after"] == pytest.approx(
         trees.totals["residents_high_risk_before"] - trees.totals["people_protected"], rel=1e-9)
+
+
+def test_more_trees_never_warm_and_cool_more(city, baseline):
+    # monotonicity: the same location with twice the trees cools at least as much everywhere (UCM is monotone in
+    # shade and kc with the "max" edits; SCIENCE.md 4.6b lists peer models where more vegetation warmed)
+    runs = []
+    for n in (400, 800):
+        body = f'\n[[intervention]]\ntype = "street_trees"\namount = {n}\ndistricts = ["South-West"]\n'
+        runs.append(Scenario.from_toml(write_scenario(city, body, f"t{n}.toml")).run(baseline=baseline))
+    d400, d800 = (np.nan_to_num(r.maps["delta_t_air"].values) for r in runs)
+    assert d400.max() <= 1e-6 and np.all(d800 <= d400 + 1e-6)
+    assert runs[1].totals["degc_person_reduced"] > runs[0].totals["degc_person_reduced"]
