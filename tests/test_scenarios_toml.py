@@ -83,6 +83,8 @@ def test_relative_paths_resolve_against_the_file(tmp_path, monkeypatch):
 def test_from_dict_builds_the_same_scenario():
     s = Scenario.from_dict({"city": "Sofia", "intervention": [{"type": "cool_roof", "coverage": 0.3, "districts": ["A"]}]})
     assert s.interventions[0].location_kind == "districts" and s.catalogue["cool_roof"].category == "white"
+    short = Scenario.from_dict({"city": "Sofia", "intervention": [{"type": "misting", "amount": 2, "top_risk": 0.05}]})
+    assert short.interventions[0].top_risk.share == 0.05  # top_risk = 0.05 is short for { share = 0.05 }
     with pytest.raises(ScenarioError, match=r"intervention\[0\]\.coverage"):
         Scenario.from_dict({"city": "Sofia", "intervention": [{"type": "cool_roof", "coverage": 3, "districts": ["A"]}]})
 

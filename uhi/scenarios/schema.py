@@ -17,7 +17,7 @@ A scenario file names the city, the baseline inputs and a list of interventions:
     [[intervention]]
     type = "street_trees"             # a catalogue key
     amount = 400                      # in the entry's unit (trees, m2, devices), or coverage = 0.3
-    districts = ["Centar"]            # or polygons = "blocks.geojson", or top_risk = { share = 0.05 }
+    districts = ["Centar"]            # or polygons = "blocks.geojson", or top_risk = { share = 0.05 } (or top_risk = 0.05)
 
 Several variants in one file: ``[[variant]]`` tables with a ``name`` and their own
 ``[[variant.intervention]]`` lists; top-level ``[[intervention]]`` entries are shared by every variant
@@ -61,6 +61,12 @@ class InterventionSpec(_Strict):
     districts: list[str] | None = None
     top_risk: TopRiskSpec | None = None
     label: str = ""
+
+    @field_validator("top_risk", mode="before")
+    @classmethod
+    def _share_shorthand(cls, v):
+        """``top_risk = 0.05`` is short for ``top_risk = { share = 0.05 }``."""
+        return {"share": v} if isinstance(v, (int, float)) and not isinstance(v, bool) else v
 
     @field_validator("districts")
     @classmethod
