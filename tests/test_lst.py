@@ -17,7 +17,7 @@ import rioxarray  # noqa: F401
 import xarray as xr
 
 from uhi import constants, lst
-from uhi.errors import InputValueError, MetadataError, SceneFormatError
+from uhi.errors import GridMismatchError, InputValueError, MetadataError, SceneFormatError
 from uhi.lst import _reference as ref
 from uhi.lst import emissivity as emissivity_mod
 from uhi.lst import methods as methods_mod
@@ -416,6 +416,8 @@ def test_errors_name_what_is_missing():
         lst.land_surface_temperature(_l1_scene(), "split-window", water_vapour=1.0, coefficients="sobrino")
     with pytest.raises(InputValueError, match=r"\(0, 1\]"):
         lst.land_surface_temperature(ds, "simple", emissivity=1.5)
+    with pytest.raises(GridMismatchError, match="emissivity"):
+        lst.land_surface_temperature(ds, "simple", emissivity=ds["red"].isel(x=slice(1, None)))
     with pytest.raises(InputValueError, match="pair"):
         lst.land_surface_temperature(_l1_scene(), "split-window", water_vapour=1.0, emissivity=0.97)
 

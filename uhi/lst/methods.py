@@ -33,8 +33,8 @@ import numpy as np
 import xarray as xr
 
 from .. import constants
-from .._backend import apply_pointwise, set_cf
-from ..errors import InputValueError, MetadataError, SceneFormatError
+from .._backend import apply_pointwise, check_same_grid, set_cf
+from ..errors import GridMismatchError, InputValueError, MetadataError, SceneFormatError
 from ..indices._arrays import run_kernel
 from ._kernels import (
     SPLIT_WINDOW_FORMS,
@@ -195,8 +195,12 @@ def _resolve_water_vapour(ds: xr.Dataset, water_vapour, method: str) -> float:
     )
 
 
-def _as_emissivity(value, what: str):
+def _as_emissivity(value, what: str, like: xr.DataArray):
     if isinstance(value, xr.DataArray):
+        if value.shape != like.shape:
+            raise GridMismatchError(f"{what} has shape {value.shape} but the scene's thermal band has {like.shape}")
+        if all(d in value.coords for d in ("x", "y")) and all(d in like.coords for d in ("x", "y")):
+            check_same_grid(like, value, names=("brightness_temperature_b10", what))
         return value
     try:
         v = float(value)
@@ -237,6 +241,12 @@ def land_surface_temperature(
     -------
     xarray.DataArray
         ``lst`` [K], float32, NaN where an input is NaN, with CF attrs and the scene CRS.
+
+    Notes
+    -----
+    Band 11 of pre-collection and early Collection 1 scenes suffers from TIRS stray light (USGS advised
+    against using it before the 2017 recalibration); split-window passes any B11 error on, so on such
+    scenes compare with ``"single-channel"``.
     """
     if not isinstance(ds, xr.Dataset):
         raise InputValueError(f"land_surface_temperature expects a scene xarray.Dataset, got {type(ds).__name__}")
@@ -265,9 +275,9 @@ def land_surface_temperature(
         if method == "split-window":
             if not (isinstance(emissivity, (tuple, list)) and len(emissivity) == 2):
                 raise InputValueError("split-window needs emissivity=(band 10, band 11), a pair of numbers or DataArrays")
-            eps_inputs = tuple(_as_emissivity(e, f"emissivity of band {b}") for e, b in zip(emissivity, (10, 11)))
+            eps_inputs = tuple(_as_emissivity(e, f"emissivity of band {b}", bt10) for e, b in zip(emissivity, (10, 11)))
         else:
-            eps_inputs = (_as_emissivity(emissivity, "emissivity"),)
+            eps_inputs = (_as_emissivity(emissivity, "emissivity", bt10),)
         prov["emissivity"] = "given"
 
     if method == "simple":
