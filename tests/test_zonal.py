@@ -322,3 +322,22 @@ def test_rasterised_zones_are_reused(bezirke, lst64):
         zonal_stats(lst64.isel(x=slice(0, 500)), layers, ("mean",))
     with pytest.raises(InputValueError, match="all_touched=False"):
         zonal_stats(lst64, layers, ("mean",), all_touched=True)
+
+
+def test_many_zones_use_wider_labels():
+    """300 one-pixel zones (more than uint8 holds): uint16 labels; each zone's mean is its pixel (hand)."""
+    n = 20
+    values = np.arange(n * n, dtype=np.float64).reshape(n, n)
+    da = xr.DataArray(values, dims=("y", "x"), coords={"y": np.arange(n)[::-1] * 10.0 + 5, "x": np.arange(n) * 10.0 + 5}, name="v")
+    da = da.rio.write_crs("EPSG:32633")
+    cells = [(i, j) for i in range(n) for j in range(n)][:300]
+    zones = gpd.GeoDataFrame(
+        {"cell": [f"{i}-{j}" for i, j in cells]},
+        geometry=[box(j * 10.0, (n - 1 - i) * 10.0, (j + 1) * 10.0, (n - i) * 10.0) for i, j in cells],
+        crs="EPSG:32633",
+    )
+    layers = rasterize_zones(zones, da)
+    assert layers.layers[0].dtype == np.uint16 and len(layers.layers) == 1
+    out = zonal_stats(da, layers, ("mean", "count"), id_column="cell")
+    np.testing.assert_array_equal(out["v_mean"], [values[i, j] for i, j in cells])
+    assert (out["v_count"] == 1).all()

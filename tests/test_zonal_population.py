@@ -84,7 +84,7 @@ def _random_case(seed=0, shape=(37, 53), n_labels=6):
     rng = np.random.default_rng(seed)
     values = rng.normal(300.0, 5.0, shape).astype(np.float32)
     values[rng.random(shape) < 0.1] = np.nan
-    labels = rng.integers(0, n_labels, shape).astype(np.int32)
+    labels = rng.integers(0, n_labels, shape).astype(np.uint8)  # the dtype of <= 255 rasterised zones
     labels[:, :3] = 5  # label 5 present; label n_labels-1 may be sparse
     values[labels == 5] = np.nan  # a zone without any valid value
     weights = rng.random(shape)

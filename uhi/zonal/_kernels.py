@@ -1,6 +1,6 @@
 """Numba group-by kernels of zonal statistics (plain arrays in, preallocated ``out``).
 
-Zones arrive as a label raster (``int32``, ``0`` = outside every zone, ``k`` =
+Zones arrive as a label raster (``uint8``/``uint16``/``int32``, ``0`` = outside every zone, ``k`` =
 zone ``k - 1``) burnt once onto the value grid. Each kernel is one pass over the
 pixels that accumulates per label:
 
