@@ -214,6 +214,22 @@ def test_simple_fused_kernel_equals_reference():
     _assert_close_nan(lst.lst_simple_array(bt10, emissivity=_ref_eps(red, nir, EM10).astype(np.float32)), want, atol=2e-3)
 
 
+def test_simple_series_logarithm_and_fallback_equal_reference():
+    """The simple kernels use a branch-free atanh series for ln(eps) inside [2/3, 1.5] and log() outside,
+    row by row; both paths must match the np.log reference to float32 rounding (relative 1e-7)."""
+    eps = np.linspace(0.05, 1.6, 40000, dtype=np.float32).reshape(200, 200)  # every row mixes both paths
+    eps[::7] = np.linspace(0.7, 1.0, 200, dtype=np.float32)  # rows entirely inside the series range
+    bt = np.full_like(eps, 300.0)
+    got = lst.lst_simple_array(bt, emissivity=eps).astype(np.float64)
+    want = ref.lst_simple_reference(bt, eps)
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+    # red reflectance of 8 gives a bare-soil emissivity 0.973 - 0.047*8 = 0.597 < 2/3: the fused kernel's fallback
+    red = np.array([[8.0, 0.1]], np.float32)
+    nir = np.array([[9.0, 0.15]], np.float32)  # NDVI 0.059 and 0.2: bare soil and mixed
+    bt2 = np.full_like(red, 300.0)
+    np.testing.assert_allclose(lst.lst_simple_array(bt2, red=red, nir=nir), ref.lst_simple_reference(bt2, _ref_eps(red, nir, EM10)), rtol=1e-6)
+
+
 def test_single_channel_fused_kernel_equals_reference():
     red, nir, bt10, _ = _random_inputs()
     got = lst.lst_single_channel_array(bt10, red=red, nir=nir, k1=K1_10, k2=K2_10, water_vapour=1.7)

@@ -83,10 +83,45 @@ def _brightness_temperature(radiance, k1, k2):  # pragma: no cover - compiled
 
 @njit(inline="always", cache=True)
 def _simple(bt, eps, lambda_over_rho):  # pragma: no cover - compiled
-    """``LST = BT / (1 + (λ BT / ρ) ln ε)`` (SCIENCE.md 1.3)."""
+    """``LST = BT / (1 + (λ BT / ρ) ln ε)`` (SCIENCE.md 1.3); NaN for ε <= 0."""
     if not eps > 0:
         return _NAN
     return bt / (np.float32(1.0) + lambda_over_rho * bt * np.log(eps))
+
+
+#: Emissivity range where :func:`_ln_series` is used (|s| <= 0.2 with s = (ε - 1)/(ε + 1)).
+LN_SERIES_RANGE = (2.0 / 3.0, 1.5)
+_LN_LO = np.float32(LN_SERIES_RANGE[0])
+_LN_HI = np.float32(LN_SERIES_RANGE[1])
+
+
+@njit(inline="always", cache=True)
+def _ln_series(eps):  # pragma: no cover - compiled
+    """``ln ε = 2 atanh(s) = 2 (s + s³/3 + s⁵/5 + s⁷/7 + s⁹/9)``, ``s = (ε - 1)/(ε + 1)``.
+
+    Branch-free (so the loop vectorises; a libm ``log`` call per pixel does not). Inside
+    :data:`LN_SERIES_RANGE` the truncation error is below 2 s¹¹/11 <= 4e-9, far under float32 rounding.
+    """
+    s = (eps - np.float32(1.0)) / (eps + np.float32(1.0))
+    s2 = s * s
+    p = np.float32(1.0 / 9.0)
+    p = p * s2 + np.float32(1.0 / 7.0)
+    p = p * s2 + np.float32(0.2)
+    p = p * s2 + np.float32(1.0 / 3.0)
+    p = p * s2 + np.float32(1.0)
+    return np.float32(2.0) * s * p
+
+
+@njit(inline="always", cache=True)
+def _simple_series(bt, eps, lambda_over_rho):  # pragma: no cover - compiled
+    """:func:`_simple` with :func:`_ln_series`; valid for ε inside :data:`LN_SERIES_RANGE` (or NaN)."""
+    return bt / (np.float32(1.0) + lambda_over_rho * bt * _ln_series(eps))
+
+
+@njit(inline="always", cache=True)
+def _outside_series_range(eps):  # pragma: no cover - compiled
+    """1 if ε is a number outside :data:`LN_SERIES_RANGE` (NaN gives 0: the series propagates it)."""
+    return np.int32((eps < _LN_LO) | (eps > _LN_HI))
 
 
 @njit(inline="always", cache=True)
@@ -151,20 +186,40 @@ def emissivity_kernel(ndvi, red, has_red, em, out):  # pragma: no cover - compil
 
 @njit(parallel=True, cache=True)
 def lst_simple_fused_kernel(red, nir, bt, em, lambda_over_rho, out):  # pragma: no cover - compiled
-    """Reflectance + BT -> NDVI -> emissivity -> "simple" LST, one pass."""
+    """Reflectance + BT -> NDVI -> emissivity -> "simple" LST, one pass.
+
+    Each row is computed with the branch-free series logarithm; a row holding an emissivity outside
+    :data:`LN_SERIES_RANGE` (only possible with reflectances far outside [0, 1]) is redone with ``log``.
+    """
     for i in prange(bt.shape[0]):
+        outside = np.int32(0)
         for j in range(bt.shape[1]):
             r = red[i, j]
             eps = _emissivity(normalized_difference(nir[i, j], r), r, True, em)
-            out[i, j] = _simple(bt[i, j], eps, lambda_over_rho)
+            out[i, j] = _simple_series(bt[i, j], eps, lambda_over_rho)
+            outside |= _outside_series_range(eps)
+        if outside:
+            for j in range(bt.shape[1]):
+                r = red[i, j]
+                eps = _emissivity(normalized_difference(nir[i, j], r), r, True, em)
+                if _outside_series_range(eps):
+                    out[i, j] = _simple(bt[i, j], eps, lambda_over_rho)
 
 
 @njit(parallel=True, cache=True)
 def lst_simple_from_emissivity_kernel(bt, eps, lambda_over_rho, out):  # pragma: no cover - compiled
-    """"Simple" LST from BT and a given emissivity."""
+    """"Simple" LST from BT and a given emissivity (series logarithm, ``log`` outside its range)."""
     for i in prange(bt.shape[0]):
+        outside = np.int32(0)
         for j in range(bt.shape[1]):
-            out[i, j] = _simple(bt[i, j], eps[i, j], lambda_over_rho)
+            e = eps[i, j]
+            out[i, j] = _simple_series(bt[i, j], e, lambda_over_rho)
+            outside |= _outside_series_range(e)
+        if outside:
+            for j in range(bt.shape[1]):
+                e = eps[i, j]
+                if _outside_series_range(e):
+                    out[i, j] = _simple(bt[i, j], e, lambda_over_rho)
 
 
 @njit(parallel=True, cache=True)
