@@ -61,34 +61,43 @@ def apply_neighbourhood(
     da: xr.DataArray,
     depth: int,
     *,
+    others: tuple[xr.DataArray, ...] = (),
     boundary: float | str = np.nan,
     dtype=np.float32,
     kwargs: dict | None = None,
 ) -> xr.DataArray:
     """Apply a 2-D neighbourhood function with a halo of ``depth`` pixels.
 
-    Numpy-backed input calls ``func(values, **kwargs)`` once; dask-backed input
-    goes through :meth:`dask.array.Array.map_overlap` with ``depth`` pixels of
-    overlap on both spatial axes and ``boundary`` outside the raster (NaN by
-    default, which NaN-aware kernels treat as "outside the data").
-    The result is equal to the eager computation as long as ``func`` never
-    looks further than ``depth`` pixels.
+    Numpy-backed input calls ``func(values, *other_values, **kwargs)`` once; dask-backed
+    input goes through :func:`dask.array.map_overlap` with ``depth`` pixels of overlap on
+    both spatial axes and ``boundary`` outside the raster (NaN by default, which NaN-aware
+    kernels treat as "outside the data"). ``others`` are further rasters on the same grid
+    passed to ``func`` block by block with the same halo (rechunked like ``da``), so several
+    neighbourhood steps can run as one pass. The result is equal to the eager computation as
+    long as ``func`` never looks further than ``depth`` pixels.
     """
     kwargs = kwargs or {}
-    if da.ndim != 2:
-        raise ValueError("apply_neighbourhood expects a 2-D (y, x) DataArray")
-    if is_dask(da):
+    if da.ndim != 2 or any(o.ndim != 2 for o in others):
+        raise ValueError("apply_neighbourhood expects 2-D (y, x) DataArrays")
+    if is_dask(da) or any(is_dask(o) for o in others):
+        import dask.array as dsa
+
         depth = int(depth)
-        data = da.data.map_overlap(
+        first = da.data if is_dask(da) else dsa.from_array(da.values, chunks=-1)
+        arrays = [first] + [dsa.asarray(o.data).rechunk(first.chunks) for o in others]
+        data = dsa.map_overlap(
             func,
+            *arrays,
             depth={0: depth, 1: depth},
             boundary=boundary,
             dtype=dtype,
             meta=np.array((), dtype=dtype),
+            align_arrays=False,
             **kwargs,
         )
     else:
-        data = np.asarray(func(np.asarray(da.values), **kwargs), dtype=dtype)
+        values = [np.asarray(da.values)] + [np.asarray(o.values) for o in others]
+        data = np.asarray(func(*values, **kwargs), dtype=dtype)
     return _carry_crs(xr.DataArray(data, coords=da.coords, dims=da.dims), (da,))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from uhi._backend import apply_neighbourhood, check_same_grid, is_dask, pixel_size_m, set_cf
+from uhi._backend import apply_neighbourhood, check_same_grid, pixel_size_m, set_cf
 from uhi.cooling.biophysical import PARAMETERS
 from uhi.cooling.kernels import decay_pixels, disc_kernel, exponential_kernel, masked_count_convolve, masked_mean_convolve
 from uhi.cooling.valuation import productivity_loss, wbgt
@@ -31,10 +31,23 @@ def _check_scalar(name, value, *, positive=False, nonneg=False):
     return v
 
 
-def _hm_rule(cc, cc_park, ga, threshold):
-    """HM = CC where CC >= CC_park or GA < threshold, else CC_park [S42]."""
-    keep = (cc >= cc_park) | (ga < threshold)
-    return xr.where(keep, cc, cc_park).where(cc.notnull())
+def _heat_mitigation(cc, green, k_exp, k_disc, threshold):
+    """HM of a block: CC_park (exp-kernel mean of CC·green), GA (disc count of green), then
+    HM = CC where CC >= CC_park or GA < threshold, else CC_park; NaN where CC is NaN [S42].
+
+    One function for both neighbourhood steps, so dask runs them as a single ``map_overlap``
+    pass with the larger of the two halos (the kernels are truncated, so the halo is exact).
+    """
+    cc = np.asarray(cc, dtype=np.float32)
+    green = np.asarray(green, dtype=np.float32)
+    cc_park = masked_mean_convolve(cc * green, k_exp)
+    ga = masked_count_convolve(green, k_disc)
+    with np.errstate(invalid="ignore"):
+        keep = (cc >= cc_park) | (ga < threshold)
+    del ga
+    hm = np.where(keep, cc, cc_park).astype(np.float32, copy=False)
+    hm[np.isnan(cc)] = np.nan
+    return hm
 
 
 def urban_cooling(
@@ -136,11 +149,11 @@ def urban_cooling(
     k_disc = disc_kernel(d_px)
     k_mix = exponential_kernel(r_px)
 
-    cc_park = apply_neighbourhood(masked_mean_convolve, (cc * green).astype(np.float32, copy=False), depth=k_exp.shape[0] // 2, kwargs={"kernel": k_exp})
-    ga = apply_neighbourhood(masked_count_convolve, green.astype(np.float32, copy=False), depth=k_disc.shape[0] // 2, kwargs={"kernel": k_disc})
     threshold = GREEN_AREA_THRESHOLD_M2 / cell**2
-    hm = _hm_rule(cc, cc_park, ga, threshold).astype(np.float32, copy=False)
-    del cc_park, ga
+    hm = apply_neighbourhood(
+        _heat_mitigation, cc.astype(np.float32, copy=False), depth=max(k_exp.shape[0], k_disc.shape[0]) // 2,
+        others=(green.astype(np.float32, copy=False),), kwargs={"k_exp": k_exp, "k_disc": k_disc, "threshold": threshold},
+    )
     t_nomix = (np.float32(t_ref) + (1 - hm) * np.float32(uhi_max)).astype(np.float32, copy=False)
     t_air = apply_neighbourhood(masked_mean_convolve, t_nomix, depth=k_mix.shape[0] // 2, kwargs={"kernel": k_mix})
 
