@@ -33,8 +33,8 @@ outbreak detection in networks", doi:10.1145/1281192.1281239), and lazy evaluati
 re-evaluate only the top of a priority queue of stale gains) returns the same plan with far fewer
 model evaluations, because stale gains are upper bounds of fresh ones. :func:`optimize` runs CELF as
 Leskovec et al. describe it -- a lazy cost-benefit pass and a lazy unit-cost pass (largest gain first),
-keeping the better plan -- and replaces it by the best single affordable option when that is better
-(Khuller et al.), with two deliberate choices:
+keeping the better plan; the unit-cost pass starts with the best affordable single option, so the
+plan is never worse than it (the rule of Khuller et al.) -- with two deliberate choices:
 
 * **exact marginal gains.** Each gain is computed by re-running the cooling model on a window around the
   site only (:class:`uhi.optimize._window.CoolingState`): the kernels are truncated at 5·d_cool and

@@ -47,7 +47,7 @@ class OptimizationResult:
     budget_eur : float
     stats : dict
         Method, candidate and option counts, oracle evaluations, lazy re-evaluations, order changes,
-        observed submodularity violations, whether the best single option replaced the greedy plan.
+        observed submodularity violations, which greedy pass (cost-benefit or unit-cost) won.
     """
 
     sites: gpd.GeoDataFrame

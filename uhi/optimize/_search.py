@@ -126,11 +126,11 @@ def _celf(problem, budget, single, *, per_euro, max_sites, stats):
 
 
 def lazy_greedy(problem: Problem, budget: float, *, max_sites=None) -> Selection:
-    """CELF (Leskovec et al. 2007) with the best single option (Khuller et al. 1999).
+    """CELF (Leskovec et al. 2007): the better of a lazy cost-benefit and a lazy unit-cost greedy pass.
 
-    Two lazy greedy passes share the singleton gains: cost-benefit (largest marginal gain per euro) and
-    unit-cost (largest marginal gain); the better plan is kept, or the best affordable single option if
-    it beats both. Each pass keeps a max-heap of gains tagged with the plan size at which they were
+    Both passes share the singleton gains: cost-benefit takes the largest marginal gain per euro,
+    unit-cost the largest marginal gain. The unit-cost pass starts with the best affordable single
+    option, so the result is never worse than it (the rule of Khuller et al. 1999). Each pass keeps a max-heap of gains tagged with the plan size at which they were
     evaluated; a stale top is re-evaluated and pushed back, a fresh top is taken. Statistics record how
     often re-evaluation moved an option below the next one (``order_changes``) and how often a fresh
     gain *exceeded* its stale value (``submodularity_violations``: a lazy bound that did not hold).
@@ -145,21 +145,6 @@ def lazy_greedy(problem: Problem, budget: float, *, max_sites=None) -> Selection
             best = (total, sel, "cost-benefit" if per_euro else "unit-cost")
     sel = best[1]
     sel.stats = dict(stats, greedy_pass=best[2])
-    return _best_of(problem, sel, single, budget)
-
-
-def _best_of(problem, sel, single, budget):
-    """Khuller et al. (1999): return the better of the greedy plan and the best affordable single option."""
-    total = float(np.sum(sel.gains)) if sel.gains else 0.0
-    sel.stats["single_best_used"] = False
-    if not single:
-        return sel
-    best = max(single, key=single.get)
-    if single[best] > total + GAIN_EPS and problem.options[best].cost <= budget + 1e-9:
-        state = problem.make_state()
-        change = problem.evaluate(state, problem.options[best])
-        state.commit(change)
-        sel = Selection([best], [change.gain], state, dict(sel.stats, single_best_used=True))
     return sel
 
 
@@ -167,18 +152,17 @@ def naive_greedy(problem: Problem, budget: float, *, max_sites=None) -> Selectio
     """:func:`lazy_greedy` without lazy evaluation: every feasible option is re-evaluated at every step."""
     stats = dict(evaluations=0)
     best = None
-    single = {}
     for per_euro in (True, False):
-        sel = _naive_pass(problem, budget, per_euro=per_euro, max_sites=max_sites, stats=stats, single=single)
+        sel = _naive_pass(problem, budget, per_euro=per_euro, max_sites=max_sites, stats=stats)
         total = float(np.sum(sel.gains)) if sel.gains else 0.0
         if best is None or total > best[0] + GAIN_EPS:
             best = (total, sel, "cost-benefit" if per_euro else "unit-cost")
     sel = best[1]
     sel.stats = dict(stats, greedy_pass=best[2])
-    return _best_of(problem, sel, single, budget)
+    return sel
 
 
-def _naive_pass(problem, budget, *, per_euro, max_sites, stats, single):
+def _naive_pass(problem, budget, *, per_euro, max_sites, stats):
     state = problem.make_state()
     order, gains, used = [], [], set()
     remaining = float(budget)
@@ -191,8 +175,6 @@ def _naive_pass(problem, budget, *, per_euro, max_sites, stats, single):
                 continue
             change = problem.evaluate(state, o)
             stats["evaluations"] += 1
-            if not order:
-                single[o.index] = change.gain
             if change.gain <= GAIN_EPS:
                 continue
             keep.append(o)
