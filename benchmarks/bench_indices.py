@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import xarray as xr
-
 from common import Case, case, synthetic_fields
+
 from uhi import indices
 from uhi.indices import _reference as ref
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 import xarray as xr
-
 from common import Case, case, synthetic_fields
+
 from uhi import constants
-from uhi.lst import land_surface_temperature, lst_simple_array, lst_single_channel_array, lst_split_window_array
 from uhi.lst import _reference as ref
+from uhi.lst import land_surface_temperature, lst_simple_array, lst_single_channel_array, lst_split_window_array
 from uhi.lst.emissivity import emissivity_parameters
 
 try:

@@ -6,7 +6,7 @@ import doctest
 
 import numpy as np
 import pytest
-import rioxarray  # noqa: F401
+import rioxarray
 import xarray as xr
 
 from uhi import indices

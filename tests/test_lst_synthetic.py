@@ -17,7 +17,7 @@ import json
 
 import numpy as np
 import pytest
-import rioxarray  # noqa: F401
+import rioxarray
 
 from uhi import lst
 

@@ -22,14 +22,14 @@ from .spectral import (
 )
 
 __all__ = [
-    "ndvi",
-    "ndbi",
-    "mndwi",
-    "fractional_vegetation_cover",
-    "albedo",
-    "spectral_indices",
-    "normalized_difference_array",
-    "fractional_vegetation_cover_array",
-    "albedo_array",
     "INDEX_BANDS",
+    "albedo",
+    "albedo_array",
+    "fractional_vegetation_cover",
+    "fractional_vegetation_cover_array",
+    "mndwi",
+    "ndbi",
+    "ndvi",
+    "normalized_difference_array",
+    "spectral_indices",
 ]

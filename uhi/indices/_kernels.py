@@ -13,12 +13,12 @@ from numba import njit, prange
 from .. import constants
 
 __all__ = [
-    "normalized_difference",
-    "normalized_difference_kernel",
+    "ALBEDO_LIANG_OLI",
+    "albedo_kernel",
     "fractional_vegetation_cover",
     "fractional_vegetation_cover_kernel",
-    "albedo_kernel",
-    "ALBEDO_LIANG_OLI",
+    "normalized_difference",
+    "normalized_difference_kernel",
 ]
 
 #: Liang (2001) shortwave albedo for Landsat TM/ETM+ bands 1, 3, 4, 5, 7, applied to the matching

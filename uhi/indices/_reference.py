@@ -7,7 +7,7 @@ import numpy as np
 from .. import constants
 from ._kernels import ALBEDO_LIANG_OLI
 
-__all__ = ["normalized_difference_reference", "fractional_vegetation_cover_reference", "albedo_reference"]
+__all__ = ["albedo_reference", "fractional_vegetation_cover_reference", "normalized_difference_reference"]
 
 
 def normalized_difference_reference(a, b) -> np.ndarray:

@@ -8,7 +8,7 @@ stays lazy, and keep coordinates and the CRS. Zero denominators give NaN, never 
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import xarray as xr
@@ -25,16 +25,16 @@ from ._kernels import (
 )
 
 __all__ = [
-    "ndvi",
-    "ndbi",
-    "mndwi",
-    "fractional_vegetation_cover",
-    "albedo",
-    "spectral_indices",
-    "normalized_difference_array",
-    "fractional_vegetation_cover_array",
-    "albedo_array",
     "INDEX_BANDS",
+    "albedo",
+    "albedo_array",
+    "fractional_vegetation_cover",
+    "fractional_vegetation_cover_array",
+    "mndwi",
+    "ndbi",
+    "ndvi",
+    "normalized_difference_array",
+    "spectral_indices",
 ]
 
 #: Bands each index of :func:`spectral_indices` needs (names of the scene dataset, ARCHITECTURE.md).

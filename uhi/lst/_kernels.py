@@ -20,16 +20,16 @@ from ..indices._kernels import normalized_difference
 
 __all__ = [
     "NDVI_WATER",
-    "toa_radiance_kernel",
+    "SPLIT_WINDOW_FORMS",
     "brightness_temperature_kernel",
     "emissivity_kernel",
-    "lst_simple_fused_kernel",
     "lst_simple_from_emissivity_kernel",
-    "lst_single_channel_fused_kernel",
+    "lst_simple_fused_kernel",
     "lst_single_channel_from_emissivity_kernel",
-    "lst_split_window_fused_kernel",
+    "lst_single_channel_fused_kernel",
     "lst_split_window_from_emissivity_kernel",
-    "SPLIT_WINDOW_FORMS",
+    "lst_split_window_fused_kernel",
+    "toa_radiance_kernel",
 ]
 
 #: Below this NDVI a pixel is open water and gets the water emissivity (SCIENCE.md 1.2: "mask water

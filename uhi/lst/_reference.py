@@ -12,13 +12,13 @@ from .. import constants
 from ._kernels import NDVI_WATER
 
 __all__ = [
-    "toa_radiance_reference",
     "brightness_temperature_reference",
-    "ndvi_float32_reference",
     "emissivity_reference",
     "lst_simple_reference",
     "lst_single_channel_reference",
     "lst_split_window_reference",
+    "ndvi_float32_reference",
+    "toa_radiance_reference",
 ]
 
 

@@ -50,14 +50,14 @@ from .radiance import brightness_temperature
 
 __all__ = [
     "METHODS",
+    "WATER_VAPOUR_RANGE",
+    "du2015_coefficients",
     "land_surface_temperature",
-    "to_celsius",
     "lst_simple_array",
     "lst_single_channel_array",
     "lst_split_window_array",
     "psi_functions",
-    "du2015_coefficients",
-    "WATER_VAPOUR_RANGE",
+    "to_celsius",
 ]
 
 METHODS = ("simple", "single-channel", "split-window", "l2")

@@ -10,7 +10,7 @@ from ..errors import InputValueError
 from ..indices._arrays import run_kernel
 from ._kernels import brightness_temperature_kernel, toa_radiance_kernel
 
-__all__ = ["toa_radiance", "brightness_temperature", "toa_radiance_array", "brightness_temperature_array"]
+__all__ = ["brightness_temperature", "brightness_temperature_array", "toa_radiance", "toa_radiance_array"]
 
 RADIANCE_UNITS = "W m-2 sr-1 um-1"
 
