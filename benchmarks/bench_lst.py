@@ -86,14 +86,16 @@ def setup_single_channel(n: int) -> Case:
     f = _inputs(n)
     ds = _dataset(f)
     k1, k2 = L8[10]["k1"], L8[10]["k2"]
+    rad = ref.planck_radiance_reference(f["bt10"], k1, k2).astype(np.float32)
+    ds["radiance_b10"] = (("y", "x"), rad)
     return Case(
         {
-            "numba": lambda: lst_single_channel_array(f["bt10"], red=f["red"], nir=f["nir"], k1=k1, k2=k2, water_vapour=W),
-            "numpy": lambda: ref.lst_single_channel_reference(f["bt10"], _eps(f, 10), k1, k2, W),
+            "numba": lambda: lst_single_channel_array(f["bt10"], radiance=rad, red=f["red"], nir=f["nir"], water_vapour=W),
+            "numpy": lambda: ref.lst_single_channel_reference(f["bt10"], _eps(f, 10), k1, k2, W, radiance=rad),
             "xarray": lambda: land_surface_temperature(ds, "single-channel").values,
         },
-        pixels=n * n, input_mib=_input_mib(f["red"], f["nir"], f["bt10"]),
-        notes=f"JM2014 psi functions, w = {W} g cm-2; radiance recomputed from BT in the kernel",
+        pixels=n * n, input_mib=_input_mib(f["red"], f["nir"], f["bt10"], rad),
+        notes=f"JM2014 psi functions, w = {W} g cm-2; red, nir, BT10, radiance B10 float32",
     )
 
 

@@ -235,6 +235,15 @@ def test_single_channel_fused_kernel_equals_reference():
     got = lst.lst_single_channel_array(bt10, red=red, nir=nir, k1=K1_10, k2=K2_10, water_vapour=1.7)
     want = ref.lst_single_channel_reference(bt10, _ref_eps(red, nir, EM10), K1_10, K2_10, 1.7)
     _assert_close_nan(got, want, atol=5e-3)  # float32 exp/division chain
+    # with radiance given (as the loader provides it); zero and negative radiance give NaN
+    radiance = ref.planck_radiance_reference(bt10, K1_10, K2_10).astype(np.float32)
+    radiance[2, :3] = [0.0, -1.0, np.nan]
+    got = lst.lst_single_channel_array(bt10, radiance=radiance, red=red, nir=nir, water_vapour=1.7)
+    want = ref.lst_single_channel_reference(bt10, _ref_eps(red, nir, EM10), K1_10, K2_10, 1.7, radiance=radiance)
+    _assert_close_nan(got, want, atol=5e-3)
+    assert np.isnan(got[2, :3]).all()
+    with pytest.raises(InputValueError, match="radiance"):
+        lst.lst_single_channel_array(bt10, red=red, nir=nir, water_vapour=1.7)
 
 
 @pytest.mark.parametrize("coefficients,w", [("jm2014", 0.8), ("du2015", 2.2), ("du2015", 5.1)])
@@ -375,11 +384,16 @@ def test_land_surface_temperature_equals_array_layer():
     )
 
 
-def test_bt_is_derived_from_radiance_when_missing():
+def test_bt_is_derived_from_radiance_when_missing_and_radiance_from_bt():
     ds = _l1_scene()
     from_bt = lst.land_surface_temperature(ds, "simple")
     from_radiance = lst.land_surface_temperature(ds.drop_vars("brightness_temperature_b10"), "simple")
     np.testing.assert_allclose(from_radiance.values, from_bt.values, atol=2e-3)  # round trip through Planck in float32
+    sc = lst.land_surface_temperature(ds, "single-channel", water_vapour=1.0)
+    assert sc.attrs["radiance"] == "radiance_b10"
+    sc_bt = lst.land_surface_temperature(ds.drop_vars("radiance_b10"), "single-channel", water_vapour=1.0)
+    assert sc_bt.attrs["k2"] == K2_10
+    np.testing.assert_allclose(sc_bt.values, sc.values, atol=2e-3)
 
 
 @pytest.mark.parametrize("method", ["simple", "single-channel", "split-window", "l2"])

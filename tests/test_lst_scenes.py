@@ -72,9 +72,12 @@ def test_maui_l9_uses_l9_constants_from_its_mtl(load):
     l8 = constants.THERMAL_CONSTANTS["LANDSAT_8"][10]
     bias = lst.brightness_temperature(ds["radiance_b10"], l8["k1"], l8["k2"]) - bt_l9
     assert 0.1 < float(bias.min()) and float(bias.max()) < 0.35
-    sc = lst.land_surface_temperature(ds, "single-channel", water_vapour=2.5)
-    assert (sc.attrs["k1"], sc.attrs["k2"]) == (799.0284, 1329.2405)
+    sc = lst.land_surface_temperature(ds, "single-channel", water_vapour=2.5)  # uses radiance_b10
     assert sc.attrs["spacecraft"] == "LANDSAT_9" and sc.rio.crs.to_epsg() == 32605
+    # without radiance_b10 the radiance is rebuilt from BT with the MTL's L9 K1/K2: same LST
+    sc_bt = lst.land_surface_temperature(ds.drop_vars("radiance_b10"), "single-channel", water_vapour=2.5)
+    assert (sc_bt.attrs["k1"], sc_bt.attrs["k2"]) == (799.0284, 1329.2405)
+    np.testing.assert_allclose(sc_bt.values, sc.values, atol=2e-3)
     simple = lst.land_surface_temperature(ds, "simple")
     # emissivity < 1 always warms: LST > BT everywhere (simple correction with ln eps < 0)
     assert bool((simple > ds["brightness_temperature_b10"]).all())

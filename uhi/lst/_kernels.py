@@ -29,6 +29,7 @@ __all__ = [
     "lst_single_channel_fused_kernel",
     "lst_split_window_from_emissivity_kernel",
     "lst_split_window_fused_kernel",
+    "planck_radiance_kernel",
     "toa_radiance_kernel",
 ]
 
@@ -125,17 +126,17 @@ def _outside_series_range(eps):  # pragma: no cover - compiled
 
 
 @njit(inline="always", cache=True)
-def _single_channel(bt, eps, k1, k2, psi1, psi2, psi3, b_gamma):  # pragma: no cover - compiled
-    """Jiménez-Muñoz et al. 2014 single channel: ``γ[(ψ1 L + ψ2)/ε + ψ3] + δ`` (SCIENCE.md 1.4)."""
-    if not eps > 0:
-        return _NAN
-    if not bt > 0:
-        return _NAN
-    radiance = _planck_radiance(bt, k1, k2)
+def _single_channel(bt, radiance, eps, psi1, psi2, psi3, b_gamma):  # pragma: no cover - compiled
+    """Jiménez-Muñoz et al. 2014 single channel: ``γ[(ψ1 L + ψ2)/ε + ψ3] + δ`` (SCIENCE.md 1.4).
+
+    Plain arithmetic (no libm call), so the loop vectorises; ε <= 0 or L <= 0 give NaN.
+    """
+    ok = (eps > 0) & (radiance > 0)
     bt2 = bt * bt
     gamma = bt2 / (b_gamma * radiance)
     delta = bt - bt2 / b_gamma
-    return gamma * ((psi1 * radiance + psi2) / eps + psi3) + delta
+    value = gamma * ((psi1 * radiance + psi2) / eps + psi3) + delta
+    return value if ok else _NAN
 
 
 @njit(inline="always", cache=True)
@@ -174,6 +175,14 @@ def brightness_temperature_kernel(radiance, k1, k2, out):  # pragma: no cover - 
     for i in prange(radiance.shape[0]):
         for j in range(radiance.shape[1]):
             out[i, j] = _brightness_temperature(radiance[i, j], k1, k2)
+
+
+@njit(parallel=True, cache=True)
+def planck_radiance_kernel(bt, k1, k2, out):  # pragma: no cover - compiled
+    """Band radiance [W m-2 sr-1 um-1] of brightness temperature ``bt`` [K], the inverse of the BT formula."""
+    for i in prange(bt.shape[0]):
+        for j in range(bt.shape[1]):
+            out[i, j] = _planck_radiance(bt[i, j], k1, k2)
 
 
 @njit(parallel=True, cache=True)
@@ -223,21 +232,21 @@ def lst_simple_from_emissivity_kernel(bt, eps, lambda_over_rho, out):  # pragma:
 
 
 @njit(parallel=True, cache=True)
-def lst_single_channel_fused_kernel(red, nir, bt, em, k1, k2, psi1, psi2, psi3, b_gamma, out):  # pragma: no cover
-    """Reflectance + BT -> NDVI -> emissivity -> single-channel LST, one pass."""
+def lst_single_channel_fused_kernel(red, nir, bt, radiance, em, psi1, psi2, psi3, b_gamma, out):  # pragma: no cover
+    """Reflectance + BT + radiance -> NDVI -> emissivity -> single-channel LST, one pass."""
     for i in prange(bt.shape[0]):
         for j in range(bt.shape[1]):
             r = red[i, j]
             eps = _emissivity(normalized_difference(nir[i, j], r), r, True, em)
-            out[i, j] = _single_channel(bt[i, j], eps, k1, k2, psi1, psi2, psi3, b_gamma)
+            out[i, j] = _single_channel(bt[i, j], radiance[i, j], eps, psi1, psi2, psi3, b_gamma)
 
 
 @njit(parallel=True, cache=True)
-def lst_single_channel_from_emissivity_kernel(bt, eps, k1, k2, psi1, psi2, psi3, b_gamma, out):  # pragma: no cover
-    """Single-channel LST from BT and a given emissivity."""
+def lst_single_channel_from_emissivity_kernel(bt, radiance, eps, psi1, psi2, psi3, b_gamma, out):  # pragma: no cover
+    """Single-channel LST from BT, radiance and a given emissivity."""
     for i in prange(bt.shape[0]):
         for j in range(bt.shape[1]):
-            out[i, j] = _single_channel(bt[i, j], eps[i, j], k1, k2, psi1, psi2, psi3, b_gamma)
+            out[i, j] = _single_channel(bt[i, j], radiance[i, j], eps[i, j], psi1, psi2, psi3, b_gamma)
 
 
 @njit(parallel=True, cache=True)

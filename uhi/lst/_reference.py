@@ -18,6 +18,7 @@ __all__ = [
     "lst_single_channel_reference",
     "lst_split_window_reference",
     "ndvi_float32_reference",
+    "planck_radiance_reference",
     "toa_radiance_reference",
 ]
 
@@ -76,17 +77,27 @@ def lst_simple_reference(bt, eps, wavelength_um=constants.TIRS_WAVELENGTH_UM[10]
         return np.where(eps > 0, bt / (1 + wavelength_um * bt / rho * np.log(eps)), np.nan)
 
 
-def lst_single_channel_reference(bt, eps, k1, k2, water_vapour, b_gamma=constants.SC_B_GAMMA) -> np.ndarray:
-    """Jiménez-Muñoz et al. 2014 single channel (SCIENCE.md 1.4) with ψ from water vapour."""
+def planck_radiance_reference(bt, k1, k2) -> np.ndarray:
+    """``K1 / (exp(K2/BT) - 1)``, the band radiance of brightness temperature BT."""
+    (bt,) = _f64(bt)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return k1 / (np.exp(k2 / bt) - 1.0)
+
+
+def lst_single_channel_reference(bt, eps, k1, k2, water_vapour, b_gamma=constants.SC_B_GAMMA, radiance=None) -> np.ndarray:
+    """Jiménez-Muñoz et al. 2014 single channel (SCIENCE.md 1.4) with ψ from water vapour.
+
+    ``radiance`` defaults to the Planck radiance of ``bt`` with ``k1``, ``k2``.
+    """
     bt, eps = _f64(bt, eps)
     w = float(water_vapour)
     psi1, psi2, psi3 = (a * w * w + b * w + c for a, b, c in constants.SC_PSI_COEFFICIENTS)
+    radiance = planck_radiance_reference(bt, k1, k2) if radiance is None else np.asarray(radiance, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        radiance = k1 / (np.exp(k2 / bt) - 1.0)
         gamma = bt**2 / (b_gamma * radiance)
         delta = bt - bt**2 / b_gamma
         lst = gamma * ((psi1 * radiance + psi2) / eps + psi3) + delta
-    return np.where((eps > 0) & (bt > 0), lst, np.nan)
+    return np.where((eps > 0) & (radiance > 0), lst, np.nan)
 
 
 def lst_split_window_reference(bt10, bt11, e10, e11, *, form="jm2014", coefficients=None, water_vapour=0.0) -> np.ndarray:

@@ -9,8 +9,8 @@ r"""Land-surface temperature of a Landsat 8/9 scene by four methods (SCIENCE.md 
     Jiménez-Muñoz et al. (2014), IEEE GRSL 11(10):1840-1843, doi:10.1109/LGRS.2014.2312032:
     :math:`T_s = \gamma[(\psi_1 L + \psi_2)/\varepsilon + \psi_3] + \delta`,
     :math:`\gamma = T_B^2/(b_\gamma L)`, :math:`\delta = T_B - T_B^2/b_\gamma`, b_γ = 1324 K, with the
-    ψ functions of water vapour w [g cm-2] (GAPRI fit; SCIENCE.md 1.4). L is recovered from T_B with
-    the scene's K1/K2, the exact inverse of the loader's brightness temperature.
+    ψ functions of water vapour w [g cm-2] (GAPRI fit; SCIENCE.md 1.4). L is the scene's
+    ``radiance_b10``, or, when only T_B is there, its Planck radiance with the scene's K1/K2.
 ``"split-window"``
     Band 10 + band 11. Default ``coefficients="jm2014"``:
     :math:`T_s = T_{10} + c_1\Delta T + c_2\Delta T^2 + c_0 + (c_3 + c_4 w)(1-\bar\varepsilon) + (c_5 + c_6 w)\Delta\varepsilon`
@@ -46,7 +46,7 @@ from ._kernels import (
     lst_split_window_fused_kernel,
 )
 from .emissivity import emissivity_parameters
-from .radiance import brightness_temperature
+from .radiance import brightness_temperature, planck_radiance_array
 
 __all__ = [
     "METHODS",
@@ -119,13 +119,21 @@ def lst_simple_array(bt, *, red=None, nir=None, emissivity=None) -> np.ndarray:
     return run_kernel(lst_simple_fused_kernel, red, nir, bt, args=(emissivity_parameters(10), c))
 
 
-def lst_single_channel_array(bt, *, k1, k2, water_vapour, red=None, nir=None, emissivity=None) -> np.ndarray:
-    """Single-channel LST [K] (Jiménez-Muñoz et al. 2014) from band-10 BT [K] and K1/K2 of band 10."""
+def lst_single_channel_array(bt, *, water_vapour, radiance=None, k1=None, k2=None, red=None, nir=None, emissivity=None) -> np.ndarray:
+    """Single-channel LST [K] (Jiménez-Muñoz et al. 2014) from band-10 BT [K] and radiance.
+
+    ``radiance`` [W m-2 sr-1 um-1] of band 10; without it, it is recomputed from ``bt`` with the band's
+    ``k1``, ``k2`` (one temporary array).
+    """
     psi = tuple(np.float32(p) for p in psi_functions(water_vapour))
-    tail = (np.float32(k1), np.float32(k2), *psi, np.float32(constants.SC_B_GAMMA))
+    if radiance is None:
+        if k1 is None or k2 is None:
+            raise InputValueError("lst_single_channel_array needs radiance= or both k1= and k2= (band 10 of the MTL)")
+        radiance = planck_radiance_array(bt, k1, k2)
+    tail = (*psi, np.float32(constants.SC_B_GAMMA))
     if emissivity is not None:
-        return run_kernel(lst_single_channel_from_emissivity_kernel, bt, emissivity, args=tail)
-    return run_kernel(lst_single_channel_fused_kernel, red, nir, bt, args=(emissivity_parameters(10), *tail))
+        return run_kernel(lst_single_channel_from_emissivity_kernel, bt, radiance, emissivity, args=tail)
+    return run_kernel(lst_single_channel_fused_kernel, red, nir, bt, radiance, args=(emissivity_parameters(10), *tail))
 
 
 def lst_split_window_array(bt10, bt11, *, water_vapour, coefficients="jm2014", red=None, nir=None, emissivity=None) -> np.ndarray:
@@ -287,13 +295,25 @@ def land_surface_temperature(
             out = apply_pointwise(lambda r, n, bt: lst_simple_array(bt, red=r, nir=n), red, nir, bt10)
         prov.update(wavelength_um=constants.TIRS_WAVELENGTH_UM[10], rho_um_k=constants.RHO_UM_K)
     elif method == "single-channel":
-        k1, k2 = _thermal_constant(ds, "k1", 10), _thermal_constant(ds, "k2", 10)
-        kw = {"k1": k1, "k2": k2, "water_vapour": w}
-        if eps_inputs:
+        kw = {"water_vapour": w}
+        if "radiance_b10" in ds.data_vars:
+            radiance = ds["radiance_b10"]
+            prov["radiance"] = "radiance_b10"
+        else:  # recompute it from BT with the scene's K1/K2 inside each block (one temporary)
+            kw.update(k1=_thermal_constant(ds, "k1", 10), k2=_thermal_constant(ds, "k2", 10))
+            radiance = None
+            prov.update(radiance="from brightness_temperature_b10 with K1/K2", k1=kw["k1"], k2=kw["k2"])
+        if eps_inputs and radiance is not None:
+            out = apply_pointwise(lambda bt, rad, e: lst_single_channel_array(bt, radiance=rad, emissivity=e, **kw),
+                                  bt10, radiance, *eps_inputs)
+        elif eps_inputs:
             out = apply_pointwise(lambda bt, e: lst_single_channel_array(bt, emissivity=e, **kw), bt10, *eps_inputs)
+        elif radiance is not None:
+            out = apply_pointwise(lambda r, n, bt, rad: lst_single_channel_array(bt, radiance=rad, red=r, nir=n, **kw),
+                                  red, nir, bt10, radiance)
         else:
             out = apply_pointwise(lambda r, n, bt: lst_single_channel_array(bt, red=r, nir=n, **kw), red, nir, bt10)
-        prov.update(water_vapour=w, k1=k1, k2=k2, b_gamma=constants.SC_B_GAMMA)
+        prov.update(water_vapour=w, b_gamma=constants.SC_B_GAMMA)
     else:
         kw = {"water_vapour": w, "coefficients": coefficients}
         _split_window_coefficients(coefficients, w)  # validate before any work (dask would defer the error)

@@ -8,9 +8,15 @@ import xarray as xr
 from .._backend import apply_pointwise, set_cf
 from ..errors import InputValueError
 from ..indices._arrays import run_kernel
-from ._kernels import brightness_temperature_kernel, toa_radiance_kernel
+from ._kernels import brightness_temperature_kernel, planck_radiance_kernel, toa_radiance_kernel
 
-__all__ = ["brightness_temperature", "brightness_temperature_array", "toa_radiance", "toa_radiance_array"]
+__all__ = [
+    "brightness_temperature",
+    "brightness_temperature_array",
+    "planck_radiance_array",
+    "toa_radiance",
+    "toa_radiance_array",
+]
 
 RADIANCE_UNITS = "W m-2 sr-1 um-1"
 
@@ -35,6 +41,11 @@ def brightness_temperature_array(radiance, k1: float, k2: float) -> np.ndarray:
     return run_kernel(
         brightness_temperature_kernel, radiance, args=(_positive_finite(k1, "k1"), _positive_finite(k2, "k2"))
     )
+
+
+def planck_radiance_array(bt, k1: float, k2: float) -> np.ndarray:
+    """Band radiance [W m-2 sr-1 um-1] of brightness temperature ``bt`` [K]: ``K1 / (exp(K2/BT) - 1)``."""
+    return run_kernel(planck_radiance_kernel, bt, args=(_positive_finite(k1, "k1"), _positive_finite(k2, "k2")))
 
 
 def toa_radiance(dn: xr.DataArray, mult: float, add: float) -> xr.DataArray:
