@@ -166,7 +166,8 @@ def _site_fractions(site, it, fractions, cell):
     if area <= 0:
         return None
     if it.unit == "m2":
-        return frac, round(area / it.footprint_m2, 2), area
+        units = round(area / it.footprint_m2, 2)  # float32 land-cover shares: keep cents of a m2, not noise
+        return frac, units, units * it.footprint_m2
     units = math.floor(area / it.footprint_m2 + 1e-9)  # whole trees / devices that fit in the room
     if units < 1:
         return None

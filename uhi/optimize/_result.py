@@ -124,7 +124,9 @@ class OptimizationResult:
     def plot(self, ax=None):
         """Map of the chosen sites (outlined, numbered by rank, coloured by category) over the risk map."""
         import matplotlib.pyplot as plt
+        from matplotlib import patheffects
         from matplotlib.lines import Line2D
+        from matplotlib.ticker import MaxNLocator
 
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 6))
@@ -144,19 +146,25 @@ class OptimizationResult:
         for _, row in self.sites.iterrows():
             colour = _CATEGORY_COLOURS.get(row["category"], "cyan")
             gpd.GeoSeries([row.geometry], crs=self.sites.crs).boundary.plot(ax=ax, color=colour, linewidth=1.5)
+            # sites are small at city scale: a marker at each one, numbered by rank
             c = row.geometry.centroid
-            ax.annotate(str(row["rank"]), (c.x, c.y), color=colour, fontsize=7, ha="center", va="center", weight="bold")
-            handles.setdefault(row["intervention"], Line2D([], [], color=colour, lw=2,
+            ax.plot(c.x, c.y, marker="o", ms=7, mfc=colour, mec="black", mew=0.8, ls="none")
+            ax.annotate(str(row["rank"]), (c.x, c.y), xytext=(5, 4), textcoords="offset points", color="white",
+                        fontsize=7, weight="bold", path_effects=[patheffects.withStroke(linewidth=2, foreground="black")])
+            handles.setdefault(row["intervention"], Line2D([], [], color=colour, marker="o", mec="black", ls="none",
                                                            label=f"{row['intervention']} ({row['category']})"))
         if handles:
             ax.legend(handles=list(handles.values()), loc="lower right", fontsize=7, framealpha=0.8)
-        ax.set_title(f"{len(self.sites)} sites, {self.stats.get('spent_eur', 0):,.0f} of {self.budget_eur:,.0f} EUR")
+        ax.set_title(f"{len(self.sites)} measures on {self.sites['site'].nunique()} sites, "
+                     f"{self.stats.get('spent_eur', 0):,.0f} of {self.budget_eur:,.0f} EUR")
         from uhi.plot import add_scale_bar
 
         crs = self.delta_t_air.rio.crs
         if crs is not None:
             add_scale_bar(ax, crs)
         ax.ticklabel_format(useOffset=False, style="plain")
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.yaxis.set_major_locator(MaxNLocator(5))
         ax.set_xlabel("x [m]")
         ax.set_ylabel("y [m]")
         return ax
