@@ -72,3 +72,14 @@ def steps(total: int, quiet: bool = False) -> Iterator[Callable[[str], None]]:
 
 def out_dir_option(default: str) -> Path:
     return typer.Option(Path(default), "--out", "-o", help="Output folder (created if missing).")
+
+
+def print_analysis_summary(analysis) -> None:
+    """Headline of a :class:`uhi.analysis.CityAnalysis`: LST range, SUHII, residents at high risk."""
+    summary = analysis.summary()
+    console.print(f"[bold]{analysis.title}[/]: LST {summary['lst_min_degC']:.1f}..{summary['lst_max_degC']:.1f} °C "
+                  f"(mean {summary['lst_mean_degC']:.1f} °C, {summary['lst_method']}), SUHII {summary['suhii_K']:.2f} K",
+                  highlight=False)
+    if "residents_high_risk" in summary:
+        console.print(f"{summary['residents_high_risk']:,.0f} of {summary['residents']:,.0f} residents live in high or "
+                      "very high heat-risk cells", highlight=False)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ._common import console, handle_errors, steps
+from ._common import console, handle_errors, print_analysis_summary, steps
 
 
 @handle_errors
@@ -21,13 +21,7 @@ def demo(
 
     with steps(20) as advance:
         result = demo_workflow(city, out, overwrite=overwrite, scenarios=not no_scenarios, progress=advance)
-    analysis = result["analysis"]
-    summary = analysis.summary()
-    console.print(f"[bold]{analysis.title}[/]: LST {summary['lst_min_degC']:.1f}..{summary['lst_max_degC']:.1f} °C "
-                  f"(mean {summary['lst_mean_degC']:.1f} °C), SUHII {summary['suhii_K']:.2f} K", highlight=False)
-    if "residents_high_risk" in summary:
-        console.print(f"{summary['residents_high_risk']:,.0f} of {summary['residents']:,.0f} residents in high or "
-                      "very high heat-risk cells", highlight=False)
+    print_analysis_summary(result["analysis"])
     if result["comparison"] is not None:
         _print_comparison(result["comparison"])
     console.print(f"wrote {len(result['written'])} files to {out}/ (open lst_map.png, risk_map.png"

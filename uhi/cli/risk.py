@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from ._common import console, handle_errors, steps
+from ._common import console, handle_errors, print_analysis_summary, steps
 
 
 @handle_errors
@@ -30,10 +30,5 @@ def risk(
             scene, out, population=population, districts=districts, landcover=landcover, lst_method=method,
             water_vapour=water_vapour, city=city, overwrite=overwrite, progress=advance,
         )
-    summary = analysis.summary()
-    console.print(f"{analysis.title}: LST {summary['lst_min_degC']:.1f}..{summary['lst_max_degC']:.1f} °C, "
-                  f"SUHII {summary['suhii_K']:.2f} K", highlight=False)
-    if "residents_high_risk" in summary:
-        console.print(f"{summary['residents_high_risk']:,.0f} of {summary['residents']:,.0f} residents live in "
-                      "high or very high heat-risk cells", highlight=False)
+    print_analysis_summary(analysis)
     console.print(f"wrote {len(written)} files to {out}/", highlight=False)
