@@ -15,10 +15,10 @@ evaluation is fixed by the kernels: 5·450 m + 5·600 m around the site), the ``
 from __future__ import annotations
 
 import numpy as np
-import xarray as xr
 import rioxarray  # noqa: F401
-
+import xarray as xr
 from common import Case, case
+
 from uhi._paths import data_path
 from uhi.cooling import parameters_from_landcover
 from uhi.interventions import load_catalogue
@@ -53,8 +53,8 @@ def _setup(n: int, sites: int) -> Case:
     side = min(n, MAX_RASTER)
     landcover, params, weights = _city(side)
     catalogue = load_catalogue()
-    kw = dict(landcover=landcover, interventions=["street_trees", "cool_roof"], max_candidates=sites, max_sites=5,
-              ref_et=6.0, t_ref=21.0, uhi_max=3.5, site_size_m=150.0)
+    kw = {"landcover": landcover, "interventions": ["street_trees", "cool_roof"], "max_candidates": sites, "max_sites": 5,
+              "ref_et": 6.0, "t_ref": 21.0, "uhi_max": 3.5, "site_size_m": 150.0}
 
     def run(method):
         return lambda: optimize(params, weights, catalogue, 5e6, method=method, **kw).objective

@@ -9,8 +9,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-import xarray as xr
 import rioxarray  # noqa: F401
+import xarray as xr
 from rasterio import features
 from shapely.geometry import box
 
@@ -23,7 +23,7 @@ from uhi.optimize import OUTPUT_FILES, optimize, risk_weights
 CELL = 30.0
 CATALOGUE = load_catalogue()
 #: Short kernels keep the test city small: d_cool 150 m (5 px), r 180 m (6 px).
-MODEL = dict(ref_et=5.0, t_ref=21.0, uhi_max=3.5, cooling_distance=150.0, mixing_radius=180.0)
+MODEL = {"ref_et": 5.0, "t_ref": 21.0, "uhi_max": 3.5, "cooling_distance": 150.0, "mixing_radius": 180.0}
 NEIGHBOURHOOD = ["street_trees", "pocket_park", "cool_roof", "green_roof", "cool_pavement"]
 
 
@@ -109,7 +109,7 @@ def city():
     weights = risk_weights(pop, vul)
     parcels = _block_parcels(lulc, size_px=6)
     base = urban_cooling(params, **MODEL)["t_air"]
-    return dict(lulc=lulc, pop=pop, vul=vul, params=params, weights=weights, parcels=parcels, base=base)
+    return {"lulc": lulc, "pop": pop, "vul": vul, "params": params, "weights": weights, "parcels": parcels, "base": base}
 
 
 def _run(city, budget, **kw):
@@ -290,17 +290,17 @@ def test_zero_budget_is_valid(city):
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        (dict(budget_eur=-1.0), InputValueError, "budget_eur must be >= 0"),
-        (dict(budget_eur=float("nan")), InputValueError, "budget_eur must be finite"),
-        (dict(interventions=["street_trees", "jetpack"]), InputValueError, "unknown intervention key.*jetpack"),
-        (dict(method="simulated-annealing"), InputValueError, "method must be one of"),
-        (dict(site_size_m=0), InputValueError, "site_size_m must be > 0"),
-        (dict(max_sites=0), InputValueError, "max_sites"),
-        (dict(uhi_max=-1), InputValueError, "uhi_max must be >= 0"),
+        ({"budget_eur": -1.0}, InputValueError, "budget_eur must be >= 0"),
+        ({"budget_eur": float("nan")}, InputValueError, "budget_eur must be finite"),
+        ({"interventions": ["street_trees", "jetpack"]}, InputValueError, "unknown intervention key.*jetpack"),
+        ({"method": "simulated-annealing"}, InputValueError, "method must be one of"),
+        ({"site_size_m": 0}, InputValueError, "site_size_m must be > 0"),
+        ({"max_sites": 0}, InputValueError, "max_sites"),
+        ({"uhi_max": -1}, InputValueError, "uhi_max must be >= 0"),
     ],
 )
 def test_bad_inputs(city, kwargs, error, match):
-    args = dict(budget_eur=1e6, interventions=["street_trees"], candidates=city["parcels"])
+    args = {"budget_eur": 1e6, "interventions": ["street_trees"], "candidates": city["parcels"]}
     args.update(kwargs)
     model = {**MODEL, **{k: args.pop(k) for k in list(args) if k in MODEL}}
     with pytest.raises(error, match=match):
@@ -321,6 +321,21 @@ def test_empty_candidate_sets_raise(city):
     with pytest.raises(CRSError, match="no CRS"):
         optimize(city["params"], city["weights"], CATALOGUE, 1e6, candidates=city["parcels"].set_crs(None, allow_override=True),
                  **MODEL)
+
+
+def test_parcel_labels_and_overlaps(city):
+    parcels = city["parcels"].iloc[40:44].copy()
+    parcels["parcel"] = ["a", "b", "a", "c"]
+    with pytest.raises(InputValueError, match="must be unique.*'a'"):
+        optimize(city["params"], city["weights"], CATALOGUE, 1e6, candidates=parcels, label_column="parcel", **MODEL)
+    with pytest.raises(InputValueError, match="label_column 'name'"):
+        optimize(city["params"], city["weights"], CATALOGUE, 1e6, candidates=parcels, label_column="name", **MODEL)
+    # two copies of one parcel: the pixels belong to the first, the second has none and is dropped
+    one = city["parcels"].iloc[[45, 45]].copy()
+    one["parcel"] = ["first", "copy"]
+    res = optimize(city["params"], city["weights"], CATALOGUE, 1e7, landcover=city["lulc"], candidates=one,
+                   label_column="parcel", interventions=["cool_roof"], **MODEL)
+    assert set(res.options()["site"]) == {"first"}
 
 
 def test_grid_mismatch_raises(city):

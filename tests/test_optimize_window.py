@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import xarray as xr
 import rioxarray  # noqa: F401
+import xarray as xr
 from scipy.signal import fftconvolve
 
 from uhi._paths import data_path
@@ -110,7 +110,7 @@ def test_cooling_capacity_matches_urban_cooling(city):
 )
 def test_windowed_delta_t_equals_full_raster(city, key, rows, cols):
     lulc, params = city
-    kw = dict(ref_et=5.0, t_ref=21.0, uhi_max=3.5, d_m=90.0, r_m=120.0)
+    kw = {"ref_et": 5.0, "t_ref": 21.0, "uhi_max": 3.5, "d_m": 90.0, "r_m": 120.0}
     new = _treat(lulc, params, key, rows, cols)
     state = _state(params)
     change = state.evaluate(rows, cols, {k: new[k].values[rows, cols] for k in new.data_vars})
@@ -154,7 +154,7 @@ def test_small_new_green_keeps_cc_below_two_hectares(city):
 def test_sequential_commits_equal_full_run_of_combined_plan(city):
     # Expected: the plan's accumulated ΔT_air equals one float64 full run with all three changes applied.
     lulc, params = city
-    kw = dict(ref_et=5.0, t_ref=21.0, uhi_max=3.5, d_m=90.0, r_m=120.0)
+    kw = {"ref_et": 5.0, "t_ref": 21.0, "uhi_max": 3.5, "d_m": 90.0, "r_m": 120.0}
     state = _state(params)
     current = params
     for key, rows, cols in [("pocket_park", slice(40, 45), slice(70, 75)), ("street_trees", slice(45, 50), slice(70, 75)),
@@ -171,7 +171,7 @@ def test_default_distances_window_covers_city():
     # so every window is clipped on all sides; still equal to the float64 full run.
     lulc = _city(n=90, seed=5)
     params = parameters_from_landcover(lulc, data_path("landcover.csv"))
-    kw = dict(ref_et=5.0, t_ref=21.0, uhi_max=3.5, d_m=450.0, r_m=600.0)
+    kw = {"ref_et": 5.0, "t_ref": 21.0, "uhi_max": 3.5, "d_m": 450.0, "r_m": 600.0}
     new = _treat(lulc, params, "street_trees", slice(30, 35), slice(30, 35))
     state = _state(params, d_m=450.0, r_m=600.0)
     ch = state.evaluate(slice(30, 35), slice(30, 35), {k: new[k].values[30:35, 30:35] for k in new.data_vars})

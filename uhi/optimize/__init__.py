@@ -68,4 +68,4 @@ A budget below the cheapest option gives an empty plan (``sites`` with no rows, 
 from uhi.optimize._core import METHODS, optimize, risk_weights
 from uhi.optimize._result import OUTPUT_FILES, OptimizationResult
 
-__all__ = ["optimize", "risk_weights", "OptimizationResult", "METHODS", "OUTPUT_FILES"]
+__all__ = ["METHODS", "OUTPUT_FILES", "OptimizationResult", "optimize", "risk_weights"]

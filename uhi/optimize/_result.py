@@ -13,7 +13,7 @@ import xarray as xr
 
 from uhi._backend import set_cf
 
-__all__ = ["OptimizationResult", "OUTPUT_FILES"]
+__all__ = ["OUTPUT_FILES", "OptimizationResult"]
 
 #: Files written by :meth:`OptimizationResult.write` (inside ``out_dir``).
 OUTPUT_FILES = ("optimized_sites.gpkg", "optimized_sites.csv", "optimized_sites_map.png", "benefit_curve.png",

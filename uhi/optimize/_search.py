@@ -14,7 +14,7 @@ import numpy as np
 
 from uhi.optimize._window import CoolingState
 
-__all__ = ["Option", "Problem", "Selection", "lazy_greedy", "naive_greedy", "milp_plan"]
+__all__ = ["Option", "Problem", "Selection", "lazy_greedy", "milp_plan", "naive_greedy"]
 
 #: Gains at or below this [weight·K] count as no gain (float64 round-off of the window sums is ~1e-12).
 GAIN_EPS = 1e-9
@@ -135,7 +135,7 @@ def lazy_greedy(problem: Problem, budget: float, *, max_sites=None) -> Selection
     often re-evaluation moved an option below the next one (``order_changes``) and how often a fresh
     gain *exceeded* its stale value (``submodularity_violations``: a lazy bound that did not hold).
     """
-    stats = dict(evaluations=0, reevaluations=0, order_changes=0, submodularity_violations=0, max_violation=0.0)
+    stats = {"evaluations": 0, "reevaluations": 0, "order_changes": 0, "submodularity_violations": 0, "max_violation": 0.0}
     single = _initial_gains(problem, budget, stats)
     best = None
     for per_euro in (True, False):
@@ -150,7 +150,7 @@ def lazy_greedy(problem: Problem, budget: float, *, max_sites=None) -> Selection
 
 def naive_greedy(problem: Problem, budget: float, *, max_sites=None) -> Selection:
     """:func:`lazy_greedy` without lazy evaluation: every feasible option is re-evaluated at every step."""
-    stats = dict(evaluations=0)
+    stats = {"evaluations": 0}
     best = None
     for per_euro in (True, False):
         sel = _naive_pass(problem, budget, per_euro=per_euro, max_sites=max_sites, stats=stats)
@@ -210,7 +210,7 @@ def milp_plan(problem: Problem, budget: float, *, max_sites=None, time_limit=60.
     keep = gains > GAIN_EPS
     opts = [o for o, k in zip(opts, keep) if k]
     gains = gains[keep]
-    stats = dict(evaluations=int(keep.size))
+    stats = {"evaluations": int(keep.size)}
     if not opts:
         return Selection([], [], state, stats)
     groups = sorted({c for o in opts for c in o.conflicts})

@@ -137,7 +137,7 @@ class CoolingState:
         self.hm = self._hm(self.cc, self.num_park / self.den_park, self.num_ga * self.disc_sum / self.den_disc)
         self.delta_t = np.zeros(shape)
 
-    def copy(self) -> "CoolingState":
+    def copy(self) -> CoolingState:
         """Independent copy of the plan state (the denominators, kernels and weights are shared, read-only)."""
         new = object.__new__(CoolingState)
         new.__dict__.update(self.__dict__)
