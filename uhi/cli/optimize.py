@@ -18,13 +18,13 @@ def optimize(
     interventions: Optional[str] = typer.Option(
         None, "--interventions", "-i",
         help="Comma-separated catalogue keys, e.g. street_trees,cool_roof (default: every neighbourhood-scale measure)."),
-    site_size: float = typer.Option(150.0, "--site-size", help="Side of the candidate blocks [m]."),
+    site_size: float = typer.Option(150.0, "--site-size", help="Side of the candidate blocks, in metres."),
     max_candidates: int = typer.Option(200, "--max-candidates", help="Number of highest-risk blocks considered."),
     candidates: Optional[Path] = typer.Option(None, "--candidates", help="Parcels to choose among (GeoPackage, GeoJSON, shapefile) instead of blocks."),
     label_column: Optional[str] = typer.Option(None, "--label-column", help="Column naming each parcel of --candidates."),
     method: str = typer.Option("lazy-greedy", "--method", "-m", help="lazy-greedy (default), greedy or milp."),
     catalogue: Optional[Path] = typer.Option(None, "--catalogue", help="Your catalogue TOML: added or overridden measures (e.g. local costs)."),
-    uhi_max: Optional[float] = typer.Option(None, "--uhi-max", help="UHI magnitude of the cooling model [degC] (default: the scenario baseline's)."),
+    uhi_max: Optional[float] = typer.Option(None, "--uhi-max", help="UHI magnitude of the cooling model in °C (default: the scenario baseline's)."),
     population: Optional[Path] = typer.Option(None, "--population", "-p", help="Population raster (residents per cell, any CRS)."),
     landcover: Optional[Path] = typer.Option(None, "--landcover", help="Land-cover raster (codes of data/landcover.csv)."),
     out: Path = typer.Option(Path("uhi-optimize"), "--out", "-o", help="Output folder."),
@@ -32,8 +32,7 @@ def optimize(
 ) -> None:
     """Rank sites and measures that protect the most residents at heat risk within a budget.
 
-    Writes optimized_sites.gpkg/.csv (ranked, with cost, gain and cumulative budget), a map and the
-    benefit-vs-budget curve (PNG), the plan's air-temperature change (COG) and a JSON summary.
+    Writes the ranked sites (GeoPackage, CSV), a map, the benefit-vs-budget curve, ΔT_air (COG), a summary.
     """
     from ..errors import InputValueError, OutputExistsError
     from ..optimize import OUTPUT_FILES
