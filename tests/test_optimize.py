@@ -271,6 +271,15 @@ def test_greedy_bound_against_brute_force_on_tiny_instance():
     assert ratio <= 1 + 1e-3  # cannot beat the optimum (float32 tolerance of the full runs)
 
 
+def test_docstring_example():
+    import doctest
+
+    import uhi.optimize._core as core
+
+    result = doctest.testmod(core, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
+
 # ----------------------------------------------------------- edge cases ----
 
 def test_budget_below_cheapest_option_gives_empty_plan(city, tmp_path):
