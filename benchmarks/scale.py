@@ -17,7 +17,8 @@ holds a full raster):
    mean included) on the window of the district polygons;
 5. ``cooling`` -- :func:`uhi.cooling.parameters_from_landcover` (truth land cover, default
    biophysical table) -> :func:`uhi.cooling.urban_cooling` (``map_overlap`` with a halo of the
-   truncated kernels' radius, exact) -> ``t_air.tif``.
+   truncated kernels' radius, exact; ``checkpoint_dir`` streams the heat mitigation index to
+   disk between the two neighbourhood passes) -> ``t_air.tif``.
 
 Dask runs the threaded scheduler with ``--workers`` threads on ``--chunk``-square chunks.
 Peak memory is the resident set of the whole process tree (this process and any child),
@@ -99,7 +100,10 @@ def _du_mib(path: Path) -> float:
     return sum(f.stat().st_size for f in files) / 2**20
 
 
-def run_pipeline(n: int, work: Path, chunk: int, workers: int, reuse_scene: bool) -> list[dict]:
+STAGES = ("load_lst", "risk", "zonal", "cooling")
+
+
+def run_pipeline(n: int, work: Path, chunk: int, workers: int, reuse_scene: bool, stages_to_run=STAGES) -> list[dict]:
     import dask
     import xarray as xr
 
@@ -120,6 +124,8 @@ def run_pipeline(n: int, work: Path, chunk: int, workers: int, reuse_scene: bool
     stages: list[dict] = []
 
     def stage(name: str, func, pixels: int):
+        if name != "generate" and name not in stages_to_run:
+            return None
         print(f"[{time.strftime('%H:%M:%S')}] {name} ...", flush=True)
         with TreeRSS() as mem:
             t0 = time.perf_counter()
@@ -192,7 +198,8 @@ def run_pipeline(n: int, work: Path, chunk: int, workers: int, reuse_scene: bool
     def cooling():
         lulc = _open(truth / "land_cover.tif", chunk)
         params = parameters_from_landcover(lulc, data_path("landcover.csv"))
-        result = urban_cooling(params, ref_et=5.0, t_ref=21.0, uhi_max=3.5, cooling_distance=450.0, mixing_radius=600.0)
+        result = urban_cooling(params, ref_et=5.0, t_ref=21.0, uhi_max=3.5, cooling_distance=450.0, mixing_radius=600.0,
+                               checkpoint_dir=out / "cooling")
         assert result["t_air"].chunks is not None
         write_raster(result["t_air"], out / "t_air.tif", overwrite=True)
         return {"output_mib": round(_du_mib(out / "t_air.tif"))}
@@ -217,7 +224,8 @@ def markdown(stages: list[dict]) -> str:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--size", type=int, default=32000, help="raster side N [px] (default 32000)")
-    p.add_argument("--chunk", type=int, default=2048, help="dask chunk side [px]")
+    p.add_argument("--chunk", type=int, default=1024, help="dask chunk side [px]")
+    p.add_argument("--stages", nargs="*", default=None, choices=STAGES, help="run only these stages (default: all)")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="dask threads")
     p.add_argument("--work", type=Path, default=None, help="working folder (default: a temporary folder, removed afterwards)")
     p.add_argument("--reuse-scene", action="store_true", help="skip 'generate' when --work already holds a scene")
@@ -231,13 +239,20 @@ def main(argv=None) -> int:
     print(f"# {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}; n={args.size}, "
           f"chunks {args.chunk}^2, {args.workers} threads, work folder {work}", flush=True)
     try:
-        stages = run_pipeline(args.size, work, args.chunk, args.workers, args.reuse_scene)
+        stages = run_pipeline(args.size, work, args.chunk, args.workers, args.reuse_scene, tuple(args.stages or STAGES))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     args.out.mkdir(parents=True, exist_ok=True)
+    json_path = args.out / f"scale_{args.size}.json"
+    if args.stages and json_path.exists():  # a partial re-run replaces its stages, keeps the others
+        done = {s["stage"] for s in stages}
+        previous = json.loads(json_path.read_text())["stages"]
+        stages = [s for s in previous if s["stage"] not in done] + stages
+        order = ("generate",) + STAGES
+        stages.sort(key=lambda s: order.index(s["stage"]))
     result = {"n": args.size, "chunk": args.chunk, "workers": args.workers, "cpus": os.cpu_count(), "stages": stages}
-    (args.out / f"scale_{args.size}.json").write_text(json.dumps(result, indent=1))
+    json_path.write_text(json.dumps(result, indent=1))
     table = markdown(stages)
     (args.out / f"scale_{args.size}.md").write_text(table)
     print(table)

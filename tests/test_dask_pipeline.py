@@ -231,3 +231,15 @@ def test_lst_statistics_lazy(layers):
     for name in eager.data_vars:
         assert is_dask(result[name])
         np.testing.assert_allclose(result[name].values, eager[name].values, rtol=1e-6, equal_nan=True)
+
+
+def test_urban_cooling_checkpoint_equals_in_memory(layers, tmp_path):
+    """The out-of-core path (HM streamed to disk, re-read lazily) gives the in-memory numbers."""
+    from uhi.cooling import parameters_from_landcover, urban_cooling
+
+    params = parameters_from_landcover(layers["lulc"], _landcover_table())
+    kw = dict(ref_et=5.0, t_ref=22.0, uhi_max=3.0, cooling_distance=300.0, mixing_radius=450.0)
+    eager = urban_cooling(params, **kw)
+    result = urban_cooling(params.chunk({"y": CHUNK, "x": CHUNK}), checkpoint_dir=tmp_path, **kw)
+    assert (tmp_path / "hm.tif").exists()
+    assert_lazy_equal(result, eager, rtol=1e-5, atol=2e-5)

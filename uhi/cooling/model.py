@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import xarray as xr
 
-from uhi._backend import apply_neighbourhood, check_same_grid, pixel_size_m, set_cf
+from uhi._backend import apply_neighbourhood, check_same_grid, is_dask, pixel_size_m, set_cf
 from uhi.cooling.biophysical import PARAMETERS
 from uhi.cooling.kernels import decay_pixels, disc_kernel, exponential_kernel, masked_count_convolve, masked_mean_convolve
 from uhi.cooling.valuation import productivity_loss, wbgt
@@ -50,6 +53,19 @@ def _heat_mitigation(cc, green, k_exp, k_disc, threshold):
     return hm
 
 
+def _checkpoint(da: xr.DataArray, path: Path, crs) -> xr.DataArray:
+    """Stream ``da`` to ``path`` and return it re-read lazily with the same chunks and coordinates."""
+    import rioxarray
+
+    from uhi.io.write import write_raster
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_raster(da.rio.write_crs(crs), path, overwrite=True)
+    stored = rioxarray.open_rasterio(path, chunks={"y": da.chunks[0], "x": da.chunks[1]}, lock=False, cache=False)
+    stored = stored.squeeze("band", drop=True).drop_vars("spatial_ref", errors="ignore")
+    return stored.assign_coords(y=da["y"], x=da["x"]).rio.write_crs(crs).astype(np.float32, copy=False)
+
+
 def urban_cooling(
     params: xr.Dataset,
     *,
@@ -61,6 +77,7 @@ def urban_cooling(
     cc_method: str = "factors",
     weights=(0.6, 0.2, 0.2),
     rel_humidity: float | None = None,
+    checkpoint_dir: str | os.PathLike | None = None,
 ) -> xr.Dataset:
     """Run the InVEST Urban Cooling Model on per-pixel parameters.
 
@@ -86,6 +103,12 @@ def urban_cooling(
     rel_humidity : float, optional
         Average relative humidity [%]; when given, adds ``wbgt`` [degC] and
         ``productivity_loss_light`` / ``productivity_loss_heavy`` [%] (Kjellstrom et al. 2009).
+    checkpoint_dir : path, optional
+        For dask-backed ``params`` too large for memory (national mosaics, 1 Gpix scenes): the heat
+        mitigation index is streamed to ``checkpoint_dir/hm.tif`` (tiled GeoTIFF, replaced if
+        present) as soon as this function is called, and re-read lazily for the air-mixing pass,
+        so dask never holds the two neighbourhood passes in one graph (memory: one band of chunks
+        and its halo). The results are equal to the in-memory path; ignored for numpy input.
 
     Returns
     -------
@@ -154,6 +177,8 @@ def urban_cooling(
         _heat_mitigation, cc.astype(np.float32, copy=False), depth=max(k_exp.shape[0], k_disc.shape[0]) // 2,
         others=(green.astype(np.float32, copy=False),), kwargs={"k_exp": k_exp, "k_disc": k_disc, "threshold": threshold},
     )
+    if checkpoint_dir is not None and is_dask(hm):
+        hm = _checkpoint(hm, Path(checkpoint_dir) / "hm.tif", params.rio.crs)
     t_nomix = (np.float32(t_ref) + (1 - hm) * np.float32(uhi_max)).astype(np.float32, copy=False)
     t_air = apply_neighbourhood(masked_mean_convolve, t_nomix, depth=k_mix.shape[0] // 2, kwargs={"kernel": k_mix})
 

@@ -78,9 +78,11 @@ def write_raster(
     """Write a 2-D georeferenced DataArray to a Cloud-Optimized GeoTIFF, atomically.
 
     Numpy-backed data is written with GDAL's COG driver. Dask-backed data is
-    streamed chunk by chunk to a tiled, compressed GeoTIFF (512x512 tiles) with
-    a lock, so the raster is never materialised in memory. CF attributes
-    (``units``, ``long_name``) are stored as GeoTIFF tags.
+    streamed to a tiled, compressed GeoTIFF (512x512 tiles) one band of chunk rows
+    at a time: each band is computed by dask (in parallel over its chunks) and
+    written before the next starts, so memory holds one band and its halo, never
+    the raster, however deep the lazy graph (neighbourhood operations included).
+    CF attributes (``units``, ``long_name``) are stored as GeoTIFF tags.
     """
     if da.rio.crs is None:
         raise InputValueError(f"cannot write {path}: the raster has no CRS (set one with .rio.write_crs())")
@@ -92,7 +94,9 @@ def write_raster(
         out = out.rio.write_nodata(nodata, encoded=False)
     tags = {k: str(v) for k, v in da.attrs.items() if isinstance(v, (str, int, float))}
     with atomic_path(path, overwrite=overwrite) as tmp:
-        if type(out.data).__module__.startswith("dask"):
+        if type(out.data).__module__.startswith("dask") and out.ndim == 2:
+            _write_dask_in_bands(out, tmp, compress=compress, nodata=nodata, tags=tags)
+        elif type(out.data).__module__.startswith("dask"):
             out.rio.to_raster(
                 tmp,
                 driver="GTiff",
@@ -107,3 +111,37 @@ def write_raster(
         else:
             out.rio.to_raster(tmp, driver="COG", compress=compress, BIGTIFF="IF_SAFER", tags=tags)
     return path
+
+
+#: Tile side of streamed GeoTIFFs [px]; bands of rows are multiples of it, so every tile is written once.
+TILE = 512
+
+
+def _write_dask_in_bands(da: xr.DataArray, path: Path, *, compress: str, nodata, tags: dict) -> None:
+    """Stream a 2-D dask-backed raster to a tiled GeoTIFF, one band of rows at a time.
+
+    The band height is the largest row chunk rounded up to whole tiles, so a band is usually
+    exactly one row of chunks: dask computes those chunks (and the halos they need) in parallel,
+    the band is written, and its memory is released before the next band starts.
+    """
+    import rasterio
+    from rasterio.windows import Window
+
+    data = da.data
+    if data.dtype == bool:
+        data = data.astype(np.uint8)
+    ny, nx = da.shape
+    band_rows = max(TILE, -(-max(data.chunks[0]) // TILE) * TILE)
+    profile = dict(
+        driver="GTiff", width=nx, height=ny, count=1, dtype=data.dtype, crs=da.rio.crs,
+        transform=da.rio.transform(recalc=True), nodata=nodata, tiled=True, blockxsize=TILE, blockysize=TILE,
+        compress=compress, BIGTIFF="IF_SAFER",
+    )
+    with rasterio.open(path, "w", **profile) as dst:
+        if tags:
+            dst.update_tags(**tags)
+        for y0 in range(0, ny, band_rows):
+            y1 = min(ny, y0 + band_rows)
+            values = np.asarray(data[y0:y1].compute())
+            dst.write(values, 1, window=Window(0, y0, nx, y1 - y0))
+            del values

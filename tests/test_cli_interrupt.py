@@ -1,0 +1,87 @@
+"""Ctrl-C in the middle of a CLI run: exit code 130, one short line, no half-written file.
+
+``uhi risk`` on a small synthetic scene writes ten rasters, tables and maps one after the
+other. The test waits until the CLI reports it has started writing, sends SIGINT, and checks
+that (a) the process exits with 130 (128 + SIGINT, what shells expect) and says it was
+interrupted in one line without a traceback, (b) no temporary ``.partial`` file is left, and
+(c) every file that is there is complete (each GeoTIFF reads to the end, each table parses):
+outputs are renamed into place only when fully written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+UHI = Path(sys.executable).with_name("uhi")
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory) -> Path:
+    from uhi.synthetic import make_scene
+
+    return make_scene("Sofia", shape=(600, 600), out=tmp_path_factory.mktemp("scene"), tile_size=256)
+
+
+def _complete(path: Path) -> None:
+    """Raise if ``path`` is not a complete file of its kind."""
+    if path.suffix == ".tif":
+        import rasterio
+
+        with rasterio.open(path) as src:
+            src.read(1)  # every tile: a truncated file fails here
+    elif path.suffix == ".json":
+        json.loads(path.read_text())
+    elif path.suffix == ".csv":
+        import pandas as pd
+
+        pd.read_csv(path)
+    elif path.suffix == ".gpkg":
+        import geopandas as gpd
+
+        gpd.read_file(path)
+    elif path.suffix == ".png":
+        assert path.read_bytes().endswith(b"IEND\xaeB`\x82")  # PNG trailer
+
+
+@pytest.mark.skipif(not UHI.exists(), reason=f"console script {UHI} is not installed (pip install -e .)")
+@pytest.mark.parametrize("after_writes", [1, 4], ids=["first-write", "fourth-write"])
+def test_sigint_exits_130_and_leaves_only_complete_files(scene, tmp_path, after_writes):
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [str(UHI), "risk", str(scene), "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "COLUMNS": "200"},
+    )
+    seen = []
+    try:
+        writes = 0
+        for line in proc.stderr:
+            seen.append(line)
+            if line.startswith("- writing"):
+                writes += 1
+                if writes == after_writes:
+                    time.sleep(0.05)  # inside the write of this file
+                    proc.send_signal(signal.SIGINT)
+                    break
+        else:
+            pytest.fail("the CLI finished before writing anything:\n" + "".join(seen))
+        _, rest = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    stderr = "".join(seen) + rest
+    assert proc.returncode == 130, stderr
+    last = [line for line in stderr.splitlines() if line.strip()][-1]
+    assert "interrupted" in last and len(last) < 120, last
+    assert "Traceback" not in stderr
+    files = sorted(p for p in out.rglob("*") if p.is_file()) if out.exists() else []
+    assert not [p.name for p in files if "partial" in p.name or p.name.endswith(".tmp")]
+    for path in files:
+        _complete(path)
