@@ -100,12 +100,9 @@ def test_kernels_equal_numpy_reference(jit):
     moments = _kernels.zone_moments_kernel if jit else _kernels.zone_moments_kernel.py_func
     pct = _kernels.zone_percentiles_kernel if jit else _kernels.zone_percentiles_kernel.py_func
     wk = _kernels.zone_weighted_kernel if jit else _kernels.zone_weighted_kernel.py_func
-    if not jit:
-        # the Python body of the percentile kernel calls the (compiled) grouping helper; use its body too
-        import uhi.zonal._kernels as kmod
-
-        grouped = kmod._group_by_label
-        kmod._group_by_label = grouped.py_func
+    compiled_bucket = _kernels._bucket
+    if not jit:  # the Python body of the percentile kernel calls the bucket helper; use its body too
+        _kernels._bucket = compiled_bucket.py_func
     try:
         count = np.zeros(n, np.int64)
         above = np.zeros(n, np.int64)
@@ -113,12 +110,11 @@ def test_kernels_equal_numpy_reference(jit):
         moments(values, labels, 300.0, 302.0, 3, count, total, total_sq, vmin, vmax, above)
         q = np.array([10.0, 50.0, 90.0, 100.0])
         p_out = np.empty((n, q.size))
-        pct(values, labels, count, q, p_out)
+        pct(values, labels, count, vmin, vmax, q, 8, 2, p_out)
         wv, wx, wa = (np.zeros(n) for _ in range(3))
         wk(values, weights, labels, 2, wv, wx, wa)
     finally:
-        if not jit:
-            kmod._group_by_label = grouped
+        _kernels._bucket = compiled_bucket
     ref = zonal_reference(values, labels, n, percentiles=(10, 50, 90, 100), threshold=302.0)
     np.testing.assert_array_equal(count, ref["count"])
     np.testing.assert_array_equal(above, ref["above"])
@@ -200,10 +196,11 @@ def test_people_in_classes_small_hand_case():
     data=st.data(),
     shape=st.tuples(st.integers(1, 9), st.integers(1, 9)),
     n_labels=st.integers(1, 5),
+    n_buckets=st.sampled_from([1, 3, 4096]),
 )
-def test_kernels_equal_reference_property(data, shape, n_labels):
-    """Any shape (down to 1 x 1), any label layout, values with NaN/ties/extremes: compiled kernels equal
-    the numpy reference (counts exactly, sums and percentiles to float64 round-off)."""
+def test_kernels_equal_reference_property(data, shape, n_labels, n_buckets):
+    """Any shape (down to 1 x 1), any label layout, values with NaN/ties/extremes, any number of histogram
+    buckets: compiled kernels equal the numpy reference (counts exactly, sums and percentiles to round-off)."""
     values = data.draw(arrays(np.float64, shape, elements=st.one_of(st.just(np.nan), st.sampled_from([0.0, 1.0, -2.5]), st.floats(-1e3, 1e3))))
     labels = data.draw(arrays(np.int32, shape, elements=st.integers(0, n_labels - 1)))
     n = n_labels
@@ -212,7 +209,7 @@ def test_kernels_equal_reference_property(data, shape, n_labels):
     _kernels.zone_moments_kernel(values, labels, 0.0, 0.5, 2, count, total, total_sq, vmin, vmax, above)
     q = np.array([0.0, 37.5, 90.0, 100.0])
     p_out = np.empty((n, q.size))
-    _kernels.zone_percentiles_kernel(values, labels, count, q, p_out)
+    _kernels.zone_percentiles_kernel(values, labels, count, vmin, vmax, q, n_buckets, 2, p_out)
     ref = zonal_reference(values, labels, n, percentiles=(0, 37.5, 90, 100), threshold=0.5)
     np.testing.assert_array_equal(count, ref["count"])
     np.testing.assert_array_equal(above, ref["above"])

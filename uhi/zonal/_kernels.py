@@ -10,9 +10,9 @@ pixels that accumulates per label:
 * :func:`zone_weighted_kernel` -- ``sum(w)``, ``sum(w v)`` over pixels where both
   are finite, and ``sum(w)`` over every pixel with a finite weight;
 * :func:`zone_percentiles_kernel` -- exact percentiles (numpy's default
-  ``"linear"`` method): a counting sort by label groups each zone's values into
-  one contiguous segment, then a selection (``np.partition``, O(n)) finds the two
-  order statistics around each requested rank.
+  ``"linear"`` method): a histogram over each zone's value range finds the bucket
+  holding each needed order statistic, and a selection (``np.partition``) inside
+  that bucket's few values finds it exactly; no zone is sorted.
 
 The pixel loops split the rows into ``n_blocks`` blocks (one per thread, from
 ``numba.get_num_threads()``) with private accumulators, reduced serially at the
@@ -133,62 +133,124 @@ def zone_weighted_kernel(values, weights, labels, n_blocks, weight_valid, weight
 
 
 @njit(cache=True)
-def _group_by_label(values, labels, counts):  # pragma: no cover - compiled
-    """Counting sort: finite values inside zones (label > 0) grouped by label, and the segment offsets.
-
-    ``counts[k]`` is the number of finite values with label ``k`` (from :func:`zone_moments_kernel`);
-    the buffer keeps the values' dtype.
-    """
-    ny, nx = values.shape
-    n_labels = counts.shape[0]
-    offsets = np.zeros(n_labels + 1, dtype=np.int64)  # label 0 gets an empty segment
-    for k in range(1, n_labels):
-        offsets[k + 1] = offsets[k] + counts[k]
-    cursor = offsets[:-1].copy()
-    buf = np.empty(offsets[n_labels], dtype=values.dtype)
-    for i in range(ny):
-        for j in range(nx):
-            v = values[i, j]
-            k = labels[i, j]
-            if k > 0 and not math.isnan(v):
-                buf[cursor[k]] = v
-                cursor[k] += 1
-    return buf, offsets
+def _bucket(v, lo, scale, n_buckets):  # pragma: no cover - compiled
+    """Histogram bucket of ``v`` on a zone's value range: monotone in ``v``, the same in every pass."""
+    b = int((v - lo) * scale)
+    return min(max(b, 0), n_buckets - 1)
 
 
 @njit(parallel=True, cache=True)
-def zone_percentiles_kernel(values, labels, counts, percentiles, out):  # pragma: no cover - compiled
+def zone_percentiles_kernel(values, labels, counts, vmin, vmax, percentiles, n_buckets, n_blocks, out):  # pragma: no cover
     """Exact per-label percentiles of the finite ``values`` into ``out[n_labels, n_percentiles]``.
-
-    ``counts`` are the per-label numbers of finite values (``count`` of :func:`zone_moments_kernel`).
 
     Same definition as ``numpy.percentile(..., method="linear")``: with the ``n`` sorted
     values ``a`` and ``h = (n - 1) q / 100``, ``p = a[floor(h)] + (h - floor(h)) (a[floor(h)+1] - a[floor(h)])``
     (Hyndman & Fan 1996, definition 7, doi:10.1080/00031305.1996.10473566).
+
+    Exact selection without sorting every zone: ``counts``, ``vmin`` and ``vmax`` (per label,
+    from :func:`zone_moments_kernel`) define ``n_buckets`` equal-width buckets over each
+    zone's value range; pass 1 (parallel over row blocks) histograms the values, the
+    cumulative histogram locates the bucket and in-bucket rank of each needed order
+    statistic, pass 2 (parallel, each block at its known offset) copies only the values of
+    those buckets, and ``np.partition`` selects within them. Buckets are monotone in the value, so the selection is exact whatever the
+    distribution (a skewed zone just puts more values into its target bucket).
     NaN where a label has no finite value, and for label 0 (outside every zone: skipped).
     """
-    n_labels = out.shape[0]
+    ny, nx = values.shape
+    n_labels = counts.shape[0]
     n_q = percentiles.shape[0]
-    buf, offsets = _group_by_label(values, labels, counts)
+    n_blocks = max(1, min(n_blocks, ny))
+    scale = np.zeros(n_labels)
+    for k in range(1, n_labels):
+        if counts[k] > 0 and vmax[k] > vmin[k]:
+            scale[k] = n_buckets / (vmax[k] - vmin[k])
+    # pass 1: per-block histograms
+    hist_b = np.zeros((n_blocks, n_labels, n_buckets), dtype=np.int64)
+    rows_per_block = (ny + n_blocks - 1) // n_blocks
+    for b in prange(n_blocks):
+        for i in range(b * rows_per_block, min(ny, (b + 1) * rows_per_block)):
+            for j in range(nx):
+                k = labels[i, j]
+                v = values[i, j]
+                if k == 0 or math.isnan(v):
+                    continue
+                hist_b[b, k, _bucket(np.float64(v), vmin[k], scale[k], n_buckets)] += 1
+    hist = np.zeros((n_labels, n_buckets), dtype=np.int64)
+    for b in range(n_blocks):
+        for k in range(n_labels):
+            for t in range(n_buckets):
+                hist[k, t] += hist_b[b, k, t]
+    # needed order statistics: rank r -> (bucket, rank within the bucket)
+    target_bucket = np.full((n_labels, n_q, 2), -1, dtype=np.int64)
+    target_rank = np.zeros((n_labels, n_q, 2), dtype=np.int64)
+    fracs = np.zeros((n_labels, n_q))
+    want = np.zeros((n_labels, n_buckets), dtype=np.bool_)
+    for k in range(1, n_labels):
+        n = counts[k]
+        if n == 0:
+            continue
+        for q in range(n_q):
+            h = (n - 1) * percentiles[q] / 100.0
+            lo = min(n - 1, int(math.floor(h)))
+            fracs[k, q] = h - lo
+            n_ranks = 2 if (h - lo > 0.0 and lo + 1 < n) else 1
+            for m in range(n_ranks):
+                r = lo + m
+                below = 0
+                for t in range(n_buckets):
+                    if below + hist[k, t] > r:
+                        target_bucket[k, q, m] = t
+                        target_rank[k, q, m] = r - below
+                        want[k, t] = True
+                        break
+                    below += hist[k, t]
+    # pass 2: gather the values of the wanted buckets, one segment per (label, bucket)
+    start = np.full((n_labels, n_buckets), -1, dtype=np.int64)
+    total = 0
+    for k in range(n_labels):
+        for t in range(n_buckets):
+            if want[k, t]:
+                start[k, t] = total
+                total += hist[k, t]
+    buf = np.empty(total, dtype=values.dtype)
+    # each row block writes its share of a segment at a known offset: parallel, deterministic order
+    cursor = np.zeros((n_blocks, n_labels, n_buckets), dtype=np.int64)
+    for k in range(n_labels):
+        for t in range(n_buckets):
+            if want[k, t]:
+                c = start[k, t]
+                for b in range(n_blocks):
+                    cursor[b, k, t] = c
+                    c += hist_b[b, k, t]
+    for b in prange(n_blocks):
+        for i in range(b * rows_per_block, min(ny, (b + 1) * rows_per_block)):
+            for j in range(nx):
+                k = labels[i, j]
+                v = values[i, j]
+                if k == 0 or math.isnan(v):
+                    continue
+                t = _bucket(np.float64(v), vmin[k], scale[k], n_buckets)
+                if want[k, t]:
+                    buf[cursor[b, k, t]] = v
+                    cursor[b, k, t] += 1
+    # select within the segments and interpolate
     for k in range(n_labels):
         for q in range(n_q):
             out[k, q] = np.nan
     for k in prange(1, n_labels):
-        n = offsets[k + 1] - offsets[k]
-        if n == 0:
+        if counts[k] == 0:
             continue
-        seg = buf[offsets[k] : offsets[k + 1]]
         for q in range(n_q):
-            h = (n - 1) * percentiles[q] / 100.0
-            lo = int(math.floor(h))
-            lo = min(n - 1, lo)
-            frac = h - lo
-            part = np.partition(seg, lo)
-            a = np.float64(part[lo])
-            if frac > 0.0 and lo + 1 < n:
-                b = np.inf
-                for t in range(lo + 1, n):
-                    b = min(b, np.float64(part[t]))
+            picked = np.zeros(2)
+            n_ranks = 2 if target_bucket[k, q, 1] >= 0 else 1
+            for m in range(n_ranks):
+                t = target_bucket[k, q, m]
+                seg = buf[start[k, t] : start[k, t] + hist[k, t]]
+                picked[m] = np.float64(np.partition(seg, target_rank[k, q, m])[target_rank[k, q, m]])
+            a = picked[0]
+            frac = fracs[k, q]
+            if n_ranks == 2:
+                b = picked[1]
                 # numpy's _lerp: a + (b - a) t, evaluated from the nearer end for t >= 0.5
                 if frac >= 0.5:
                     out[k, q] = b - (b - a) * (1.0 - frac)

@@ -132,6 +132,12 @@ def _typical_value(values: np.ndarray) -> float:
     return float(finite[0]) if finite.size else 0.0
 
 
+def _n_buckets(n_labels: int) -> int:
+    """Histogram buckets per zone for the percentile selection: 4096, fewer when there are many zones
+    (the per-thread histograms stay below ~2^22 counts, 32 MiB); exactness does not depend on it."""
+    return int(max(16, min(4096, 2**22 // (max(1, n_labels) * max(1, get_num_threads())))))
+
+
 def _stats_of_variable(values, zl: ZoneLayers, names, percentiles, threshold, weights, pixel_area):
     """Per-zone statistics (arrays of length n_zones) of one 2-D value array, valid counts and weight totals."""
     n_labels = zl.n_labels
@@ -153,7 +159,9 @@ def _stats_of_variable(values, zl: ZoneLayers, names, percentiles, threshold, we
             acc[k][mask] = part[k][mask]
         if qs.size:
             part_pct = np.empty_like(pct)
-            _kernels.zone_percentiles_kernel(values, labels, part["count"], qs, part_pct)
+            _kernels.zone_percentiles_kernel(
+                values, labels, part["count"], part["min"], part["max"], qs, _n_buckets(n_labels), get_num_threads(), part_pct
+            )
             pct[mask] = part_pct[mask]
         if weights is not None:
             part_w = {k: np.zeros(n_labels) for k in wsums}
