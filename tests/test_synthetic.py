@@ -400,3 +400,31 @@ def test_memory_stays_flat_with_scene_size(tmp_path):
         peaks.append(int(run.stdout.split()[-1]) / 1024)  # MiB (Linux ru_maxrss is in KiB)
     # holding the 2048² scene would need ~16 float32 fields × 16 MiB = 256 MiB more
     assert peaks[1] - peaks[0] < 96, peaks
+
+
+def test_landcover_table_is_the_legend_and_a_valid_biophysical_table():
+    import pandas as pd
+
+    from uhi._paths import data_path
+    from uhi.cooling import biophysical_table
+    from uhi.synthetic import CLASS_NAMES
+    from uhi.synthetic._layout import VEGETATION_COVER
+
+    path = data_path("landcover.csv")
+    raw = pd.read_csv(path)
+    # docs/ARCHITECTURE.md "Land cover and the biophysical table": exact columns, 11 classes
+    assert list(raw.columns) == ["lucode", "name", "kc", "green_area", "shade", "albedo", "building_intensity",
+                                 "emissivity", "impervious", "source"]
+    table = biophysical_table(path)  # the cooling model's own validation
+    assert dict(zip(table.index, table["name"], strict=True)) == CLASS_NAMES
+    assert raw["source"].str.len().min() > 20  # every row cites its sources
+    # kc = 0.15 + 0.85 x vegetation cover (FAO-56 Kc_min to full cover), rounded to 2 decimals; water 1.05
+    land = table.index != 10
+    expected = np.round(0.15 + 0.85 * VEGETATION_COVER[table.index[land]], 2)
+    np.testing.assert_allclose(table.loc[land, "kc"], expected, atol=0.006)
+    assert table.loc[10, "kc"] == 1.05
+    # emissivity column: Du et al. 2015 TIRS10 land-cover values (SCIENCE.md 1.2)
+    du2015 = {7: 0.995, 8: 0.971, 9: 0.970, 10: 0.992, 11: 0.969, 1: 0.973, 5: 0.973}
+    assert all(table.loc[k, "emissivity"] == v for k, v in du2015.items())
+    assert table["impervious"].between(0, 1).all()
+    assert table.loc[1, "building_intensity"] == 1.0 == table["building_intensity"].max()
