@@ -14,7 +14,10 @@ pixels that accumulates per label:
   holding each needed order statistic, and a selection (``np.partition``) inside
   that bucket's few values finds it exactly; no zone is sorted.
 
-The pixel loops split the rows into ``n_blocks`` blocks (one per thread, from
+Within a row, a run of one label accumulates in registers and is added to the
+per-label arrays when the label changes (zones are contiguous, so this happens a
+few times per row), which removes the pixel-to-pixel memory dependency of a
+naive ``acc[label] += v`` loop. The pixel loops split the rows into ``n_blocks`` blocks (one per thread, from
 ``numba.get_num_threads()``) with private accumulators, reduced serially at the
 end (no atomics; the order of the sums is fixed for a given ``n_blocks``).
 Plain-numpy references live in :mod:`uhi.zonal._reference`.
@@ -28,6 +31,17 @@ import numpy as np
 from numba import njit, prange
 
 __all__ = ["zone_moments_kernel", "zone_percentiles_kernel", "zone_weighted_kernel"]
+
+
+@njit(cache=True, inline="always")
+def _flush_run(b_count, b_above, b_sum, b_sq, b_min, b_max, b, k, c, a, s, sq, lo, hi):  # pragma: no cover - compiled
+    """Add one run's register accumulators to block ``b``'s per-label arrays."""
+    b_count[b, k] += c
+    b_above[b, k] += a
+    b_sum[b, k] += s
+    b_sq[b, k] += sq
+    b_min[b, k] = min(b_min[b, k], lo)
+    b_max[b, k] = max(b_max[b, k], hi)
 
 
 @njit(parallel=True, cache=True)
@@ -53,20 +67,30 @@ def zone_moments_kernel(values, labels, shift, threshold, n_blocks, count, total
         i0 = b * rows_per_block
         i1 = min(ny, i0 + rows_per_block)
         for i in range(i0, i1):
+            # a run of one label along a row accumulates in registers and is flushed when the
+            # label changes (zones are contiguous, so flushes are rare and the loop has no
+            # memory dependency from pixel to pixel)
+            run_k = labels[i, 0]
+            c, a, s, sq, lo, hi = 0, 0, 0.0, 0.0, np.inf, -np.inf
             for j in range(nx):
+                k = labels[i, j]
+                if k != run_k:
+                    _flush_run(b_count, b_above, b_sum, b_sq, b_min, b_max, b, run_k, c, a, s, sq, lo, hi)
+                    run_k = k
+                    c, a, s, sq, lo, hi = 0, 0, 0.0, 0.0, np.inf, -np.inf
                 v = values[i, j]
                 if math.isnan(v):
                     continue
-                k = labels[i, j]
                 fv = np.float64(v)
                 d = fv - shift
-                b_count[b, k] += 1
-                b_sum[b, k] += d
-                b_sq[b, k] += d * d
-                b_min[b, k] = min(b_min[b, k], fv)
-                b_max[b, k] = max(b_max[b, k], fv)
+                c += 1
+                s += d
+                sq += d * d
+                lo = min(lo, fv)
+                hi = max(hi, fv)
                 if fv > threshold:
-                    b_above[b, k] += 1
+                    a += 1
+            _flush_run(b_count, b_above, b_sum, b_sq, b_min, b_max, b, run_k, c, a, s, sq, lo, hi)
     for k in range(n_labels):
         c = 0
         a = 0
@@ -108,17 +132,28 @@ def zone_weighted_kernel(values, weights, labels, n_blocks, weight_valid, weight
         i0 = b * rows_per_block
         i1 = min(ny, i0 + rows_per_block)
         for i in range(i0, i1):
+            run_k = labels[i, 0]  # runs of one label in registers, as in zone_moments_kernel
+            wa, wv, wx = 0.0, 0.0, 0.0
             for j in range(nx):
+                k = labels[i, j]
+                if k != run_k:
+                    b_wa[b, run_k] += wa
+                    b_wv[b, run_k] += wv
+                    b_wx[b, run_k] += wx
+                    run_k = k
+                    wa, wv, wx = 0.0, 0.0, 0.0
                 w = np.float64(weights[i, j])
                 if math.isnan(w):
                     continue
-                k = labels[i, j]
-                b_wa[b, k] += w
+                wa += w
                 v = np.float64(values[i, j])
                 if math.isnan(v):
                     continue
-                b_wv[b, k] += w
-                b_wx[b, k] += w * v
+                wv += w
+                wx += w * v
+            b_wa[b, run_k] += wa
+            b_wv[b, run_k] += wv
+            b_wx[b, run_k] += wx
     for k in range(n_labels):
         wv = 0.0
         wx = 0.0
