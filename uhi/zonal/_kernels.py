@@ -272,7 +272,7 @@ def zone_percentiles_kernel(values, labels, counts, vmin, vmax, percentiles, n_b
     for k in range(n_labels):
         for q in range(n_q):
             out[k, q] = np.nan
-    for k in prange(1, n_labels):
+    for k in range(1, n_labels):  # serial: the segments are small (one bucket each)
         if counts[k] == 0:
             continue
         for q in range(n_q):
