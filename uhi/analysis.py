@@ -296,21 +296,21 @@ def analyse_layers(
 def district_table(lst, zones, *, population=None, risk=None, id_column=None):
     """Per-district LST statistics (degC), population-weighted LST and residents in high-risk classes."""
     from uhi.lst import to_celsius
-    from uhi.zonal import zonal_stats
+    from uhi.zonal import rasterize_zones, zonal_stats
 
     layers = {"lst": to_celsius(lst)}
     if risk is not None:
         layers["risk"] = risk["risk"]
-    table = zonal_stats(xr.Dataset(layers), zones, stats=("mean", "min", "max", "p90", "count"), id_column=id_column)
+    zones = rasterize_zones(zones, lst, id_column=id_column)  # burn the polygons once for every table below
+    table = zonal_stats(xr.Dataset(layers), zones, stats=("mean", "min", "max", "p90", "count"))
     if population is not None:
         from uhi.zonal import people_in_classes, population_weighted_mean
 
-        weighted = population_weighted_mean(layers["lst"].rename("lst"), population, zones, id_column=id_column)
+        weighted = population_weighted_mean(layers["lst"].rename("lst"), population, zones)
         table["residents"] = weighted["population"].to_numpy()
         table["lst_popweighted_mean"] = weighted["lst_population_weighted_mean"].to_numpy()
         if risk is not None:
-            people = people_in_classes(risk["risk_class"], population, zones, classes=HIGH_RISK_CLASSES,
-                                       id_column=id_column)
+            people = people_in_classes(risk["risk_class"], population, zones, classes=HIGH_RISK_CLASSES)
             table["residents_high_risk"] = people["people_in_classes"].to_numpy()
             table["share_high_risk"] = people["share_in_classes"].to_numpy()
     return table

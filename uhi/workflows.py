@@ -38,7 +38,7 @@ def write_maps(analysis, out_dir: Path, *, overwrite: bool = False, progress: _P
                                                                   title=f"Heat risk, {title}")))
     if analysis.district_table is not None:
         figures.append(("districts_lst.png", lambda ax: plot.district_choropleth(
-            analysis.district_table, "lst_mean", ax=ax, title=f"Mean LST per district, {title}", label="°C")))
+            analysis.district_table, "lst_mean", ax=ax, title=f"Mean LST per district, {title}", label="Mean LST")))
         if "residents_high_risk" in analysis.district_table:
             figures.append(("districts_risk.png", lambda ax: plot.risk_bars(
                 analysis.district_table, ax=ax, column="residents_high_risk", label_column="district",
