@@ -434,8 +434,6 @@ def test_bad_input_raises_documented_error_and_leaves_no_file(row: Row, scene_di
     assert not leftovers, leftovers
 
 
-@pytest.mark.xfail(strict=True, reason="uhi.interventions.read_toml decodes with read_text(encoding='utf-8') outside its "
-                   "try: a scenario file that is not UTF-8 raises UnicodeDecodeError instead of ScenarioError (reported)")
 def test_scenario_file_not_utf8(tmp_path):
     from uhi.scenarios import Scenario
 

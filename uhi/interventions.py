@@ -264,7 +264,11 @@ def read_toml(path: str | os.PathLike) -> tuple[dict, str]:
     path = Path(path)
     if not path.is_file():
         raise ScenarioError(f"{path}: file not found")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: not UTF-8 text (TOML files must be UTF-8): byte {exc.object[exc.start]:#04x} "
+                            f"at offset {exc.start}") from None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
