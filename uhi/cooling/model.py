@@ -9,29 +9,22 @@ import numpy as np
 import xarray as xr
 
 from uhi._backend import apply_neighbourhood, check_same_grid, is_dask, pixel_size_m, set_cf
+from uhi._validate import check_scalar
 from uhi.cooling.biophysical import PARAMETERS
-from uhi.cooling.kernels import decay_pixels, disc_kernel, exponential_kernel, masked_count_convolve, masked_mean_convolve
+from uhi.cooling.kernels import (
+    decay_pixels,
+    disc_kernel,
+    exponential_kernel,
+    masked_count_convolve,
+    masked_mean_convolve,
+)
 from uhi.cooling.valuation import productivity_loss, wbgt
 from uhi.errors import InputValueError
 
-__all__ = ["urban_cooling", "GREEN_AREA_THRESHOLD_M2"]
+__all__ = ["GREEN_AREA_THRESHOLD_M2", "urban_cooling"]
 
 #: Large green area threshold, 2 ha, InVEST UCM [S21], [S42] (``2e4 / cell**2`` pixels).
 GREEN_AREA_THRESHOLD_M2 = 2.0e4
-
-
-def _check_scalar(name, value, *, positive=False, nonneg=False):
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise InputValueError(f"{name} must be a number, got {value!r}") from None
-    if not np.isfinite(v):
-        raise InputValueError(f"{name} must be finite, got {value!r}")
-    if positive and v <= 0:
-        raise InputValueError(f"{name} must be > 0, got {value!r}")
-    if nonneg and v < 0:
-        raise InputValueError(f"{name} must be >= 0, got {value!r}")
-    return v
 
 
 def _heat_mitigation(cc, green, k_exp, k_disc, threshold):
@@ -130,10 +123,10 @@ def urban_cooling(
     if missing:
         raise InputValueError(f"params lacks variable(s) {missing}; build it with parameters_from_landcover()")
     cell = pixel_size_m(params, "urban_cooling")
-    t_ref = _check_scalar("t_ref", t_ref)
-    uhi_max = _check_scalar("uhi_max", uhi_max, nonneg=True)
-    cooling_distance = _check_scalar("cooling_distance", cooling_distance, positive=True)
-    mixing_radius = _check_scalar("mixing_radius", mixing_radius, positive=True)
+    t_ref = check_scalar("t_ref", t_ref)
+    uhi_max = check_scalar("uhi_max", uhi_max, nonneg=True)
+    cooling_distance = check_scalar("cooling_distance", cooling_distance, positive=True)
+    mixing_radius = check_scalar("mixing_radius", mixing_radius, positive=True)
     if cc_method not in ("factors", "intensity"):
         raise InputValueError(f"cc_method must be 'factors' or 'intensity', got {cc_method!r}")
     w = np.asarray(weights, dtype=np.float64)
@@ -141,7 +134,7 @@ def urban_cooling(
         raise InputValueError(f"weights must be three finite non-negative numbers (shade, albedo, ETI) not all zero, got {weights!r}")
     w = w / w.sum()
     if rel_humidity is not None:
-        rel_humidity = _check_scalar("rel_humidity", rel_humidity, nonneg=True)
+        rel_humidity = check_scalar("rel_humidity", rel_humidity, nonneg=True)
         if rel_humidity > 100:
             raise InputValueError(f"rel_humidity is in percent and must be within [0, 100], got {rel_humidity!r}")
 
@@ -152,7 +145,7 @@ def urban_cooling(
             eto = ref_et.astype(np.float32, copy=False)
             et_max = float(eto.max())  # global maximum, computed before any blockwise pass [S42]
         else:
-            et_max = _check_scalar("ref_et", ref_et, positive=True)
+            et_max = check_scalar("ref_et", ref_et, positive=True)
             eto = np.float32(et_max)
         if not np.isfinite(et_max) or et_max <= 0:
             raise InputValueError(f"ref_et must have a positive maximum, got {et_max!r}")

@@ -12,6 +12,7 @@ import xarray as xr
 from shapely.geometry import box
 
 from uhi._backend import check_same_grid, pixel_size_m, set_cf
+from uhi._validate import check_scalar
 from uhi.cooling.biophysical import PARAMETERS
 from uhi.errors import CRSError, InputValueError
 from uhi.optimize._search import Option, Problem, lazy_greedy, milp_plan, naive_greedy
@@ -25,20 +26,6 @@ METHODS = ("lazy-greedy", "greedy", "milp")
 
 #: Default number of candidate blocks kept (the highest-risk ones) when no candidates are given.
 DEFAULT_MAX_CANDIDATES = 200
-
-
-def _scalar(name, value, *, positive=False, nonneg=False):
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise InputValueError(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(v):
-        raise InputValueError(f"{name} must be finite, got {value!r}")
-    if positive and v <= 0:
-        raise InputValueError(f"{name} must be > 0, got {value!r}")
-    if nonneg and v < 0:
-        raise InputValueError(f"{name} must be >= 0, got {value!r}")
-    return v
 
 
 def risk_weights(population: xr.DataArray, vulnerability: xr.DataArray) -> xr.DataArray:
@@ -347,12 +334,12 @@ def optimize(
     for name, extra in (("landcover", landcover), ("risk", risk), ("population", population)):
         if extra is not None:
             check_same_grid(like, extra, names=("params", name))
-    budget = _scalar("budget_eur", budget_eur, nonneg=True)
-    site_size_m = _scalar("site_size_m", site_size_m, positive=True)
-    uhi_max = _scalar("uhi_max", uhi_max, nonneg=True)
-    t_ref = _scalar("t_ref", t_ref)
-    cooling_distance = _scalar("cooling_distance", cooling_distance, positive=True)
-    mixing_radius = _scalar("mixing_radius", mixing_radius, positive=True)
+    budget = check_scalar("budget_eur", budget_eur, nonneg=True)
+    site_size_m = check_scalar("site_size_m", site_size_m, positive=True)
+    uhi_max = check_scalar("uhi_max", uhi_max, nonneg=True)
+    t_ref = check_scalar("t_ref", t_ref)
+    cooling_distance = check_scalar("cooling_distance", cooling_distance, positive=True)
+    mixing_radius = check_scalar("mixing_radius", mixing_radius, positive=True)
     if method not in METHODS:
         raise InputValueError(f"method must be one of {METHODS}, got {method!r}")
     if cc_method not in ("factors", "intensity"):
@@ -383,7 +370,7 @@ def optimize(
             raise InputValueError(f"ref_et must have a positive maximum, got {et_max!r}")
         eti_scale = eto / et_max
     else:
-        _scalar("ref_et", ref_et, positive=True)
+        check_scalar("ref_et", ref_et, positive=True)
         eti_scale = 1.0
 
     plain = {k: np.asarray(params[k].values, dtype=np.float64) for k in PARAMETERS}

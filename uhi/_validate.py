@@ -1,0 +1,27 @@
+"""Small argument checks shared by the public functions (each raises :class:`uhi.errors.InputValueError`)."""
+
+from __future__ import annotations
+
+import math
+
+from uhi.errors import InputValueError
+
+__all__ = ["check_scalar"]
+
+
+def check_scalar(name: str, value, *, positive: bool = False, nonneg: bool = False) -> float:
+    """``value`` as a finite float; ``positive`` requires > 0, ``nonneg`` requires >= 0.
+
+    The message names the argument and the value, e.g. ``cooling_distance must be > 0, got 0``.
+    """
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise InputValueError(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(v):
+        raise InputValueError(f"{name} must be finite, got {value!r}")
+    if positive and v <= 0:
+        raise InputValueError(f"{name} must be > 0, got {value!r}")
+    if nonneg and v < 0:
+        raise InputValueError(f"{name} must be >= 0, got {value!r}")
+    return v
