@@ -43,6 +43,9 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+# GDAL's block cache defaults to 5 % of RAM (1.2 GB here) and would be counted as pipeline memory;
+# set before GDAL is first used
+os.environ.setdefault("GDAL_CACHEMAX", "256")
 
 from common import _reset_peak, _status_kib  # noqa: E402
 
@@ -117,7 +120,6 @@ def run_pipeline(n: int, work: Path, chunk: int, workers: int, reuse_scene: bool
     from uhi._paths import data_path
 
     dask.config.set(scheduler="threads", num_workers=workers)
-    os.environ.setdefault("GDAL_CACHEMAX", "256")
     work.mkdir(parents=True, exist_ok=True)
     out = work / "outputs"
     out.mkdir(exist_ok=True)
