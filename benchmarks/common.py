@@ -69,8 +69,9 @@ def measure(func: Callable[[], object], *, repeat: int = 3, min_time: float = 0.
     own and gives the peak memory. Then ``repeat`` samples are taken, each running ``func`` in a
     loop long enough (at least ``min_time`` seconds, like :mod:`timeit`'s autorange) that
     millisecond kernels are not drowned by timer and thread wake-up noise; ``wall_s`` is the
-    median per-call time of the samples, ``best_s`` the fastest. Calls longer than ``budget / 3``
-    seconds are sampled fewer times (at least twice in all, counting the first call).
+    median per-call time of the samples, ``best_s`` the fastest. When ``repeat`` calls would
+    exceed ``budget`` seconds, fewer samples are taken; when the first call alone does, it is
+    the only one.
     """
     gc.collect()
     _reset_peak()
@@ -80,6 +81,9 @@ def measure(func: Callable[[], object], *, repeat: int = 3, min_time: float = 0.
     first = time.perf_counter() - t0
     peak_mib = max(0, _status_kib("VmHWM") - rss0) / 1024.0
     del result
+    if first * repeat > budget:  # a long call: the first one is the only sample (it includes any compilation)
+        return {"wall_s": float(first), "best_s": float(first), "first_call_s": float(first), "peak_mib": float(peak_mib),
+                "loops": 1, "samples": 1}
     t0 = time.perf_counter()
     func()
     single = time.perf_counter() - t0
