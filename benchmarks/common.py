@@ -23,6 +23,26 @@ import numpy as np
 CASES: dict[str, Callable[[int], "Case"]] = {}
 
 
+def _fixed_mmap_threshold(threshold: int = 256 * 1024) -> None:
+    """Make glibc serve every allocation above ``threshold`` bytes with its own mmap.
+
+    By default glibc raises its mmap threshold after large frees and then keeps freed arrays in
+    the heap, where the next call reuses them without growing the resident set: the peak-memory
+    figure of a call would depend on what ran before it (often 0). A fixed threshold returns
+    large arrays to the system when freed, so every measured call pays for its own arrays.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, threshold)  # M_MMAP_THRESHOLD; setting it also disables the dynamic adjustment
+    except (OSError, AttributeError):  # not glibc: peaks may be underestimated, timings unaffected
+        pass
+
+
+_fixed_mmap_threshold()
+
+
 @dataclass
 class Case:
     """Implementations to compare on the same inputs."""
