@@ -14,7 +14,7 @@ holds a full raster):
 3. ``risk`` -- :func:`uhi.risk.assess_risk` (LST hazard, population exposure, NDVI/NDBI
    vulnerability, quantile classes) -> ``risk.tif``, ``risk_class.tif``;
 4. ``zonal`` -- :func:`uhi.zonal.zonal_stats` of LST and risk per district (population-weighted
-   mean included) on the window of the district polygons;
+   mean included) on the window of the district polygons (its throughput counts that window);
 5. ``cooling`` -- :func:`uhi.cooling.parameters_from_landcover` (truth land cover, default
    biophysical table) -> :func:`uhi.cooling.urban_cooling` (``map_overlap`` with a halo of the
    truncated kernels' radius, exact; ``checkpoint_dir`` streams the heat mitigation index to
@@ -133,6 +133,7 @@ def run_pipeline(n: int, work: Path, chunk: int, workers: int, reuse_scene: bool
             t0 = time.perf_counter()
             info = func() or {}
             wall = time.perf_counter() - t0
+        pixels = info.pop("pixels", pixels)  # a stage that reads a window reports its own pixel count
         row = {"stage": name, "n": n, "wall_s": wall, "mpix_s": pixels / wall / 1e6, "peak_rss_mib": mem.peak_mib, **info}
         stages.append(row)
         print(f"    {wall:8.1f} s  {row['mpix_s']:7.2f} Mpix/s  peak RSS {mem.peak_mib:7.0f} MiB  {info}", flush=True)
@@ -193,7 +194,7 @@ def run_pipeline(n: int, work: Path, chunk: int, workers: int, reuse_scene: bool
         data = xr.Dataset({"lst": lst.sel(**window), "risk": risk.sel(**window)})
         table = zonal_stats(data, districts, ("mean", "max", "count"), weights=population.sel(**window), id_column="district")
         table.drop(columns="geometry").to_csv(out / "districts.csv", index=False)
-        return {"districts": len(table), "window_px": int(data.sizes["y"] * data.sizes["x"])}
+        return {"districts": len(table), "pixels": int(data.sizes["y"] * data.sizes["x"])}
 
     stage("zonal", zonal, n * n)
 
