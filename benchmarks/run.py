@@ -30,7 +30,7 @@ QUICK_SIZE = 2000
 FULL_SIZES = [1000, 4000, 8000]
 
 
-def run(cases: list[str], sizes: list[int], repeat: int) -> list[dict]:
+def run(cases: list[str], sizes: list[int], repeat: int, budget: float = 10.0) -> list[dict]:
     rows = []
     for name in cases:
         for n in sizes:
@@ -50,7 +50,7 @@ def run(cases: list[str], sizes: list[int], repeat: int) -> list[dict]:
             results = {}
             for impl_name, func in impls:
                 try:
-                    results[impl_name] = measure(func, repeat=repeat)
+                    results[impl_name] = measure(func, repeat=repeat, budget=budget)
                 except Exception as exc:  # a peer library failing must not kill the run
                     results[impl_name] = {"error": f"{type(exc).__name__}: {exc}"}
             if c.teardown:
@@ -164,6 +164,8 @@ def main(argv=None) -> int:
     p.add_argument("--check", action="store_true", help="fail if a speed-up falls below benchmarks/floors.json")
     p.add_argument("--retries", type=int, default=2, help="with --check: re-measure failing cases up to this many times")
     p.add_argument("--repeat", type=int, default=5, help="timed samples per implementation (median reported)")
+    p.add_argument("--budget", type=float, default=10.0,
+                   help="seconds per implementation: slower calls get fewer samples (0: call each implementation once)")
     p.add_argument("--out", type=Path, default=HERE / "results")
     args = p.parse_args(argv)
     names = sorted(CASES)
@@ -171,7 +173,7 @@ def main(argv=None) -> int:
         names = [n for n in names if any(n == c or n.startswith(c) for c in args.cases)]
     sizes = args.sizes or ([QUICK_SIZE] if args.quick else FULL_SIZES)
     print(f"# {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}", flush=True)
-    rows = run(names, sizes, args.repeat)
+    rows = run(names, sizes, args.repeat, args.budget)
     args.out.mkdir(parents=True, exist_ok=True)
     stem = "quick" if args.quick else "full"
     (args.out / f"{stem}.json").write_text(json.dumps(rows, indent=1))

@@ -46,7 +46,7 @@ def test_every_case_runs_and_writes_json_and_markdown(harness, tmp_path):
     run, common = harness
     registered = set(common.CASES)
     assert {"cooling_model", "gi_star", "risk_product"} <= registered  # the first cases of the suite
-    proc = _bench(["--quick", "--sizes", "64", "--repeat", "1"], tmp_path, timeout=300)
+    proc = _bench(["--quick", "--sizes", "64", "--repeat", "1", "--budget", "0"], tmp_path, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     rows = json.loads((tmp_path / "quick.json").read_text())
     errors = [r for r in rows if "error" in r]
