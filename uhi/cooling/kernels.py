@@ -65,7 +65,7 @@ def disc_kernel(d_pixels: int) -> np.ndarray:
 
 #: Rows per strip of the strip-wise FFT convolution; bounds the FFT work arrays to
 #: ~(STRIP + 2r) x (nx + 2r) complex values whatever the raster size.
-STRIP_ROWS = 512
+STRIP_ROWS = 2048
 
 
 def _conv(a: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -92,6 +92,8 @@ def _valid_share_full(shape, k: np.ndarray, dtype) -> np.ndarray:
 
     For pixel (i, j) the kernel rows inside the raster are ``max(0, r-i) .. min(2r, ny-1-i+r)`` (same for
     columns), so the sum is four look-ups in the prefix-sum table: no FFT needed (kernels are symmetric).
+    Only the ``2r`` rows and columns next to the edges differ from the interior, so the table is built on the
+    distinct row/column ranges and the interior rows are one broadcast row.
     """
     ny, nx = shape
     r = k.shape[0] // 2
@@ -100,10 +102,17 @@ def _valid_share_full(shape, k: np.ndarray, dtype) -> np.ndarray:
     i, j = np.arange(ny), np.arange(nx)
     rlo, rhi = np.maximum(0, r - i), np.minimum(2 * r, ny - 1 - i + r) + 1
     clo, chi = np.maximum(0, r - j), np.minimum(2 * r, nx - 1 - j + r) + 1
-    out = P[np.ix_(rhi, chi)].astype(dtype)
-    out -= P[np.ix_(rlo, chi)].astype(dtype)
-    out -= P[np.ix_(rhi, clo)].astype(dtype)
-    out += P[np.ix_(rlo, clo)].astype(dtype)
+
+    def rows(sel):  # share of row ranges ``sel`` x every column range, float64
+        a, b = rlo[sel], rhi[sel]
+        return P[np.ix_(b, chi)] - P[np.ix_(a, chi)] - P[np.ix_(b, clo)] + P[np.ix_(a, clo)]
+
+    out = np.empty(shape, dtype=dtype)
+    top, bottom = min(r, ny), max(min(r, ny), ny - r)
+    out[:top] = rows(slice(0, top))
+    out[bottom:] = rows(slice(bottom, ny))
+    if bottom > top:
+        out[top:bottom] = rows(slice(top, top + 1))  # interior rows all see the full kernel height
     return out
 
 
