@@ -107,7 +107,7 @@ def _carry_crs(out: xr.DataArray, inputs) -> xr.DataArray:
         if isinstance(obj, (xr.DataArray, xr.Dataset)):
             crs = obj.rio.crs
             if crs is not None:
-                return out.rio.write_crs(crs)
+                return out.rio.write_crs(crs, inplace=True)  # out is new: no deep copy of its data
     return out
 
 

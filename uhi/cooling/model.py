@@ -194,5 +194,5 @@ def urban_cooling(
                                long_name=f"work productivity loss, {work} work (Kjellstrom et al. 2009, Table 2)")
     ds = xr.Dataset(out, attrs={"t_ref_degC": t_ref, "uhi_max_degC": uhi_max, "cooling_distance_px": d_px, "mixing_radius_px": r_px})
     if params.rio.crs is not None:
-        ds = ds.rio.write_crs(params.rio.crs)
+        ds = ds.rio.write_crs(params.rio.crs, inplace=True)
     return ds
