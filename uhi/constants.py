@@ -47,10 +47,9 @@ ST_AUX_SCALE = {  # (scale, offset, units)
 NDVI_SOIL = 0.2
 NDVI_VEGETATION = 0.5
 CAVITY_F = 0.55  # geometric factor of the cavity term dε (pylandtemp utils.cavity_effect [S6], [C])
-#: Broadband (TM6-style) values used by the "simple" method (Sobrino et al. 2004).
-EMISSIVITY_SOIL_SLOPE = (0.979, -0.035)  # ε = 0.979 − 0.035·ρ_red for NDVI < 0.2
-EMISSIVITY_MIXED = (0.986, 0.004)  # ε = 0.986 + 0.004·P_v for 0.2 ≤ NDVI ≤ 0.5
-EMISSIVITY_VEGETATION = 0.99  # NDVI > 0.5
+# The broadband TM6 values of Sobrino et al. 2004 (0.979 − 0.035·ρ_red; 0.986 + 0.004·P_v; 0.99) are not
+# used: every method, "simple" included, takes the TIRS band-specific values below (about 1 K closer on
+# TIRS scenes; tests/test_lst_synthetic.py).
 #: TIRS band-specific soil / vegetation emissivities (Yu, Guo & Wu 2014, Remote Sens. 6:9829; [C] [S4][S6]).
 TIRS_EMISSIVITY = {
     10: {"soil": 0.9668, "vegetation": 0.9863, "bare_soil": (0.973, -0.047)},
