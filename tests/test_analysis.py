@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import rioxarray  # noqa: F401
+import rioxarray
 
 from uhi.analysis import HIGH_RISK_CLASSES, analyse_city, analyse_layers
 

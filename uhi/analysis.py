@@ -23,7 +23,7 @@ import xarray as xr
 
 from uhi.errors import InputValueError
 
-__all__ = ["CityAnalysis", "analyse_city", "analyse_layers", "choose_lst_method", "district_table", "HIGH_RISK_CLASSES"]
+__all__ = ["HIGH_RISK_CLASSES", "CityAnalysis", "analyse_city", "analyse_layers", "choose_lst_method", "district_table"]
 
 #: Risk classes counted as "high risk" (4 = high, 5 = very high of the five quantile classes, uhi.risk.classify).
 HIGH_RISK_CLASSES = (4, 5)
@@ -137,7 +137,7 @@ def _truth(scene_path: Path | None, name: str) -> Path | None:
 
 
 def _read_landcover(path, like: xr.DataArray) -> xr.DataArray:
-    import rioxarray  # noqa: F401  (registers .rio)
+    import rioxarray
     from rasterio.enums import Resampling
 
     from uhi.errors import SceneFormatError

@@ -6,12 +6,12 @@ through :mod:`uhi.io.write` (atomic, refuses to overwrite unless asked, stays in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from uhi.errors import OutputExistsError
 
-__all__ = ["risk_workflow", "demo_workflow", "example_scenarios", "write_maps"]
+__all__ = ["demo_workflow", "example_scenarios", "risk_workflow", "write_maps"]
 
 _Progress = Callable[[str], None] | None
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -17,7 +16,7 @@ def lst(
     scene: Path = typer.Argument(..., help="Scene folder, .tar/.tar.gz archive or MTL file (.txt/.json/.xml)."),
     method: str = typer.Option("simple", "--method", "-m", help=f"One of: {', '.join(METHODS)}."),
     out: Path = typer.Option(Path("lst.tif"), "--out", "-o", help="Output GeoTIFF (COG)."),
-    water_vapour: Optional[float] = typer.Option(None, "--water-vapour", "-w", help="Total column water vapour [g cm-2] (single-channel, split-window)."),
+    water_vapour: float | None = typer.Option(None, "--water-vapour", "-w", help="Total column water vapour [g cm-2] (single-channel, split-window)."),
     celsius: bool = typer.Option(False, "--celsius", help="Write degrees Celsius instead of kelvin."),
     mask_clouds: bool = typer.Option(False, "--mask-clouds", help="Set cloud/shadow/cirrus/snow/fill pixels (QA band) to NaN."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace OUT if it exists."),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -12,21 +11,21 @@ from ._common import console, handle_errors, steps
 
 @handle_errors
 def optimize(
-    scene: Optional[Path] = typer.Argument(None, help="Scene folder/archive/MTL. Default: the synthetic scene of --city."),
+    scene: Path | None = typer.Argument(None, help="Scene folder/archive/MTL. Default: the synthetic scene of --city."),
     city: str = typer.Option("Sofia", "--city", "-c", help="Pilot city of the synthetic default scene."),
     budget: float = typer.Option(1_000_000.0, "--budget", "-b", help="Budget [EUR]."),
-    interventions: Optional[str] = typer.Option(
+    interventions: str | None = typer.Option(
         None, "--interventions", "-i",
         help="Comma-separated catalogue keys, e.g. street_trees,cool_roof (default: every neighbourhood-scale measure)."),
     site_size: float = typer.Option(150.0, "--site-size", help="Side of the candidate blocks, in metres."),
     max_candidates: int = typer.Option(200, "--max-candidates", help="Number of highest-risk blocks considered."),
-    candidates: Optional[Path] = typer.Option(None, "--candidates", help="Parcels to choose among (GeoPackage, GeoJSON, shapefile) instead of blocks."),
-    label_column: Optional[str] = typer.Option(None, "--label-column", help="Column naming each parcel of --candidates."),
+    candidates: Path | None = typer.Option(None, "--candidates", help="Parcels to choose among (GeoPackage, GeoJSON, shapefile) instead of blocks."),
+    label_column: str | None = typer.Option(None, "--label-column", help="Column naming each parcel of --candidates."),
     method: str = typer.Option("lazy-greedy", "--method", "-m", help="lazy-greedy (default), greedy or milp."),
-    catalogue: Optional[Path] = typer.Option(None, "--catalogue", help="Your catalogue TOML: added or overridden measures (e.g. local costs)."),
-    uhi_max: Optional[float] = typer.Option(None, "--uhi-max", help="UHI magnitude of the cooling model in °C (default: the scenario baseline's)."),
-    population: Optional[Path] = typer.Option(None, "--population", "-p", help="Population raster (residents per cell, any CRS)."),
-    landcover: Optional[Path] = typer.Option(None, "--landcover", help="Land-cover raster (codes of data/landcover.csv)."),
+    catalogue: Path | None = typer.Option(None, "--catalogue", help="Your catalogue TOML: added or overridden measures (e.g. local costs)."),
+    uhi_max: float | None = typer.Option(None, "--uhi-max", help="UHI magnitude of the cooling model in °C (default: the scenario baseline's)."),
+    population: Path | None = typer.Option(None, "--population", "-p", help="Population raster (residents per cell, any CRS)."),
+    landcover: Path | None = typer.Option(None, "--landcover", help="Land-cover raster (codes of data/landcover.csv)."),
     out: Path = typer.Option(Path("uhi-optimize"), "--out", "-o", help="Output folder."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
 ) -> None:

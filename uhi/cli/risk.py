@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -12,13 +11,13 @@ from ._common import console, handle_errors, print_analysis_summary, steps
 
 @handle_errors
 def risk(
-    scene: Optional[Path] = typer.Argument(None, help="Scene folder/archive/MTL. Default: the synthetic scene of --city."),
-    population: Optional[Path] = typer.Option(None, "--population", "-p", help="Population raster (residents per cell, any CRS)."),
-    districts: Optional[Path] = typer.Option(None, "--districts", "-d", help="District polygons (GeoPackage, GeoJSON, shapefile)."),
-    landcover: Optional[Path] = typer.Option(None, "--landcover", help="Land-cover raster (codes of data/landcover.csv) for the urban mask."),
+    scene: Path | None = typer.Argument(None, help="Scene folder/archive/MTL. Default: the synthetic scene of --city."),
+    population: Path | None = typer.Option(None, "--population", "-p", help="Population raster (residents per cell, any CRS)."),
+    districts: Path | None = typer.Option(None, "--districts", "-d", help="District polygons (GeoPackage, GeoJSON, shapefile)."),
+    landcover: Path | None = typer.Option(None, "--landcover", help="Land-cover raster (codes of data/landcover.csv) for the urban mask."),
     city: str = typer.Option("Sofia", "--city", "-c", help="Pilot city of the synthetic default scene."),
     method: str = typer.Option("auto", "--method", "-m", help="LST method: auto (best the scene supports), simple, single-channel, split-window, l2."),
-    water_vapour: Optional[float] = typer.Option(None, "--water-vapour", "-w", help="Water vapour [g cm-2]."),
+    water_vapour: float | None = typer.Option(None, "--water-vapour", "-w", help="Water vapour [g cm-2]."),
     out: Path = typer.Option(Path("uhi-risk"), "--out", "-o", help="Output folder."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
 ) -> None:

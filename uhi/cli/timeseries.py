@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -12,9 +11,9 @@ from ._common import console, handle_errors, steps
 
 @handle_errors
 def timeseries(
-    scenes: List[Path] = typer.Argument(..., help="Scene folders/archives of one path/row (same grid)."),
+    scenes: list[Path] = typer.Argument(..., help="Scene folders/archives of one path/row (same grid)."),
     method: str = typer.Option("l2", "--method", "-m", help="LST method for every scene."),
-    water_vapour: Optional[float] = typer.Option(None, "--water-vapour", "-w", help="Water vapour [g cm-2] for single-channel/split-window."),
+    water_vapour: float | None = typer.Option(None, "--water-vapour", "-w", help="Water vapour [g cm-2] for single-channel/split-window."),
     hot_celsius: float = typer.Option(35.0, "--hot", help="A scene is a hot day at a pixel when LST exceeds this [°C]."),
     chunks: int = typer.Option(1024, "--chunks", help="Dask chunk size in pixels (the scenes are processed lazily)."),
     out: Path = typer.Option(Path("uhi-timeseries"), "--out", "-o", help="Output folder."),

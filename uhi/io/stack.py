@@ -14,7 +14,7 @@ import xarray as xr
 
 from uhi.errors import InputValueError, SceneFormatError
 
-__all__ = ["load_stack", "SOFIA_STACK_BANDS", "SOFIA_STACK_OFFSET_PIXELS"]
+__all__ = ["SOFIA_STACK_BANDS", "SOFIA_STACK_OFFSET_PIXELS", "load_stack"]
 
 #: Band order of the Sofia stacks LC08_184030_20140814.tif / _20190812.tif (HeavyHelium/lst-prediction,
 #: data/clipped-zoomed, commit 1222d24; ../shared/data/README.md): indices [1], GHS-POP count, LST [degC].

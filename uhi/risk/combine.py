@@ -33,15 +33,15 @@ from ._kernels import METHODS, combine_kernel
 from .components import DEFAULT_PERCENTILES, exposure_from_population, hazard_from_lst, normalise, vulnerability
 
 __all__ = [
-    "heat_risk",
-    "combine",
-    "classify",
-    "class_breaks",
-    "traffic_light",
-    "assess_risk",
     "RISK_LABELS",
-    "TRAFFIC_LIGHT",
     "SCHEMES",
+    "TRAFFIC_LIGHT",
+    "assess_risk",
+    "class_breaks",
+    "classify",
+    "combine",
+    "heat_risk",
+    "traffic_light",
 ]
 
 #: Labels of five risk classes, lowest first (SCIENCE.md 3.3).
