@@ -128,7 +128,8 @@ def _scene_title(ds: xr.Dataset) -> tuple[str, str]:
     return str(city), date
 
 
-def _truth(scene_path: Path | None, name: str) -> Path | None:
+def truth_path(scene_path: Path | None, name: str) -> Path | None:
+    """``truth/<name>`` beside a synthetic scene (folder or MTL path), or None when absent."""
     if scene_path is None:
         return None
     folder = scene_path if scene_path.is_dir() else scene_path.parent
@@ -209,9 +210,9 @@ def analyse_city(
     city, date = _scene_title(ds)
     return analyse_layers(
         lst, ndvi=idx["ndvi"], ndbi=idx["ndbi"], mndwi=idx["mndwi"],
-        population=population if population is not None else _truth(scene_path, "population.tif"),
-        districts=districts if districts is not None else _truth(scene_path, "districts.gpkg"),
-        landcover=landcover if landcover is not None else _truth(scene_path, "land_cover.tif"),
+        population=population if population is not None else truth_path(scene_path, "population.tif"),
+        districts=districts if districts is not None else truth_path(scene_path, "districts.gpkg"),
+        landcover=landcover if landcover is not None else truth_path(scene_path, "land_cover.tif"),
         hotspot_distance_m=hotspot_distance_m, district_column=district_column, city=city, date=date, scene=ds,
     )
 

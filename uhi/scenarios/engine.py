@@ -110,15 +110,9 @@ def _read_raster(path: str, what: str, like: xr.DataArray | None = None) -> xr.D
     return da.astype(np.float32).rename(what)
 
 
-def _truth(scene: Path, name: str) -> str | None:
-    folder = scene if scene.is_dir() else scene.parent
-    candidate = folder / "truth" / name
-    return str(candidate) if candidate.is_file() else None
-
-
 def _analysis(spec: ScenarioSpec, progress: Progress):
     """Baseline CityAnalysis (districts are read separately: the scenario does its own district accounting)."""
-    from ..analysis import analyse_layers
+    from ..analysis import analyse_layers, truth_path
 
     if spec.city is not None or spec.scene is not None:
         from .. import indices as spectral
@@ -149,10 +143,10 @@ def _analysis(spec: ScenarioSpec, progress: Progress):
         city_name = str(ds.attrs.get("city") or spec.city or scene.name)
         return analyse_layers(
             lst, ndvi=idx["ndvi"], ndbi=idx["ndbi"], mndwi=idx["mndwi"],
-            population=spec.population or _truth(scene, "population.tif"),
-            landcover=spec.landcover or _truth(scene, "land_cover.tif"),
+            population=spec.population or truth_path(scene, "population.tif"),
+            landcover=spec.landcover or truth_path(scene, "land_cover.tif"),
             city=city_name, date=str(ds.attrs.get("acquisition_time", ""))[:10], scene=ds,
-        ), (spec.districts or _truth(scene, "districts.gpkg"))
+        ), (spec.districts or truth_path(scene, "districts.gpkg"))
     _say(progress, "baseline analysis from layers")
     lst = _read_raster(spec.lst, "lst")
     lst.attrs["units"] = "K"
