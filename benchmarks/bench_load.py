@@ -25,7 +25,8 @@ from common import Case, case
 from rasterio.transform import from_origin
 
 from uhi.io import load_landsat
-from uhi.io.landsat import _bt_reference, _scale_reference
+from uhi.io.landsat import _scale_reference
+from uhi.lst._reference import brightness_temperature_dn_reference as _bt_reference
 
 SCENE_ID = "LC09_L1TP_184030_20230714_20230714_02_T1"
 # Calibration of LC09_L1TP_063046_20230714_20230714_02_T1 (its MTL.txt in ../shared/data/landsat).

@@ -19,7 +19,8 @@ from uhi import constants
 from uhi.errors import InputValueError, MetadataError, SceneFormatError
 from uhi.io import landsat as landsat_module
 from uhi.io import load_landsat, read_mtl
-from uhi.io.landsat import _brightness_temperature_dn, _bt_reference, _scale_dn, _scale_reference
+from uhi.io.landsat import _brightness_temperature_dn, _scale_dn, _scale_reference
+from uhi.lst._reference import brightness_temperature_dn_reference as _bt_reference
 
 BUNDLE = "LC08_L2SP_001062_20201031_20201106_02_T2"
 MAUI = "LC09_L1TP_063046_20230714_20230714_02_T1"

@@ -47,6 +47,7 @@ from rasterio.windows import Window
 from .. import constants
 from .._backend import apply_pointwise
 from ..errors import InputValueError, MetadataError, SceneFormatError
+from ..lst._kernels import brightness_temperature_dn_kernel, brightness_temperature_dn_kernel_serial
 from .mtl import SceneMetadata, _parse, read_mtl, scene_metadata
 from .qa import QA_PIXEL_BITS, qa_mask
 
@@ -144,31 +145,13 @@ def _scale_body(dn, mult, add, fill, out):  # pragma: no cover - compiled
                 out[i, j] = mult * value + add
 
 
-def _bt_body(dn, mult, add, k1, k2, fill, out):  # pragma: no cover - compiled
-    """Brightness temperature [K] from DN: BT = K2 / ln(K1 / (M*dn + A) + 1) (SCIENCE.md 1.1).
-
-    float32 arithmetic (the output's precision; within 1e-4 K of float64 for L8/L9 thermal DNs);
-    fill and non-positive radiance give NaN.
-    """
-    rows, cols = dn.shape
-    m, a = np.float32(mult), np.float32(add)
-    k1_, k2_, one, zero = np.float32(k1), np.float32(k2), np.float32(1.0), np.float32(0.0)
-    for i in prange(rows):
-        for j in range(cols):
-            value = dn[i, j]
-            radiance = m * np.float32(value) + a
-            if value == fill or not radiance > zero:
-                out[i, j] = np.nan
-            else:
-                out[i, j] = k2_ / np.log(k1_ / radiance + one)
-
-
 # One body each, compiled twice: the parallel variant for large arrays, the serial one for small
 # chunks, where waking the thread pool costs more than the work (STYLE.md, "Numeric code").
 _scale_kernel = njit(parallel=True, cache=True)(_scale_body)
 _scale_kernel_serial = njit(cache=True)(_scale_body)
-_bt_kernel = njit(parallel=True, cache=True)(_bt_body)
-_bt_kernel_serial = njit(cache=True)(_bt_body)
+# The brightness temperature from DN is the LST package's kernel (one formula, uhi.lst._kernels).
+_bt_kernel = brightness_temperature_dn_kernel
+_bt_kernel_serial = brightness_temperature_dn_kernel_serial
 #: Pixels from which the parallel kernels are used.
 PARALLEL_MIN_PIXELS = 1 << 20
 
@@ -178,15 +161,6 @@ def _scale_reference(dn: np.ndarray, mult: float, add: float, fill: float) -> np
     out = (mult * dn.astype(np.float64) + add).astype(np.float32)
     out[dn == fill] = np.nan
     return out
-
-
-def _bt_reference(dn: np.ndarray, mult: float, add: float, k1: float, k2: float, fill: float) -> np.ndarray:
-    """Plain-numpy reference of :func:`_brightness_temperature_dn` (SCIENCE.md 1.1)."""
-    radiance = mult * dn.astype(np.float64) + add
-    with np.errstate(divide="ignore", invalid="ignore"):
-        bt = k2 / np.log(k1 / radiance + 1.0)
-    bt[(dn == fill) | ~(radiance > 0)] = np.nan
-    return bt.astype(np.float32)
 
 
 def _scale_dn(dn: np.ndarray, *, mult: float, add: float, fill: float) -> np.ndarray:

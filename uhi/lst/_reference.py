@@ -12,6 +12,7 @@ from .. import constants
 from ._kernels import NDVI_WATER
 
 __all__ = [
+    "brightness_temperature_dn_reference",
     "brightness_temperature_reference",
     "emissivity_reference",
     "lst_simple_reference",
@@ -38,6 +39,15 @@ def brightness_temperature_reference(radiance, k1, k2) -> np.ndarray:
     (radiance,) = _f64(radiance)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(radiance > 0, k2 / np.log(k1 / radiance + 1.0), np.nan)
+
+
+def brightness_temperature_dn_reference(dn, mult, add, k1, k2, fill) -> np.ndarray:
+    """``K2 / ln(K1 / (M_L DN + A_L) + 1)`` as float32; DN == fill and radiance <= 0 -> NaN."""
+    radiance = mult * np.asarray(dn, dtype=np.float64) + add
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bt = k2 / np.log(k1 / radiance + 1.0)
+    bt[(np.asarray(dn) == fill) | ~(radiance > 0)] = np.nan
+    return bt.astype(np.float32)
 
 
 def ndvi_float32_reference(red, nir) -> np.ndarray:

@@ -65,7 +65,7 @@ class Scenario:
         self.description = (v.description if v and v.description else spec.description)
 
     def _line(self, loc) -> str:
-        from ..interventions import toml_key_line
+        from .._toml import toml_key_line
 
         line = toml_key_line(self._text, loc) if self._text else None
         return f", line {line}" if line else ""

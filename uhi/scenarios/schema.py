@@ -36,7 +36,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import ScenarioError
-from ..interventions import format_validation_error, read_toml
+from .._toml import format_validation_error, read_toml
 
 __all__ = ["BaselineSpec", "InterventionSpec", "ScenarioSpec", "TopRiskSpec", "VariantSpec", "parse_scenario", "validate_scenario"]
 
