@@ -3,7 +3,7 @@
 Subject ``uhi_fft``: :func:`uhi.cooling.urban_cooling` (eager; float32 overlap-add FFT via
 ``scipy.signal.oaconvolve`` with all cores). ``numpy``: the same equations with plain float64
 ``scipy.signal.fftconvolve`` (one FFT of the whole padded raster per convolution, single thread),
-the straightforward reimplementation documented in SCIENCE.md 5.2. ``invest``: natcap.invest's
+the straightforward reimplementation documented in InVEST Urban Cooling Model user guide. ``invest``: natcap.invest's
 ``urban_cooling_model.execute`` run in ``/work/invest-venv`` via subprocess (wall time and peak RSS
 from ``/usr/bin/time -v``) when that venv exists; otherwise it is not listed.
 """

@@ -38,12 +38,12 @@ This notebook loads real Landsat scenes of three kinds — Collection 2 Level-2 
 Level-1 from Landsat 9 (Maui) and a pre-collection L1T scene with two thermal bands (Pensacola) — and a
 synthetic scene of the pilot city **Sofia** whose true LST is known, and computes LST by every method:
 
-| method | needs | equation (SCIENCE.md) |
+| method | needs | equation (source) |
 |---|---|---|
-| `simple` | B10 brightness temperature, red/NIR | radiative-transfer-free emissivity correction (1.3) |
-| `single-channel` | B10 BT, water vapour *w* | Jiménez-Muñoz et al. 2014 ψ functions (1.4) |
-| `split-window` | B10 + B11 BT, *w* | Jiménez-Muñoz et al. 2014 or Du et al. 2015 (1.5) |
-| `l2` | C2 L2 `ST_B10` | USGS product, scaled to K (1.6) |
+| `simple` | B10 brightness temperature, red/NIR | radiative-transfer-free emissivity correction (Avdan & Jovanovska 2016, doi:10.1155/2016/1480307) |
+| `single-channel` | B10 BT, water vapour *w* | Jiménez-Muñoz et al. 2014 ψ functions (doi:10.1109/LGRS.2014.2312032) |
+| `split-window` | B10 + B11 BT, *w* | Jiménez-Muñoz et al. 2014 or Du et al. 2015 (doi:10.3390/rs70100647) |
+| `l2` | C2 L2 `ST_B10` | USGS product, scaled to K (LSDS-1619) |
 
 Finally Sofia's real summer LST (2014, 2019) from the shared city data."""),
     new_code_cell(SETUP),
@@ -140,7 +140,7 @@ On a real pilot city first — **Sofia**, Landsat 8 summer scenes of 2014 and 20
 the municipality outline — then on **Vienna**'s 250 census districts and 23 Bezirke over a synthetic Vienna scene
 (no real Vienna scene ships), and on a real Landsat scene (Liverpool).
 
-Risk follows the IPCC AR5/AR6 framing (SCIENCE.md 3): *risk = hazard × exposure × vulnerability*, each
+Risk follows the IPCC AR5/AR6 framing (IPCC 2014, AR5 WGII; applied to heat with satellite LST by Estoque et al. 2020, Nat. Commun. 11:1581, doi:10.1038/s41467-020-15218-8): *risk = hazard × exposure × vulnerability*, each
 normalised to [0, 1]; hazard from LST, exposure from population density, vulnerability from low-NDVI /
 high-NDBI proxies when no socio-economic layers are given (the output attributes say which were used)."""),
     new_code_cell(SETUP),
@@ -223,8 +223,8 @@ NB03 = [
 # 3 · Interventions and scenarios: what cools a pilot city, for whom, at what cost
 
 A planner's workflow on **Niš** (and Sofia): the baseline analysis, a catalogue of green / white / blue
-interventions with their effect sizes and costs (SCIENCE.md 4), scenario files scored against the baseline with
-the InVEST Urban Cooling Model equations (SCIENCE.md 5), a side-by-side comparison, and the "urban acupuncture"
+interventions with their effect sizes and costs (each with its paper, `uhi.references`), scenario files scored against the baseline with
+the InVEST Urban Cooling Model equations (Natural Capital Project user guide), a side-by-side comparison, and the "urban acupuncture"
 optimiser that spends a budget where it protects the most people."""),
     new_code_cell(SETUP),
     new_markdown_cell("## The intervention catalogue"),

@@ -222,7 +222,7 @@ def choose_lst_method(ds: xr.Dataset, water_vapour: float | None = None) -> str:
 
     ``"l2"`` for a Level-2 scene (the USGS single-channel product with MODTRAN-based atmospheric
     correction); with known water vapour (argument or ``ds.attrs["water_vapour"]``) ``"split-window"``
-    when both thermal bands are present, else ``"single-channel"`` (SCIENCE.md 1.4-1.5; both within 1 K
+    when both thermal bands are present, else ``"single-channel"`` (Jiménez-Muñoz et al. 2014; Du et al. 2015; both within 1 K
     on the synthetic scenes, tests/test_lst_synthetic.py); otherwise ``"simple"``, which has no atmospheric
     correction (a few kelvin low in humid air).
     """

@@ -1,21 +1,21 @@
 """Physical constants and published coefficients, each with its source.
 
-Section numbers refer to ``SCIENCE.md`` (the project's science reference);
-source keys like [S4] are listed at its end. Values tagged [C] there were
-checked against at least two independent implementations.
+Source keys in brackets, like [cran-lst], are entries of :mod:`uhi.references` (authors, year, journal,
+DOI or URL). Values marked [C] were read in code or secondary text citing the paper and checked
+against at least two independent implementations, not in the paper itself.
 """
 
 from __future__ import annotations
 
 # --- Planck radiation -------------------------------------------------------
 #: Second radiation constant c2 = h·c/k_B [µm K], from CODATA 2018 exact SI values
-#: h = 6.62607015e-34 J s, c = 2.99792458e8 m/s, k_B = 1.380649e-23 J/K (SCIENCE.md 1.3, [S4]).
+#: h = 6.62607015e-34 J s, c = 2.99792458e8 m/s, k_B = 1.380649e-23 J/K (exact SI values; ρ = h·c/k_B as computed in [cran-lst]).
 RHO_UM_K = 14387.7688
 
-#: Effective band centres of TIRS [µm] (SCIENCE.md 1.3, [S5]).
+#: Effective band centres of TIRS [µm] (as used with the correction of Avdan & Jovanovska 2016, doi:10.1155/2016/1480307; [C] open-source implementations).
 TIRS_WAVELENGTH_UM = {10: 10.895, 11: 12.005}
 
-#: Fallback thermal calibration constants (SCIENCE.md 1.1, table; [S1] L8, [S2] L9).
+#: Fallback thermal calibration constants (values of the scenes' MTL files, USGS Landsat 8 Data Users Handbook, LSDS-1574 [usgs-l8-handbook]; L8 and L9 [usgs-l1-product]).
 #: Always prefer the scene's own MTL values; these are for tests and synthetic scenes.
 THERMAL_CONSTANTS = {
     "LANDSAT_8": {
@@ -23,13 +23,13 @@ THERMAL_CONSTANTS = {
         11: {"radiance_mult": 3.3420e-04, "radiance_add": 0.10000, "k1": 480.8883, "k2": 1201.1442},
     },
     "LANDSAT_9": {
-        # K2 for L9 B10 is 1329.2405 (not 1329.0284, a known copy error; SCIENCE.md 1.1, [S3]).
+        # K2 for L9 B10 is 1329.2405 (not 1329.0284, a copy error in a public GEE script; L9 MTL [usgs-l1-product]).
         10: {"radiance_mult": 3.8000e-04, "radiance_add": 0.1, "k1": 799.0284, "k2": 1329.2405},
         11: {"radiance_mult": 3.4900e-04, "radiance_add": 0.1, "k1": 475.6581, "k2": 1198.3494},
     },
 }
 
-# --- Collection 2 Level-2 scaling (SCIENCE.md 1.6, GEE catalogue [S13]) -------
+# --- Collection 2 Level-2 scaling (USGS LSDS-1619 [usgs-c2l2-guide]; GEE catalogue [gee-landsat-c2l2]) -------
 SR_SCALE, SR_OFFSET = 2.75e-05, -0.2  # surface reflectance, valid DN 1..65455
 ST_SCALE, ST_OFFSET = 0.00341802, 149.0  # ST_B10 [K]
 ST_AUX_SCALE = {  # (scale, offset, units)
@@ -43,36 +43,36 @@ ST_AUX_SCALE = {  # (scale, offset, units)
     "ST_CDIST": (0.01, 0.0, "km"),
 }
 
-# --- NDVI-threshold emissivity (SCIENCE.md 1.2; Sobrino et al. 2004, RSE 90:434, [C] [S4][S5]) ---
+# --- NDVI-threshold emissivity (Sobrino et al. 2004, RSE 90:434, doi:10.1016/j.rse.2004.02.003; Sobrino et al. 2008; [C] [cran-lst]) ---
 NDVI_SOIL = 0.2
 NDVI_VEGETATION = 0.5
-CAVITY_F = 0.55  # geometric factor of the cavity term dε (pylandtemp utils.cavity_effect [S6], [C])
+CAVITY_F = 0.55  # geometric factor of the cavity term dε (pylandtemp utils.cavity_effect [pylandtemp], [C])
 # The broadband TM6 values of Sobrino et al. 2004 (0.979 − 0.035·ρ_red; 0.986 + 0.004·P_v; 0.99) are not
 # used: every method, "simple" included, takes the TIRS band-specific values below (about 1 K closer on
 # TIRS scenes; tests/test_lst_synthetic.py).
-#: TIRS band-specific soil / vegetation emissivities (Yu, Guo & Wu 2014, Remote Sens. 6:9829; [C] [S4][S6]).
+#: TIRS band-specific soil / vegetation emissivities (Yu, Guo & Wu 2014, Remote Sens. 6:9829; [C] [cran-lst][pylandtemp]).
 TIRS_EMISSIVITY = {
     10: {"soil": 0.9668, "vegetation": 0.9863, "bare_soil": (0.973, -0.047)},
     11: {"soil": 0.9747, "vegetation": 0.9896, "bare_soil": (0.984, -0.026)},
 }
-#: Emissivity of water, TIRS10/TIRS11 (Du et al. 2015 land-cover table, [C] [S12]).
+#: Emissivity of water, TIRS10/TIRS11 (Du et al. 2015 land-cover table, [C] [i-landsat8-swlst]).
 WATER_EMISSIVITY = {10: 0.992, 11: 0.998}
 
 # --- Single-channel, Jiménez-Muñoz et al. 2014, IEEE GRSL 11(10):1840, doi:10.1109/LGRS.2014.2312032 ---
-#: ψ_k = a·w² + b·w + c, w in g cm⁻² (GAPRI fit), TIRS band 10 ([C] [S9][S10]; SCIENCE.md 1.4).
+#: ψ_k = a·w² + b·w + c, w in g cm⁻² (GAPRI fit), TIRS band 10 (Jiménez-Muñoz et al. 2014, doi:10.1109/LGRS.2014.2312032; [C] [r-water]).
 SC_PSI_COEFFICIENTS = (
     (0.04019, 0.02916, 1.01523),  # ψ1 = 1/τ
     (-0.38333, -1.50294, 0.20324),  # ψ2 = −L↓ − L↑/τ
     (0.00918, 1.36072, -0.27514),  # ψ3 = L↓
 )
-#: b_γ of the Planck linearisation for TIRS B10 [K] ([C] [S9]; CRAN LST uses c2/λ = 1320.6 K).
+#: b_γ of the Planck linearisation for TIRS B10 [K] ([C] [r-water]; CRAN LST uses c2/λ = 1320.6 K).
 SC_B_GAMMA = 1324.0
 
-# --- Split-window, Jiménez-Muñoz et al. 2014 (SCIENCE.md 1.5, [C] [S9][S10]) ---
-#: c0..c6; c1 = 1.378 (pylandtemp's 1.387 is a transcription error, SCIENCE.md 1.5).
+# --- Split-window, Jiménez-Muñoz et al. 2014, doi:10.1109/LGRS.2014.2312032 ([C] [r-water]) ---
+#: c0..c6; c1 = 1.378 (pylandtemp's 1.387 is a transcription error; two independent codes give 1.378).
 SW_JM2014 = (-0.268, 1.378, 0.183, 54.30, -2.238, -129.20, 16.40)
 
-# --- Split-window, Du et al. 2015, Remote Sens. 7(1):647 (SCIENCE.md 1.5, [C] [S12]) ---
+# --- Split-window, Du et al. 2015, Remote Sens. 7(1):647, doi:10.3390/rs70100647 ([C] [i-landsat8-swlst]) ---
 #: (cwv_min, cwv_max): (b0..b7, rmse)
 SW_DU2015 = {
     (0.0, 2.5): ((-2.78009, 1.01408, 0.15833, -0.34991, 4.04487, 3.55414, -8.88394, 0.09152), 0.34),

@@ -2,7 +2,7 @@
 
 One file, no external assets: PNG maps are embedded as base64, tables are plain HTML. It carries the
 totals, the per-district table, the measures with their cost and effect sources, the sanity checks of
-SCIENCE.md 4.6b and the caveats (the InVEST bound T_air in [T_ref, T_ref + UHI_max]; hyper-local
+Krayenhoff et al. 2021 (Environ. Res. Lett. 16:053007, doi:10.1088/1748-9326/abdcf1) and the caveats (the InVEST bound T_air in [T_ref, T_ref + UHI_max]; hyper-local
 measures modelled at their own scale). Written atomically (:func:`uhi.io.write.atomic_path`).
 """
 
@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .io.write import atomic_path, safe_output_path
+from .references import REFERENCES, bibliography_html
 
 __all__ = ["REPORT_NAME", "render_report", "write_report"]
 
@@ -30,7 +31,7 @@ h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-to
 table{border-collapse:collapse;margin:.6em 0;font-size:.88em}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right}
 th{background:#f3f3f3}td.t,th.t{text-align:left}.warning{color:#a40000;font-weight:600}.ok{color:#1a7f37}.info{color:#555}
 .note{background:#fff8e1;border-left:4px solid #f0b400;padding:.5em 1em;margin:1em 0}img{max-width:100%;margin:.5em 0}
-.default{color:#a65f00}
+.default{color:#a65f00}ol.refs li{margin:.2em 0}
 """
 
 _TOTAL_LABELS = (
@@ -85,12 +86,12 @@ def _section(result) -> str:
     parts = [f"<h2>{html.escape(result.name)}</h2>"]
     if getattr(result, "city", ""):
         parts.append(f"<p>City: <b>{html.escape(str(result.city))}</b>. Baseline: T_ref = {t['t_ref_degC']:g} °C, "
-                     f"UHI_max = {t['uhi_max_degC']:g} °C (InVEST Urban Cooling Model, SCIENCE.md 5).</p>")
+                     f"UHI_max = {t['uhi_max_degC']:g} °C (InVEST Urban Cooling Model, Natural Capital Project).</p>")
     parts.append("<p>" + html.escape(result.summary()) + "</p>")
     rows = [(label, _fmt(t.get(key), pat)) for key, label, pat in _TOTAL_LABELS]
     parts.append("<h3>Totals</h3><table>" + "".join(f"<tr><td class='t'>{html.escape(a)}</td><td>{b}</td></tr>" for a, b in rows) + "</table>")
     if t.get("cost_includes_defaults"):
-        parts.append("<p class='default'>Some unit costs are catalogue defaults without a local source (SCIENCE.md 4.7): "
+        parts.append("<p class='default'>Some unit costs are catalogue defaults without a local source (published cost figures exist only for street trees, green roofs and cool roofs): "
                      "override them with local prices in a [catalogue.&lt;key&gt;] table before quoting costs.</p>")
     measures = pd.DataFrame([
         {"measure": i["label"], "type": i["type"], "category": i["category"], "scale": i["scale"],
@@ -99,7 +100,7 @@ def _section(result) -> str:
         for i in t["interventions"]
     ])
     parts.append("<h3>Measures</h3>" + _table(measures, {"amount": "{:,.0f}", "area m²": "{:,.0f}", "cost EUR": "{:,.0f}"}))
-    parts.append("<h3>Sanity checks (SCIENCE.md 4.6b)</h3><ul>" + "".join(
+    parts.append("<h3>Sanity checks (Krayenhoff et al. 2021, Environ. Res. Lett. 16:053007, doi:10.1088/1748-9326/abdcf1)</h3><ul>" + "".join(
         f"<li class='{html.escape(c['status'])}'><b>{html.escape(c['check'])}</b> [{html.escape(c['status'])}]: "
         f"{html.escape(c['message'])}</li>" for c in result.checks) + "</ul>")
     table = pd.DataFrame(result.table.drop(columns="geometry"))
@@ -113,6 +114,29 @@ def _section(result) -> str:
         caption = fname.removesuffix(".png").replace("_", " ")
         parts.append(f"<p>{html.escape(caption)}</p>" + _img(png, caption))
     return "\n".join(parts)
+
+
+#: Sources of every report: the cooling model, the risk framing and the sanity-check ranges (keys of uhi.references).
+REPORT_BASE_SOURCES = ("invest-ucm", "invest-code", "ipcc2014", "estoque2020", "krayenhoff2021")
+
+
+def _sources(results) -> str:
+    """The report's "Sources" section: full references of the base sources and of every measure used."""
+    keys = list(REPORT_BASE_SOURCES)
+    for r in results:
+        for i in r.totals.get("interventions", []):
+            keys.extend(i.get("sources", ()))
+    keys = list(dict.fromkeys(keys))
+    known = [k for k in keys if k in REFERENCES]
+    unknown = [k for k in keys if k not in REFERENCES]
+    text = ("<h2>Sources</h2><p>Cooling model: InVEST Urban Cooling Model (Natural Capital Project). Heat risk: hazard x "
+            "exposure x vulnerability (IPCC AR5; Estoque et al. 2020). Effect sizes and costs of the measures: the "
+            "sources of each catalogue entry (data/interventions.toml, or your own catalogue).</p>")
+    text += bibliography_html(known)
+    if unknown:
+        text += ("<p>Source keys given in a user catalogue without an entry in uhi.references: "
+                 + ", ".join(html.escape(str(k)) for k in unknown) + ".</p>")
+    return text
 
 
 def render_report(results: Iterable, *, title: str | None = None) -> str:
@@ -133,10 +157,7 @@ def render_report(results: Iterable, *, title: str | None = None) -> str:
             "max_cooling_t_air": "{:.2f}", "degc_person_reduced": "{:,.0f}", "cost_per_degc_person": "{:,.2f}",
             "people_protected": "{:,.0f}", "eur_per_resident_protected": "{:,.0f}"}))
     body.extend(_section(r) for r in results)
-    body.append("<h2>Sources</h2><p>Effect sizes and costs: /work/shared/SCIENCE.md sections 4.1-4.7 (keys [S..] in the "
-                "catalogue data/interventions.toml); cooling model: InVEST Urban Cooling Model (Sharp et al., InVEST user "
-                "guide; natcap/invest urban_cooling_model.py), SCIENCE.md 5; heat risk: hazard x exposure x vulnerability "
-                "(IPCC AR5; Estoque et al. 2020), SCIENCE.md 3.</p>")
+    body.append(_sources(results))
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>" + "\n".join(body) + "</body></html>")
 

@@ -1,4 +1,4 @@
-"""Biophysical table and per-pixel UCM parameters (InVEST UCM inputs, SCIENCE.md section 5.5)."""
+"""Biophysical table and per-pixel UCM parameters (InVEST UCM inputs, InVEST Urban Cooling Model user guide)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from uhi.errors import InputValueError
 
 __all__ = ["biophysical_table", "parameters_from_landcover", "parameters_from_scene", "PARAMETERS"]
 
-#: Per-pixel parameters of the model, in the order of the biophysical table [S42].
+#: Per-pixel parameters of the model, in the order of the biophysical table [invest-code].
 PARAMETERS = ("shade", "albedo", "kc", "green_area", "building_intensity")
 _REQUIRED = ("lucode",) + PARAMETERS
 _UNIT_RANGE = ("shade", "albedo", "building_intensity")
@@ -35,7 +35,7 @@ def biophysical_table(path_or_df) -> pd.DataFrame:
     ----------
     path_or_df : str, Path or pandas.DataFrame
         CSV with at least ``lucode, kc, green_area, shade, albedo, building_intensity``
-        (column names case-insensitive, as InVEST reads them [S42]).
+        (column names case-insensitive, as InVEST reads them [invest-code]).
 
     Returns
     -------
@@ -108,7 +108,7 @@ def parameters_from_landcover(lulc: xr.DataArray, table) -> xr.Dataset:
     ------
     InputValueError
         A land-cover code present in the raster is not in the table (all missing codes listed),
-        like InVEST's ``values_required=True`` reclassification [S42].
+        like InVEST's ``values_required=True`` reclassification [invest-code].
     """
     tab = biophysical_table(table)
     nodata = lulc.rio.nodata if hasattr(lulc, "rio") else None
@@ -161,7 +161,7 @@ def _reclassify(values, codes, lut, nodata):
 
 # Scene proxies (documented in parameters_from_scene)
 KC_BARE = 0.15  # FAO-56 Kc_min for bare soil, Allen et al. 1998, FAO Irrig. Drain. Pap. 56, eq. 97 (0.15-0.20)
-KC_FULL_COVER = 1.0  # InVEST UG: Kc ~ 1 for fully vegetated cover (well-watered grass reference) [S21]
+KC_FULL_COVER = 1.0  # InVEST UG: Kc ~ 1 for fully vegetated cover (well-watered grass reference) [invest-ucm]
 KC_WATER = 1.05  # FAO-56 Table 12, open water < 2 m deep (Allen et al. 1998)
 
 
@@ -172,7 +172,7 @@ def parameters_from_scene(ds: xr.Dataset) -> xr.Dataset:
 
     * ``shade`` = fractional vegetation cover ``P_v = ((NDVI - 0.2)/(0.5 - 0.2))^2`` clipped to [0, 1]
       (Carlson & Ripley 1997, doi:10.1016/S0034-4257(97)00104-1; thresholds ``constants.NDVI_SOIL``,
-      ``constants.NDVI_VEGETATION``, SCIENCE.md 1.2) -- canopy share is approximated by vegetation share;
+      ``constants.NDVI_VEGETATION``, Sobrino et al. 2004, doi:10.1016/j.rse.2004.02.003) -- canopy share is approximated by vegetation share;
     * ``kc`` = ``0.15 + (1.0 - 0.15)·P_v`` (FAO-56 bare-soil Kc_min to full-cover Kc, Allen et al. 1998),
       ``1.05`` where NDVI < 0 (open water, FAO-56 Table 12);
     * ``albedo`` = :func:`uhi.indices.albedo` (broadband shortwave albedo);

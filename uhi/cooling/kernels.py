@@ -1,21 +1,21 @@
 """Convolution kernels of the InVEST Urban Cooling Model and NaN-aware FFT convolution.
 
 Kernel construction follows ``pygeoprocessing.kernels.create_distance_decay_kernel``
-[S43]: distances are Euclidean in *pixels* from the centre pixel, the kernel's
+[pygeoprocessing]: distances are Euclidean in *pixels* from the centre pixel, the kernel's
 apothem is ``floor(max_distance)``, pixels with ``dist <= max_distance`` are kept
 (the boundary pixel is included) and the normalised kernels are divided by their sum.
 
 * exponential decay: ``exp(-dist / d)`` truncated at ``max_distance = 5 d``, normalised
-  (``pygeoprocessing.kernels.exponential_decay_kernel`` as called by InVEST UCM [S42]);
+  (``pygeoprocessing.kernels.exponential_decay_kernel`` as called by InVEST UCM [invest-code]);
 * dichotomous (disc): 1 where ``dist <= d``, not normalised
-  (``pygeoprocessing.kernels.dichotomous_kernel`` [S43]).
+  (``pygeoprocessing.kernels.dichotomous_kernel`` [pygeoprocessing]).
 
 Convolutions are done by FFT: :func:`scipy.signal.oaconvolve` for rasters up to ``STRIP_ROWS`` rows,
 otherwise :func:`scipy.signal.fftconvolve` over row strips of a zero-padded copy (overlap-save), which
 bounds the FFT work memory. When a raster has no nodata, the valid-share denominator is taken from
 the kernel's 2-D prefix sum instead of an FFT (half the FFTs). ``ignore_nodata_and_edges=True`` of
 ``pygeoprocessing.convolve_2d`` is reproduced by convolving the valid mask alongside the
-data: ``conv(x*valid, k) / conv(valid, k)`` (see SCIENCE.md section 5.2).
+data: ``conv(x*valid, k) / conv(valid, k)`` (see InVEST Urban Cooling Model source, natcap/invest).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ _WORKERS = max(1, os.cpu_count() or 1)
 
 
 def decay_pixels(distance_m: float, cell_m: float) -> int:
-    """Kernel distance in whole pixels, ``int(round(distance / cell))`` as in InVEST UCM [S42]."""
+    """Kernel distance in whole pixels, ``int(round(distance / cell))`` as in InVEST UCM [invest-code]."""
     return int(np.round(float(distance_m) / float(cell_m)))
 
 

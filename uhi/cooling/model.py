@@ -1,4 +1,4 @@
-"""InVEST Urban Cooling Model: CC, GA, CC_park, HM, T_air (SCIENCE.md section 5, [S21], [S42], [S43])."""
+"""InVEST Urban Cooling Model: CC, GA, CC_park, HM, T_air (InVEST Urban Cooling Model user guide, Natural Capital Project, [invest-ucm], [invest-code], [pygeoprocessing])."""
 
 from __future__ import annotations
 
@@ -23,13 +23,13 @@ from uhi.errors import InputValueError
 
 __all__ = ["GREEN_AREA_THRESHOLD_M2", "urban_cooling"]
 
-#: Large green area threshold, 2 ha, InVEST UCM [S21], [S42] (``2e4 / cell**2`` pixels).
+#: Large green area threshold, 2 ha, InVEST UCM [invest-ucm], [invest-code] (``2e4 / cell**2`` pixels).
 GREEN_AREA_THRESHOLD_M2 = 2.0e4
 
 
 def _heat_mitigation(cc, green, k_exp, k_disc, threshold):
     """HM of a block: CC_park (exp-kernel mean of CC·green), GA (disc count of green), then
-    HM = CC where CC >= CC_park or GA < threshold, else CC_park; NaN where CC is NaN [S42].
+    HM = CC where CC >= CC_park or GA < threshold, else CC_park; NaN where CC is NaN [invest-code].
 
     One function for both neighbourhood steps, so dask runs them as a single ``map_overlap``
     pass with the larger of the two halos (the kernels are truncated, so the halo is exact).
@@ -86,13 +86,13 @@ def urban_cooling(
     uhi_max : float
         Magnitude of the urban heat island effect UHI_max [degC], >= 0.
     cooling_distance : float
-        Green-area cooling distance d_cool [m] (UG recommends 450 m, [S21]).
+        Green-area cooling distance d_cool [m] (UG recommends 450 m, [invest-ucm]).
     mixing_radius : float
-        Air-mixing radius r [m] (UG: 500-600 m, [S21]).
+        Air-mixing radius r [m] (UG: 500-600 m, [invest-ucm]).
     cc_method : {"factors", "intensity"}
         Daytime (shade/albedo/ETI) or night-time (1 - building intensity) cooling capacity.
     weights : tuple of 3 floats
-        (shade, albedo, ETI) weights, renormalised to sum 1 as InVEST does [S42].
+        (shade, albedo, ETI) weights, renormalised to sum 1 as InVEST does [invest-code].
     rel_humidity : float, optional
         Average relative humidity [%]; when given, adds ``wbgt`` [degC] and
         ``productivity_loss_light`` / ``productivity_loss_heavy`` [%] (Kjellstrom et al. 2009).
@@ -111,7 +111,7 @@ def urban_cooling(
 
     Notes
     -----
-    Equations, SCIENCE.md 5.1-5.3: ``ETI = kc·ETo/max(ETo)``; ``CC = w_s·shade + w_a·albedo + w_e·ETI``
+    Equations, InVEST Urban Cooling Model user guide: ``ETI = kc·ETo/max(ETo)``; ``CC = w_s·shade + w_a·albedo + w_e·ETI``
     (or ``1 - building_intensity``); ``CC_park`` = normalised ``exp(-dist/d)`` kernel (d = round(d_cool/cell)
     pixels, truncated at 5d) mean of ``CC·green_area``; ``GA`` = disc(radius d) count of green pixels
     with the edge rule ``conv(g·valid)·Σdisc/conv(valid)``; ``HM = CC`` if ``CC >= CC_park`` or
@@ -143,7 +143,7 @@ def urban_cooling(
         if isinstance(ref_et, xr.DataArray):
             check_same_grid(params["kc"], ref_et, names=("params", "ref_et"))
             eto = ref_et.astype(np.float32, copy=False)
-            et_max = float(eto.max())  # global maximum, computed before any blockwise pass [S42]
+            et_max = float(eto.max())  # global maximum, computed before any blockwise pass [invest-code]
         else:
             et_max = check_scalar("ref_et", ref_et, positive=True)
             eto = np.float32(et_max)

@@ -1,4 +1,4 @@
-"""UCM valuation: WBGT, work productivity loss and building energy savings (SCIENCE.md 5.4, [S21], [S42])."""
+"""UCM valuation: WBGT, work productivity loss and building energy savings (InVEST Urban Cooling Model user guide, [invest-ucm], [invest-code])."""
 
 from __future__ import annotations
 
@@ -11,18 +11,18 @@ from uhi.errors import InputValueError
 __all__ = ["wbgt", "productivity_loss", "energy_savings", "KJELLSTROM_THRESHOLDS"]
 
 #: WBGT thresholds [degC] and productivity losses [%], Kjellstrom et al. 2009, Table 2
-#: (doi:10.3354/cr00799), as coded in InVEST UCM [S42]: below the first threshold 0 %,
+#: (doi:10.3354/cr00799), as coded in InVEST UCM [invest-code]: below the first threshold 0 %,
 #: then 25 / 50 / 75 % in [t1, t2), [t2, t3), >= t3.
 KJELLSTROM_THRESHOLDS = {"light": (31.5, 32.0, 32.5), "heavy": (27.5, 29.5, 31.5)}
 _LOSSES = (0.0, 25.0, 50.0, 75.0)
 
 
 def wbgt(t_air, rel_humidity: float):
-    """Wet-bulb globe temperature [degC], ACSM 1984 approximation used by InVEST [S21].
+    """Wet-bulb globe temperature [degC], ACSM 1984 approximation used by InVEST [invest-ucm].
 
     ``e = RH/100 · 6.105 · exp(17.27·T/(237.7 + T))`` [hPa]; ``WBGT = 0.567·T + 0.393·e + 3.94``.
     """
-    e = rel_humidity / 100.0 * 6.105 * np.exp(17.27 * t_air / (237.7 + t_air))  # ACSM 1984 [S21]
+    e = rel_humidity / 100.0 * 6.105 * np.exp(17.27 * t_air / (237.7 + t_air))  # ACSM 1984 [invest-ucm]
     return (0.567 * t_air + 0.393 * e + 3.94).astype(np.float32)
 
 
@@ -38,7 +38,7 @@ def productivity_loss(wbgt_c, work: str = "light"):
 
 
 def energy_savings(t_air: xr.DataArray, buildings, energy_table, t_ref: float, uhi_max: float):
-    """Energy savings per building [kWh, or currency when ``cost`` is given], InVEST UCM [S21], [S42].
+    """Energy savings per building [kWh, or currency when ``cost`` is given], InVEST UCM [invest-ucm], [invest-code].
 
     ``savings_b = consumption(type_b) · footprint_area_b · (T_ref + UHI_max - mean_b T_air) · cost(type_b)``.
 

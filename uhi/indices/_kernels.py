@@ -26,7 +26,7 @@ __all__ = [
 #: by the sum of the weights (1.016). Liang, S. (2001), "Narrowband to broadband conversions of land
 #: surface albedo I: Algorithms", Remote Sens. Environ. 76(2):213-238, doi:10.1016/S0034-4257(00)00205-4,
 #: Table 5 (TM/ETM+); Smith, R.B. (2010), "The heat budget of the earth's surface deduced from space",
-#: Yale Center for Earth Observation. Not in SCIENCE.md: see the uhi.indices docstring.
+#: Yale Center for Earth Observation. See the uhi.indices docstring.
 #: (w_blue, w_red, w_nir, w_swir1, w_swir2, intercept, normalisation)
 ALBEDO_LIANG_OLI = (0.356, 0.130, 0.373, 0.085, 0.072, -0.0018, 1.016)
 
@@ -61,7 +61,7 @@ def normalized_difference_kernel(a, b, out):  # pragma: no cover - compiled
 
 @njit(parallel=True, cache=True)
 def fractional_vegetation_cover_kernel(ndvi, out):  # pragma: no cover - compiled
-    """Fractional vegetation cover ``P_v`` from NDVI (2-D float32), thresholds of SCIENCE.md 1.2."""
+    """Fractional vegetation cover ``P_v`` from NDVI (2-D float32), thresholds of Sobrino et al. 2004, doi:10.1016/j.rse.2004.02.003."""
     s = np.float32(constants.NDVI_SOIL)
     v = np.float32(constants.NDVI_VEGETATION)
     for i in prange(ndvi.shape[0]):

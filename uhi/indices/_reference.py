@@ -20,7 +20,7 @@ def normalized_difference_reference(a, b) -> np.ndarray:
 
 
 def fractional_vegetation_cover_reference(ndvi) -> np.ndarray:
-    """``clip((NDVI - 0.2)/(0.5 - 0.2), 0, 1)^2`` (SCIENCE.md 1.2); NaN stays NaN."""
+    """``clip((NDVI - 0.2)/(0.5 - 0.2), 0, 1)^2`` (Sobrino et al. 2004, doi:10.1016/j.rse.2004.02.003); NaN stays NaN."""
     ndvi = np.asarray(ndvi, dtype=np.float64)
     p = (ndvi - constants.NDVI_SOIL) / (constants.NDVI_VEGETATION - constants.NDVI_SOIL)
     return np.clip(p, 0.0, 1.0) ** 2

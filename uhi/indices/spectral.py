@@ -54,7 +54,7 @@ def normalized_difference_array(a, b) -> np.ndarray:
 
 
 def fractional_vegetation_cover_array(ndvi) -> np.ndarray:
-    """Fractional vegetation cover ``P_v`` in [0, 1] from NDVI (SCIENCE.md 1.2), float32."""
+    """Fractional vegetation cover ``P_v`` in [0, 1] from NDVI (Sobrino et al. 2004, doi:10.1016/j.rse.2004.02.003), float32."""
     return run_kernel(fractional_vegetation_cover_kernel, ndvi)
 
 
@@ -89,7 +89,7 @@ def ndvi(red: xr.DataArray, nir: xr.DataArray) -> xr.DataArray:
 
     .. math:: \mathrm{NDVI} = \frac{\rho_{NIR} - \rho_{red}}{\rho_{NIR} + \rho_{red}}
 
-    Rouse et al. (1974), NASA SP-351; OLI B5 and B4 (SCIENCE.md 1.2). NaN where
+    Rouse et al. (1974), NASA SP-351; OLI B5 and B4 (USGS Landsat 8 Data Users Handbook). NaN where
     :math:`\rho_{NIR} + \rho_{red} = 0`.
 
     Examples
@@ -139,7 +139,7 @@ def fractional_vegetation_cover(ndvi: xr.DataArray) -> xr.DataArray:
               \quad \text{clipped to } [0, 1]
 
     with :math:`\mathrm{NDVI}_s = 0.2`, :math:`\mathrm{NDVI}_v = 0.5` (Sobrino et al. 2004, RSE 90:434-440,
-    doi:10.1016/j.rse.2004.02.003; Carlson & Ripley 1997; SCIENCE.md 1.2). NaN stays NaN.
+    doi:10.1016/j.rse.2004.02.003; Carlson & Ripley 1997, doi:10.1016/S0034-4257(97)00104-1). NaN stays NaN.
 
     Examples
     --------

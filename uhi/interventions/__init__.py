@@ -1,11 +1,10 @@
 """Green, white and blue heat-mitigation measures and how they edit the cooling model.
 
 The catalogue (``data/interventions.toml``) lists each measure with what it changes in the InVEST
-Urban Cooling Model parameters (``shade, albedo, kc, green_area, building_intensity``; SCIENCE.md 5.5
-"scenario hooks"), its surface (LST) change with a SCIENCE.md section-4 source, footprint, unit cost
-(SCIENCE.md 4.7; defaults flagged ``cost_is_default``), lifetime and placement.
+Urban Cooling Model parameters (``shade, albedo, kc, green_area, building_intensity``; InVEST Urban Cooling Model user guide), its surface (LST) change with its published source (``lst_source``, keys of :mod:`uhi.references` in ``sources``), footprint, unit cost
+(``cost_source``; defaults without a published figure flagged ``cost_is_default``), lifetime and placement.
 
-Two scales (SCIENCE.md 4.3, 4.6):
+Two scales (the measured reach of each measure: green walls ~1.5 m [jccr-vgs], misting and fountains the immediate surroundings [buildings2024-misting; urban-green-blue-grids]):
 
 * ``"neighbourhood"`` measures (trees, parks, roofs, pavements, water bodies, permeable paving)
   edit the per-pixel parameters in proportion to the treated share ``f`` of each pixel and then

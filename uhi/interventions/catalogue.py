@@ -42,7 +42,7 @@ CATEGORIES = ("green", "white", "blue")
 PLACEMENTS = ("roof", "street", "open_space", "water")
 UNITS = ("tree", "m2", "device")
 MODES = ("set", "add", "max")
-#: Parameters bounded to [0, 1] (InVEST UCM biophysical table, SCIENCE.md 5.5).
+#: Parameters bounded to [0, 1] (InVEST UCM biophysical table, InVEST Urban Cooling Model user guide).
 UNIT_INTERVAL = ("shade", "albedo", "building_intensity", "green_area")
 
 

@@ -12,9 +12,9 @@ Calibration, per band, from digital numbers ``Q`` (fill -> NaN):
   Product", equations for "TOA reflectance with a correction for the sun angle").
 * L1 thermal bands: radiance ``L = M_L * Q + A_L`` and brightness temperature
   ``BT = K2 / ln(K1 / L + 1)`` with the scene's own ``RADIANCE_MULT/ADD_BAND_n`` and
-  ``K1/K2_CONSTANT_BAND_n`` (SCIENCE.md 1.1; same USGS page).
+  ``K1/K2_CONSTANT_BAND_n`` (USGS Landsat 8 Data Users Handbook, LSDS-1574; same USGS page).
 * L2: ``SR_Bn * 2.75e-5 - 0.2`` (reflectance), ``ST_B10 * 0.00341802 + 149`` (K) and the ST
-  auxiliary bands with :data:`uhi.constants.ST_AUX_SCALE` (SCIENCE.md 1.6, [S13]).
+  auxiliary bands with :data:`uhi.constants.ST_AUX_SCALE` (USGS LSDS-1619, Collection 2 Level-2 Science Product Guide, [gee-landsat-c2l2]).
 * QA bands (``QA_PIXEL``, ``QA_RADSAT``, ``BQA``) stay ``uint16``.
 
 Georeferencing comes from the GeoTIFFs; files without any (the shared xlandsat crops) get it
@@ -179,7 +179,7 @@ def _brightness_temperature_dn(
 
     .. math:: L = M_L Q + A_L, \\qquad BT = K_2 / \\ln(K_1 / L + 1)
 
-    with the scene's MTL constants (SCIENCE.md 1.1; USGS "Using the USGS Landsat Level-1 Data
+    with the scene's MTL constants (USGS Landsat 8 Data Users Handbook, LSDS-1574; USGS "Using the USGS Landsat Level-1 Data
     Product"). Non-positive radiance and fill give NaN. ``uhi.lst.brightness_temperature`` is the
     public DataArray version working from radiance; this one works from DN in one pass.
     """

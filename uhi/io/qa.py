@@ -1,7 +1,7 @@
 """Landsat 8/9 pixel-quality bits: decode ``QA_PIXEL`` (Collection 2) and ``BQA`` (pre-collection).
 
-Collection 2 ``QA_PIXEL`` (CFMASK), one bit per condition (SCIENCE.md 1.6, table "QA_PIXEL
-(CFMASK) bits", from the USGS/GEE band table [S13]; USGS Landsat 8-9 Collection 2 Level-2
+Collection 2 ``QA_PIXEL`` (CFMASK), one bit per condition (USGS LSDS-1619, Collection 2 Level-2 Science Product Guide, table "QA_PIXEL
+(CFMASK) bits", from the USGS/GEE band table [gee-landsat-c2l2]; USGS Landsat 8-9 Collection 2 Level-2
 Science Product Guide LSDS-1619, table 6-3):
 
 =====  =============  =====  ============
@@ -34,7 +34,7 @@ __all__ = ["BQA_CONFIDENCE_BITS", "FLAGS", "QA_PIXEL_BITS", "decode_qa", "qa_mas
 #: Flags decoded by :func:`decode_qa`, in output order.
 FLAGS = ("fill", "dilated_cloud", "cirrus", "cloud", "shadow", "snow", "water")
 
-#: Collection 2 QA_PIXEL bit of each flag (LSDS-1619 table 6-3; SCIENCE.md 1.6).
+#: Collection 2 QA_PIXEL bit of each flag (USGS LSDS-1619, Collection 2 Level-2 Science Product Guide, table 6-3).
 QA_PIXEL_BITS = {"fill": 0, "dilated_cloud": 1, "cirrus": 2, "cloud": 3, "shadow": 4, "snow": 5, "clear": 6, "water": 7}
 
 #: Pre-collection BQA: single-bit fill, and the low bit of each two-bit confidence field.
@@ -133,7 +133,7 @@ def qa_mask(ds, *, flags=("fill", "cloud", "shadow", "cirrus", "snow", "dilated_
     flags
         Conditions to mask, any of ``fill``, ``dilated_cloud``, ``cirrus``, ``cloud``,
         ``shadow``, ``snow``, ``water``. The default masks everything but water; Collection 2
-        data recommend masking bits 0-5 (SCIENCE.md 1.6, "Recommended clear-sky mask").
+        data recommend masking bits 0-5 (USGS LSDS-1619, Collection 2 Level-2 Science Product Guide, "Recommended clear-sky mask").
 
     Returns
     -------

@@ -2,7 +2,7 @@
 
 Public functions take and return :class:`xarray.DataArray` objects (coordinates, CRS and CF
 attributes kept; dask input stays lazy). They run Numba kernels (:mod:`uhi.lst._kernels`) with
-plain-numpy twins in :mod:`uhi.lst._reference`. Equations and sources: ``SCIENCE.md`` 1.1-1.6 and
+plain-numpy twins in :mod:`uhi.lst._reference`. Equations and sources: USGS LSDS-1574/LSDS-1619, Sobrino et al. 2004, Avdan & Jovanovska 2016, Jiménez-Muñoz et al. 2014, Du et al. 2015 (keys in :mod:`uhi.references`) and
 the docstrings of :mod:`uhi.lst.methods`, :mod:`uhi.lst.emissivity` and :mod:`uhi.lst.radiance`.
 """
 

@@ -35,7 +35,7 @@ __all__ = [
     "toa_radiance_kernel",
 ]
 
-#: Below this NDVI a pixel is open water and gets the water emissivity (SCIENCE.md 1.2: "mask water
+#: Below this NDVI a pixel is open water and gets the water emissivity (Sobrino et al. 2004, doi:10.1016/j.rse.2004.02.003: "mask water
 #: separately: the NDVI < 0.2 branch is meant for soil"; water has NDVI < 0, Sobrino et al. 2008).
 NDVI_WATER = 0.0
 #: Split-window equation forms: 0 = Jiménez-Muñoz et al. 2014, 1 = Du et al. 2015.
@@ -51,7 +51,7 @@ _F = np.float32(constants.CAVITY_F)
 # --- scalar formulas (one copy of each) ---------------------------------------------------
 @njit(inline="always", cache=True)
 def _emissivity(ndvi, red, has_red, em):  # pragma: no cover - compiled; NUMBA_DISABLE_JIT run covers it
-    """NDVI-threshold emissivity (Sobrino et al. 2004/2008; SCIENCE.md 1.2) with the cavity term."""
+    """NDVI-threshold emissivity (Sobrino et al. 2004, doi:10.1016/j.rse.2004.02.003; Sobrino et al. 2008, doi:10.1109/TGRS.2007.904834) with the cavity term."""
     if np.isnan(ndvi):
         return _NAN
     if ndvi < _WATER:
@@ -78,7 +78,7 @@ def _planck_radiance(bt, k1, k2):  # pragma: no cover - compiled
 
 @njit(inline="always", cache=True)
 def _brightness_temperature(radiance, k1, k2):  # pragma: no cover - compiled
-    """``BT = K2 / ln(K1/L + 1)`` (SCIENCE.md 1.1); NaN for L <= 0."""
+    """``BT = K2 / ln(K1/L + 1)`` (USGS Landsat 8 Data Users Handbook, LSDS-1574); NaN for L <= 0."""
     if not radiance > 0:
         return _NAN
     return k2 / np.log(k1 / radiance + np.float32(1.0))
@@ -86,7 +86,7 @@ def _brightness_temperature(radiance, k1, k2):  # pragma: no cover - compiled
 
 @njit(inline="always", cache=True)
 def _simple(bt, eps, lambda_over_rho):  # pragma: no cover - compiled
-    """``LST = BT / (1 + (λ BT / ρ) ln ε)`` (SCIENCE.md 1.3); NaN for ε <= 0."""
+    """``LST = BT / (1 + (λ BT / ρ) ln ε)`` (Avdan & Jovanovska 2016, doi:10.1155/2016/1480307); NaN for ε <= 0."""
     if not eps > 0:
         return _NAN
     return bt / (np.float32(1.0) + lambda_over_rho * bt * np.log(eps))
@@ -129,7 +129,7 @@ def _outside_series_range(eps):  # pragma: no cover - compiled
 
 @njit(inline="always", cache=True)
 def _single_channel(bt, radiance, eps, psi1, psi2, psi3, b_gamma):  # pragma: no cover - compiled
-    """Jiménez-Muñoz et al. 2014 single channel: ``γ[(ψ1 L + ψ2)/ε + ψ3] + δ`` (SCIENCE.md 1.4).
+    """Jiménez-Muñoz et al. 2014 single channel: ``γ[(ψ1 L + ψ2)/ε + ψ3] + δ`` (doi:10.1109/LGRS.2014.2312032).
 
     Plain arithmetic (no libm call), so the loop vectorises; ε <= 0 or L <= 0 give NaN.
     """
@@ -143,7 +143,7 @@ def _single_channel(bt, radiance, eps, psi1, psi2, psi3, b_gamma):  # pragma: no
 
 @njit(inline="always", cache=True)
 def _split_window(t10, t11, e10, e11, form, c, w):  # pragma: no cover - compiled
-    """Split-window LST (SCIENCE.md 1.5): form 0 Jiménez-Muñoz 2014 (c0..c6), form 1 Du 2015 (b0..b7)."""
+    """Split-window LST: form 0 Jiménez-Muñoz et al. 2014 (c0..c6; doi:10.1109/LGRS.2014.2312032), form 1 Du et al. 2015 (b0..b7; doi:10.3390/rs70100647)."""
     d = t10 - t11
     e_mean = np.float32(0.5) * (e10 + e11)
     de = e10 - e11
@@ -164,7 +164,7 @@ def _split_window(t10, t11, e10, e11, form, c, w):  # pragma: no cover - compile
 # --- parallel kernels on 2-D float32 arrays -------------------------------------------------
 @njit(parallel=True, cache=True)
 def toa_radiance_kernel(dn, mult, add, out):  # pragma: no cover - compiled
-    """``L = M_L Q_cal + A_L`` (SCIENCE.md 1.1); DN 0 (Landsat fill) and NaN give NaN."""
+    """``L = M_L Q_cal + A_L`` (USGS Landsat 8 Data Users Handbook, LSDS-1574); DN 0 (Landsat fill) and NaN give NaN."""
     for i in prange(dn.shape[0]):
         for j in range(dn.shape[1]):
             q = dn[i, j]

@@ -60,7 +60,7 @@ def ndvi_float32_reference(red, nir) -> np.ndarray:
 
 
 def emissivity_reference(ndvi, red, em) -> np.ndarray:
-    """NDVI-threshold emissivity (SCIENCE.md 1.2); ``em = (e_water, e_soil, e_veg, soil_a, soil_b)``.
+    """NDVI-threshold emissivity (Sobrino et al. 2004, doi:10.1016/j.rse.2004.02.003); ``em = (e_water, e_soil, e_veg, soil_a, soil_b)``.
 
     ``red=None`` uses ``e_soil`` for bare soil.
     """
@@ -81,7 +81,7 @@ def emissivity_reference(ndvi, red, em) -> np.ndarray:
 
 
 def lst_simple_reference(bt, eps, wavelength_um=constants.TIRS_WAVELENGTH_UM[10], rho=constants.RHO_UM_K) -> np.ndarray:
-    """``BT / (1 + (λ BT/ρ) ln ε)`` (SCIENCE.md 1.3); ε <= 0 -> NaN."""
+    """``BT / (1 + (λ BT/ρ) ln ε)`` (Avdan & Jovanovska 2016, doi:10.1155/2016/1480307); ε <= 0 -> NaN."""
     bt, eps = _f64(bt, eps)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(eps > 0, bt / (1 + wavelength_um * bt / rho * np.log(eps)), np.nan)
@@ -95,7 +95,7 @@ def planck_radiance_reference(bt, k1, k2) -> np.ndarray:
 
 
 def lst_single_channel_reference(bt, eps, k1, k2, water_vapour, b_gamma=constants.SC_B_GAMMA, radiance=None) -> np.ndarray:
-    """Jiménez-Muñoz et al. 2014 single channel (SCIENCE.md 1.4) with ψ from water vapour.
+    """Jiménez-Muñoz et al. 2014 single channel (doi:10.1109/LGRS.2014.2312032) with ψ from water vapour.
 
     ``radiance`` defaults to the Planck radiance of ``bt`` with ``k1``, ``k2``.
     """
@@ -111,7 +111,7 @@ def lst_single_channel_reference(bt, eps, k1, k2, water_vapour, b_gamma=constant
 
 
 def lst_split_window_reference(bt10, bt11, e10, e11, *, form="jm2014", coefficients=None, water_vapour=0.0) -> np.ndarray:
-    """Split-window LST (SCIENCE.md 1.5): Jiménez-Muñoz 2014 (c0..c6) or Du 2015 (b0..b7)."""
+    """Split-window LST: Jiménez-Muñoz et al. 2014 (c0..c6; doi:10.1109/LGRS.2014.2312032) or Du et al. 2015 (b0..b7; doi:10.3390/rs70100647)."""
     t10, t11, e10, e11 = _f64(bt10, bt11, e10, e11)
     d = t10 - t11
     e = 0.5 * (e10 + e11)

@@ -1,4 +1,4 @@
-r"""Land-surface emissivity of TIRS bands 10 and 11 from NDVI (NDVI-threshold method, SCIENCE.md 1.2).
+r"""Land-surface emissivity of TIRS bands 10 and 11 from NDVI (NDVI-threshold method, Sobrino et al. 2004, doi:10.1016/j.rse.2004.02.003).
 
 .. math::
 
@@ -16,7 +16,7 @@ vegetation emissivities :math:`\varepsilon_s, \varepsilon_v` = 0.9668/0.9863 (B1
 Yu, Guo & Wu (2014), Remote Sens. 6:9829, doi:10.3390/rs6109829. Bare-soil slopes
 0.973 - 0.047 ρ_red (B10), 0.984 - 0.026 ρ_red (B11): pylandtemp (Li & Meng 2018; Yu et al. 2014).
 Cavity factor F = 0.55 (pylandtemp ``cavity_effect``). Water (NDVI < 0) 0.992/0.998: Du et al. (2015)
-land-cover table. All via :mod:`uhi.constants` ([C] in SCIENCE.md).
+land-cover table. All via :mod:`uhi.constants` (read in code citing the papers, [C]).
 """
 
 from __future__ import annotations

@@ -1,15 +1,15 @@
-r"""Land-surface temperature of a Landsat 8/9 scene by four methods (SCIENCE.md 1.3-1.6).
+r"""Land-surface temperature of a Landsat 8/9 scene by four methods (Avdan & Jovanovska 2016; Jiménez-Muñoz et al. 2014; Du et al. 2015; USGS LSDS-1619).
 
 ``"simple"``
     Radiative-transfer-free emissivity correction of the band-10 brightness temperature,
     :math:`T_s = T_B / (1 + (\lambda T_B/\rho)\ln\varepsilon)`, λ = 10.895 µm, ρ = hc/k_B =
-    14387.77 µm K (Avdan & Jovanovska 2016, J. Sensors 2016:1480307; SCIENCE.md 1.3). It ignores the
+    14387.77 µm K (Avdan & Jovanovska 2016, J. Sensors 2016:1480307, doi:10.1155/2016/1480307). It ignores the
     atmosphere, so it recovers the surface temperature only where τ ≈ 1 and path radiances ≈ 0.
 ``"single-channel"``
     Jiménez-Muñoz et al. (2014), IEEE GRSL 11(10):1840-1843, doi:10.1109/LGRS.2014.2312032:
     :math:`T_s = \gamma[(\psi_1 L + \psi_2)/\varepsilon + \psi_3] + \delta`,
     :math:`\gamma = T_B^2/(b_\gamma L)`, :math:`\delta = T_B - T_B^2/b_\gamma`, b_γ = 1324 K, with the
-    ψ functions of water vapour w [g cm-2] (GAPRI fit; SCIENCE.md 1.4). L is the scene's
+    ψ functions of water vapour w [g cm-2] (GAPRI fit; Jiménez-Muñoz et al. 2014, doi:10.1109/LGRS.2014.2312032). L is the scene's
     ``radiance_b10``, or, when only T_B is there, its Planck radiance with the scene's K1/K2.
 ``"split-window"``
     Band 10 + band 11. Default ``coefficients="jm2014"``:
@@ -17,10 +17,10 @@ r"""Land-surface temperature of a Landsat 8/9 scene by four methods (SCIENCE.md 
     (Jiménez-Muñoz et al. 2014; c1 = 1.378). ``coefficients="du2015"``: Du et al. (2015), Remote Sens.
     7(1):647-665, doi:10.3390/rs70100647, with the coefficients of every water-vapour window that
     contains w averaged (the equation is linear in them, so this equals averaging the LSTs of the
-    overlapping windows, SCIENCE.md 1.5).
+    overlapping windows, Jiménez-Muñoz et al. 2014; Du et al. 2015, doi:10.3390/rs70100647).
 ``"l2"``
     The Collection 2 Level-2 surface temperature product ST_B10 (already LST, single-channel with
-    ASTER GED emissivity; SCIENCE.md 1.6).
+    ASTER GED emissivity; USGS LSDS-1619, Collection 2 Level-2 Science Product Guide).
 
 Emissivity comes from NDVI by the NDVI-threshold method of :mod:`uhi.lst.emissivity` (band-specific
 TIRS values) unless ``emissivity=`` is given. The "simple" method uses the band-10 emissivity too,
@@ -76,13 +76,13 @@ def _water_vapour(value, where: str) -> float:
     if not (np.isfinite(w) and lo <= w <= hi):
         raise InputValueError(
             f"water_vapour ({where}) = {value!r} g cm-2 is outside {lo}..{hi} g cm-2, the range the "
-            "single-channel and split-window coefficients were fitted on (SCIENCE.md 1.4-1.5)"
+            "single-channel and split-window coefficients were fitted on (Jiménez-Muñoz et al. 2014; Du et al. 2015)"
         )
     return w
 
 
 def psi_functions(water_vapour: float) -> tuple[float, float, float]:
-    """ψ1, ψ2, ψ3 of Jiménez-Muñoz et al. 2014 for TIRS B10 at water vapour w [g cm-2] (SCIENCE.md 1.4).
+    """ψ1, ψ2, ψ3 of Jiménez-Muñoz et al. 2014 for TIRS B10 at water vapour w [g cm-2] (doi:10.1109/LGRS.2014.2312032).
 
     Examples
     --------
@@ -94,7 +94,7 @@ def psi_functions(water_vapour: float) -> tuple[float, float, float]:
 
 
 def du2015_coefficients(water_vapour: float) -> tuple[float, ...]:
-    """b0..b7 of Du et al. 2015: the mean of the rows of every CWV window containing w (SCIENCE.md 1.5)."""
+    """b0..b7 of Du et al. 2015: the mean of the rows of every CWV window containing w (doi:10.3390/rs70100647)."""
     w = _water_vapour(water_vapour, "du2015_coefficients")
     rows = [coef for (lo, hi), (coef, _rmse) in constants.SW_DU2015.items() if (lo, hi) != (0.0, 6.3) and lo <= w <= hi]
     if not rows:  # cannot happen inside WATER_VAPOUR_RANGE; the all-range row is the documented fallback
@@ -161,7 +161,7 @@ def _thermal_constant(ds: xr.Dataset, key: str, band: int) -> float:
     if attr in ds.attrs:
         return float(ds.attrs[attr])
     spacecraft = ds.attrs.get("spacecraft")
-    if spacecraft in constants.THERMAL_CONSTANTS:  # documented fallback (SCIENCE.md 1.1): the published values
+    if spacecraft in constants.THERMAL_CONSTANTS:  # documented fallback (USGS Landsat 8 Data Users Handbook, LSDS-1574): the published values
         return float(constants.THERMAL_CONSTANTS[spacecraft][band][key])
     raise MetadataError(
         f"{_describe(ds)} has no attribute {attr!r} (K1/K2 of the MTL's LEVEL1_THERMAL_CONSTANTS) "

@@ -1,4 +1,4 @@
-r"""Thermal band calibration: DN -> TOA radiance -> at-sensor brightness temperature (SCIENCE.md 1.1)."""
+r"""Thermal band calibration: DN -> TOA radiance -> at-sensor brightness temperature (USGS Landsat 8 Data Users Handbook, LSDS-1574)."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def toa_radiance(dn: xr.DataArray, mult: float, add: float) -> xr.DataArray:
     .. math:: L_\lambda = M_L\,Q_{cal} + A_L
 
     with :math:`M_L` = ``RADIANCE_MULT_BAND_x`` and :math:`A_L` = ``RADIANCE_ADD_BAND_x`` from the
-    scene's MTL (USGS Landsat 8 Data Users Handbook, sec. 5.1; SCIENCE.md 1.1). DN 0 is the Landsat
+    scene's MTL (USGS Landsat 8 Data Users Handbook, LSDS-1574, sec. 5.1). DN 0 is the Landsat
     fill value and gives NaN, as does NaN.
 
     Examples
@@ -79,7 +79,7 @@ def brightness_temperature(radiance: xr.DataArray, k1: float, k2: float) -> xr.D
     .. math:: T_B = \frac{K_2}{\ln\left(K_1 / L_\lambda + 1\right)}
 
     :math:`K_1` [W m-2 sr-1 um-1] and :math:`K_2` [K] are ``K1/K2_CONSTANT_BAND_x`` of the scene's MTL
-    (USGS Landsat 8 Data Users Handbook, sec. 5.3; SCIENCE.md 1.1). Radiance <= 0 gives NaN.
+    (USGS Landsat 8 Data Users Handbook, LSDS-1574, sec. 5.3). Radiance <= 0 gives NaN.
 
     Examples
     --------

@@ -1,7 +1,7 @@
-r"""Hot-spot detection with the Getis-Ord Gi* statistic on a raster (SCIENCE.md 2.4).
+r"""Hot-spot detection with the Getis-Ord Gi* statistic on a raster (Ord & Getis 1995, doi:10.1111/j.1538-4632.1995.tb00912.x).
 
 The statistic is the one of PySAL's ``esda.G_Local(y, w, transform="B", star=True)``
-[S24] with a binary distance-band weight in metres (self included, ``w_ii = 1``), on the
+[esda] with a binary distance-band weight in metres (self included, ``w_ii = 1``), on the
 valid (finite) pixels only:
 
 .. math::
@@ -17,7 +17,7 @@ writes it as ``(G - E[G]) / sqrt(Var[G])`` with ``G = sum_j w_ij y_j / sum_j y_j
 the same number whenever :math:`\bar y > 0` (always true for LST in kelvin; for a negative mean
 esda's ``sqrt(ybar^2)`` flips the sign).
 
-Significance bins follow ArcGIS "Hot Spot Analysis (Getis-Ord Gi*)" ``Gi_Bin`` [S25]: +-3 for
+Significance bins follow ArcGIS "Hot Spot Analysis (Getis-Ord Gi*)" ``Gi_Bin`` [arcgis-hotspot]: +-3 for
 99 %, +-2 for 95 %, +-1 for 90 % confidence, 0 not significant, from two-sided normal p-values
 without FDR correction.
 """
@@ -35,7 +35,7 @@ from ._kernels import disc_half_widths, gi_star_kernel
 
 __all__ = ["hotspots", "gi_star", "gi_bin", "GI_BIN_MEANINGS"]
 
-#: Two-sided confidence levels of ArcGIS ``Gi_Bin`` +-1, +-2, +-3 [S25].
+#: Two-sided confidence levels of ArcGIS ``Gi_Bin`` +-1, +-2, +-3 [arcgis-hotspot].
 GI_BIN_CONFIDENCE = (0.90, 0.95, 0.99)
 #: CF flag meanings of the bins -3..3.
 GI_BIN_MEANINGS = (
@@ -131,7 +131,7 @@ def hotspots(lst: xr.DataArray, *, distance_m: float = 500.0, alpha: float = 0.0
         Radius of the binary distance band [m]: pixel ``j`` is a neighbour of ``i`` when the
         distance between their centres is ``<= distance_m`` (self included). Must be at
         least one pixel. 500 m spans about 4 pixels at the 120 m of the Sofia stack and 5 TIRS
-        pixels of 100 m; SCIENCE.md 2.4 advises running on ~100 m cells to avoid spurious
+        pixels of 100 m; the TIRS native resolution is ~100 m, and running on ~100 m cells avoids to avoid spurious
         significance from resampled 30 m pixels.
     alpha : float, default 0.05
         Two-sided significance level of the ``hotspot`` class (+1 hot, -1 cold, 0 neither).

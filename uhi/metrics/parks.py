@@ -1,6 +1,6 @@
-r"""Park cool-island metrics per park: PCI, cooling distance, PCA, PCE, PCG (SCIENCE.md 2.5).
+r"""Park cool-island metrics per park: PCI, cooling distance, PCA, PCE, PCG (Wu et al. 2024, Land 13:1117, doi:10.3390/land13081117).
 
-Operational definitions (SCIENCE.md 2.5; indicator names from [S26a]; the turning-point method is
+Operational definitions (standard in the park cool-island literature; indicator names from Wu et al. 2024, Land 13:1117, doi:10.3390/land13081117; the turning-point method is
 "standard in the cited literature, formulas not retrieved" [U]):
 
 1. each park is a connected component of the park mask (8-connectivity);
@@ -79,7 +79,7 @@ def park_cool_island(
     max_distance_m: float = 1000.0,
     min_area_m2: float = 0.0,
 ) -> pd.DataFrame:
-    """Park cool-island intensity and cooling distance of every park (SCIENCE.md 2.5).
+    """Park cool-island intensity and cooling distance of every park (Wu et al. 2024, Land 13:1117, doi:10.3390/land13081117).
 
     Parameters
     ----------
@@ -164,5 +164,5 @@ def park_cool_island(
     df = pd.DataFrame(rows, columns=list(PARK_COLUMNS))
     df.attrs.update(ring_m=ring_m, max_distance_m=max_distance_m, pixel_size_m=pixel, n_parks=int(n_parks),
                     units="area_ha ha; park_lst, lst_at_cooling_distance, pci K; cooling_distance_m m; pca_ha ha; pce 1; pcg K km-1",
-                    method="concentric rings + cubic fit, first turning point (SCIENCE.md 2.5)")
+                    method="concentric rings + cubic fit, first turning point (Wu et al. 2024, Land 13:1117, doi:10.3390/land13081117)")
     return df

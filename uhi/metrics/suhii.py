@@ -1,4 +1,4 @@
-r"""Surface urban heat island intensity (SUHII) and urban masks (SCIENCE.md 2.1).
+r"""Surface urban heat island intensity (SUHII) and urban masks (GEE course module 'Defining urban and rural references').
 
 .. math::
 
@@ -8,7 +8,7 @@ The rural reference is either given or derived as a ring around the urban pixels
 Euclidean distance transform in metres (``scipy.ndimage.distance_transform_edt`` with the pixel
 size as sampling), minus the urban pixels, minus ``exclude`` (water, built-up, high ground) and
 minus NaN LST. Two ring definitions from the GEE book chapter "Defining urban and rural
-references" [S20]:
+references" [gee-urban-rural]:
 
 * ``reference="buffer"`` -- a fixed-width buffer of ``buffer_m`` metres around the urban area
   (widths of 2-30 km in the literature: Clinton & Gong 2013; Venter et al. 2021; Yao et al. 2019;
@@ -39,9 +39,9 @@ from ._common import as_bool_mask, lst_kelvin, require_2d
 
 __all__ = ["suhii", "SuhiiResult", "urban_mask_from_indices", "rural_reference", "EQUAL_AREA_WIDTHS_M", "DEFAULT_BUFFER_M"]
 
-#: Fixed ring width of the GEE book chapter's example [m] (SCIENCE.md 2.1 (a), [S20]).
+#: Fixed ring width of the GEE book chapter's example [m] (GEE course module 'Defining urban and rural references' (a), [gee-urban-rural]).
 DEFAULT_BUFFER_M = 2000.0
-#: Candidate widths of the area-normalised ring: 30..3000 m in 30 m steps (SCIENCE.md 2.1 (b), [S20]).
+#: Candidate widths of the area-normalised ring: 30..3000 m in 30 m steps (GEE course module 'Defining urban and rural references' (b), [gee-urban-rural]).
 EQUAL_AREA_WIDTHS_M = tuple(float(w) for w in range(30, 3001, 30))
 
 
@@ -214,7 +214,7 @@ def suhii(
         The rural reference; when given, ``reference``, ``buffer_m`` and ``exclude`` are unused
         except that urban pixels are always removed from it.
     reference : {"buffer", "equal-area"}
-        How to derive the rural ring when ``rural_mask`` is None (module docstring, SCIENCE.md 2.1).
+        How to derive the rural ring when ``rural_mask`` is None (module docstring, GEE course module 'Defining urban and rural references').
     buffer_m : float, default 2000
         Ring width of ``reference="buffer"`` [m].
     exclude : optional

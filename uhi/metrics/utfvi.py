@@ -1,6 +1,6 @@
 r"""Urban Thermal Field Variance Index (UTFVI), its ecological classes, and 5-class thermal zones.
 
-UTFVI (SCIENCE.md 2.3)
+UTFVI (Liu & Zhang 2011, doi:10.3390/rs3071535)
 ----------------------
 .. math::
 
@@ -10,14 +10,14 @@ with :math:`T_s` the LST of the pixel and :math:`T_{mean}` the mean LST of the s
 kelvin. This is the form of Liu & Zhang (2011), "Urban heat island analysis using the Landsat TM
 data and ASTER data: a case study in Hong Kong", Remote Sensing 3(7):1535-1552,
 doi:10.3390/rs3071535, who cite Zhang et al. (2006) for the index and its six-level ecological
-evaluation table. The primary text could not be retrieved from the project's corpus (SCIENCE.md 2.3
-flags it "[U] verify"); the ``/T_s`` form is the one SCIENCE.md quotes for Liu & Zhang and the one
+evaluation table. The primary text could not be retrieved from the project's corpus (its formula is
+unverified against the paper); the ``/T_s`` form is the one attributed to Liu & Zhang and the one
 most published uses reproduce. A GEE script found in the corpus (ULebbie/EO-Based-Urban-Thermal-
-Dynamics, script_02) divides by :math:`T_{mean}` instead [S23]; in kelvin the two differ by the
+Dynamics, script_02) divides by :math:`T_{mean}` instead [utfvi-gee-script]; in kelvin the two differ by the
 factor :math:`T_{mean}/T_s` (within +-5 % for a 30 K LST spread around 300 K), so the class edges
 below shift by at most a few 1e-4. ``denominator="mean"`` gives that variant for comparison.
 
-Ecological evaluation classes (Zhang et al. 2006; Liu & Zhang 2011, as tabulated in SCIENCE.md 2.3;
+Ecological evaluation classes (Zhang et al. 2006; Liu & Zhang 2011, as commonly tabulated;
 left-closed intervals, the last one open):
 
 ===== ================ ============== =====================
@@ -31,10 +31,10 @@ class UTFVI            UHI phenomenon ecological evaluation
 6     >= 0.020         strongest      worst
 ===== ================ ============== =====================
 
-Thermal zones (SCIENCE.md 2.2)
+Thermal zones (Sci. Rep. 2026, doi:10.1038/s41598-026-39813-9, Table 4)
 ------------------------------
 Five zones by the scene mean :math:`\mu` and standard deviation :math:`\sigma` (Sci. Rep. 2026,
-doi:10.1038/s41598-026-39813-9, Table 4 [S22]): low ``T < mu - k2 sigma``, sub-middle
+doi:10.1038/s41598-026-39813-9, Table 4 [scirep2026-bluegreen]): low ``T < mu - k2 sigma``, sub-middle
 ``mu - k2 sigma <= T < mu - k1 sigma``, middle ``|T - mu| <= k1 sigma``, sub-high
 ``mu + k1 sigma < T <= mu + k2 sigma``, high ``T > mu + k2 sigma`` with ``(k1, k2) = (0.5, 1.0)``.
 """
@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 #: Class edges of the six-level UTFVI ecological evaluation (Zhang et al. 2006 via Liu & Zhang 2011;
-#: SCIENCE.md 2.3, "not found in retrieved sources" -- the commonly cited table).
+#: doi:10.3390/rs3071535; Zhang et al. 2006 itself not retrieved -- the commonly cited table).
 UTFVI_BREAKS = (0.0, 0.005, 0.010, 0.015, 0.020)
 #: (code, UHI phenomenon, ecological evaluation) of the six classes.
 UTFVI_CLASSES = (
@@ -71,7 +71,7 @@ UTFVI_CLASSES = (
     (5, "stronger", "worse"),
     (6, "strongest", "worst"),
 )
-#: (code, name) of the five thermal zones, coolest first (SCIENCE.md 2.2, [S22] Table 4).
+#: (code, name) of the five thermal zones, coolest first (Sci. Rep. 2026, doi:10.1038/s41598-026-39813-9, Table 4).
 THERMAL_ZONES = ((1, "low"), (2, "sub_middle"), (3, "middle"), (4, "sub_high"), (5, "high"))
 
 
@@ -108,7 +108,7 @@ def utfvi(lst: xr.DataArray, *, denominator: str = "pixel") -> xr.DataArray:
         ``T_mean`` is the mean over the finite pixels of ``lst``: clip it to the study area first.
     denominator : {"pixel", "mean"}
         ``"pixel"`` divides by ``T_s`` (Liu & Zhang 2011, default); ``"mean"`` by ``T_mean``
-        (the GEE-script variant [S23]).
+        (the GEE-script variant [utfvi-gee-script]).
 
     Returns
     -------
@@ -130,7 +130,7 @@ def utfvi(lst: xr.DataArray, *, denominator: str = "pixel") -> xr.DataArray:
         formula = "(T_s - T_mean) / T_s (Liu & Zhang 2011, doi:10.3390/rs3071535)"
     elif denominator == "mean":
         out = apply_pointwise(lambda t: ((t - mean) / mean).astype(np.float32), lst.astype(np.float32))
-        formula = "(T_s - T_mean) / T_mean (GEE-script variant, SCIENCE.md 2.3 [S23])"
+        formula = "(T_s - T_mean) / T_mean (GEE-script variant [utfvi-gee-script])"
     else:
         raise InputValueError(f"denominator must be 'pixel' or 'mean', got {denominator!r}")
     return set_cf(out, name="utfvi", units="1", long_name="urban thermal field variance index", lst_mean=mean, formula=formula)
@@ -162,7 +162,7 @@ def utfvi_classes(utfvi_da: xr.DataArray) -> xr.DataArray:
         uhi_phenomenon=" ".join(p for _, p, _ in UTFVI_CLASSES),
         class_breaks=np.array(UTFVI_BREAKS),
         _FillValue=np.uint8(0),
-        source="Zhang et al. 2006; Liu & Zhang 2011 (SCIENCE.md 2.3)",
+        source="Zhang et al. 2006; Liu & Zhang 2011, Remote Sens. 3:1535, doi:10.3390/rs3071535",
     )
     return out
 
@@ -179,14 +179,14 @@ def _zones(values, mean, std, k1, k2):
 
 
 def thermal_zones(lst: xr.DataArray, k: tuple[float, float] = (0.5, 1.0)) -> xr.DataArray:
-    """Five thermal zones by the scene mean +- ``k`` standard deviations (SCIENCE.md 2.2).
+    """Five thermal zones by the scene mean +- ``k`` standard deviations (Sci. Rep. 2026, doi:10.1038/s41598-026-39813-9, Table 4).
 
     Parameters
     ----------
     lst : xarray.DataArray
         LST [K] (or any temperature; the zoning is invariant to an offset).
     k : (k1, k2), default (0.5, 1.0)
-        Multiples of the standard deviation, ``0 < k1 < k2`` ([S22] Table 4 uses 0.5 and 1).
+        Multiples of the standard deviation, ``0 < k1 < k2`` ([scirep2026-bluegreen] Table 4 uses 0.5 and 1).
 
     Returns
     -------
@@ -207,13 +207,13 @@ def thermal_zones(lst: xr.DataArray, k: tuple[float, float] = (0.5, 1.0)) -> xr.
         flag_meanings=" ".join(n for _, n in THERMAL_ZONES),
         k=np.array([k1, k2]),
         _FillValue=np.uint8(0),
-        source="Sci. Rep. 2026, doi:10.1038/s41598-026-39813-9, Table 4 (SCIENCE.md 2.2)",
+        source="Sci. Rep. 2026, doi:10.1038/s41598-026-39813-9, Table 4",
     )
     return out
 
 
 def normalise_lst(lst: xr.DataArray, method: str = "minmax") -> xr.DataArray:
-    """LST rescaled by ``(T - T_min)/(T_max - T_min)`` (``"minmax"``) or ``(T - mu)/sigma`` (``"zscore"``) (SCIENCE.md 2.2)."""
+    """LST rescaled by ``(T - T_min)/(T_max - T_min)`` (``"minmax"``) or ``(T - mu)/sigma`` (``"zscore"``) (standard min-max and z-score normalisation)."""
     require_2d(lst, "lst")
     mean, std = _scene_mean_std(lst)
     _require_values(mean, "lst")

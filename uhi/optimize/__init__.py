@@ -11,13 +11,13 @@ maximises
 
     F(S) = \\sum_i w_i\\,\\bigl(-\\Delta T_{air,i}(S)\\bigr), \\qquad w_i = \\text{residents}_i \\times \\text{vulnerability}_i ,
 
-with ΔT_air from the InVEST Urban Cooling Model (SCIENCE.md section 5; :func:`uhi.cooling.urban_cooling`)
+with ΔT_air from the InVEST Urban Cooling Model (Natural Capital Project user guide; :func:`uhi.cooling.urban_cooling`)
 run on the parameters edited by every option of S (:func:`uhi.interventions.apply_intervention`).
 An option treats all the room its placement has on the site (the roof share of the built pixels for
 a cool or green roof, the street share for trees...; :func:`uhi.interventions.placement_fraction`),
 in whole trees or devices where the unit is countable. A site's roof, street, open space and water
-each take at most one measure. Hyper-local measures (misting, fountains, green walls; SCIENCE.md 4.3,
-4.6) do not enter the cooling model: their pixel-mean air cooling (:func:`uhi.interventions.local_air_cooling`)
+each take at most one measure. Hyper-local measures (misting, fountains, green walls: their measured reach is metres,
+[jccr-vgs; buildings2024-misting]) do not enter the cooling model: their pixel-mean air cooling (:func:`uhi.interventions.local_air_cooling`)
 is added to ΔT_air where they stand and nowhere else. They are considered only when named in
 ``interventions``: the default set is the neighbourhood-scale measures, whose cooling the model
 spreads to where residents live.

@@ -1,6 +1,6 @@
 """Exact windowed marginal ΔT_air of the InVEST Urban Cooling Model for a change on a small patch.
 
-The UCM (SCIENCE.md 5.1-5.3, [S21], [S42]) is a chain of per-pixel maps and three convolutions whose
+The UCM (InVEST Urban Cooling Model user guide, [invest-ucm], [invest-code]) is a chain of per-pixel maps and three convolutions whose
 *denominators do not depend on the parameters*:
 
 .. math::
@@ -86,7 +86,7 @@ class CoolingState:
     params : dict of str -> ndarray
         ``shade, albedo, kc, green_area, building_intensity`` (2-D, NaN = nodata).
     eti_scale : float or ndarray
-        ``ETo / max(ETo)`` per pixel (1 for a scalar ETo), SCIENCE.md 5.1.
+        ``ETo / max(ETo)`` per pixel (1 for a scalar ETo), InVEST Urban Cooling Model user guide.
     cell : float
         Pixel size [m].
     uhi_max : float
@@ -97,7 +97,7 @@ class CoolingState:
         d_cool and r [m] of the UCM.
     cc_method : {"factors", "intensity"}
     cc_weights : tuple of 3 floats
-        (shade, albedo, ETI) weights, renormalised as in InVEST [S42].
+        (shade, albedo, ETI) weights, renormalised as in InVEST [invest-code].
     """
 
     def __init__(self, params, *, eti_scale, cell, uhi_max, weights, cooling_distance=450.0, mixing_radius=600.0,
@@ -124,7 +124,7 @@ class CoolingState:
         self.r_disc = self.k_disc.shape[0] // 2
         self.r_mix = self.k_mix.shape[0] // 2
         self.disc_sum = float(self.k_disc.sum())
-        self.threshold = GREEN_AREA_THRESHOLD_M2 / cell**2  # 2 ha in pixels [S42]
+        self.threshold = GREEN_AREA_THRESHOLD_M2 / cell**2  # 2 ha in pixels [invest-code]
 
         self.cc = self.cooling_capacity(self.params, self.eti_scale)
         self.cc[~valid] = np.nan
@@ -148,14 +148,14 @@ class CoolingState:
 
     # -- per-pixel maps ---------------------------------------------------------------------------
     def cooling_capacity(self, p, eti_scale):
-        """CC of SCIENCE.md 5.1: ``w_s·shade + w_a·albedo + w_e·kc·ETo/ETmax`` or ``1 - building_intensity``."""
+        """CC (InVEST Urban Cooling Model user guide): ``w_s·shade + w_a·albedo + w_e·kc·ETo/ETmax`` or ``1 - building_intensity``."""
         if self.cc_method == "intensity":
             return 1.0 - np.asarray(p["building_intensity"], dtype=np.float64)
         ws, wa, we = self.cc_weights
         return ws * p["shade"] + wa * p["albedo"] + we * p["kc"] * eti_scale
 
     def _hm(self, cc, cc_park, ga):
-        """HM = CC where CC >= CC_park or GA < 2 ha, else CC_park; NaN where CC is NaN [S42]."""
+        """HM = CC where CC >= CC_park or GA < 2 ha, else CC_park; NaN where CC is NaN [invest-code]."""
         keep = (cc >= cc_park) | (ga < self.threshold)
         return np.where(np.isfinite(cc), np.where(keep, cc, cc_park), np.nan)
 

@@ -1,7 +1,7 @@
 """Numba kernel combining normalised hazard, exposure and vulnerability, and its numpy reference.
 
 Method codes: 0 product ``H E V``; 1 geometric mean ``(H E V)^(1/3)``; 2 weighted sum
-``wH H + wE E + wV V`` (SCIENCE.md 3.1). NaN in any component gives NaN.
+``wH H + wE E + wV V`` (IPCC AR5 WGII 2014; Estoque et al. 2020, doi:10.1038/s41467-020-15218-8). NaN in any component gives NaN.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 r"""Heat risk from hazard, exposure and vulnerability; risk classes and traffic-light grades.
 
-Aggregation (SCIENCE.md 3.1; the concrete formula is "[U]" in the literature, these are the three
+Aggregation (IPCC AR5 WGII 2014; Estoque et al. 2020, doi:10.1038/s41467-020-15218-8; the concrete formula is "[U]" in the literature, these are the three
 variants the reference recommends offering, with the one used recorded in ``attrs["method"]``):
 
 .. math::
@@ -11,13 +11,13 @@ variants the reference recommends offering, with the one used recorded in ``attr
 on components normalised to [0, 1]. Weights that do not sum to 1 (within 1e-6) are refused
 with :class:`~uhi.errors.InputValueError` rather than silently renormalised.
 
-Classes (SCIENCE.md 3.3): ``quantile``, ``natural`` (Jenks, via ``mapclassify.FisherJenks`` -- the
+Classes (Estoque et al. 2020, doi:10.1038/s41467-020-15218-8): ``quantile``, ``natural`` (Jenks, via ``mapclassify.FisherJenks`` -- the
 optimal Jenks breaks -- fitted on a seeded sample of at most ``sample_size`` pixels), ``equal``
 (equal intervals) and ``stddev`` (mean +- 0.5 and 1 standard deviation, the five-zone scheme of
-[S22]), labelled very_low, low, moderate, high, very_high for five classes.
+[scirep2026-bluegreen]), labelled very_low, low, moderate, high, very_high for five classes.
 
 Traffic-light grade (in the spirit of the Be Ready self-assessment tools' traffic-light grading,
-SCIENCE.md 6 [S31i]; the mapping is ours): very low / low -> green, moderate -> amber,
+Be Ready project, be-uhi-ready.net [be-ready]; the mapping is ours): very low / low -> green, moderate -> amber,
 high / very high -> red.
 """
 
@@ -44,13 +44,13 @@ __all__ = [
     "traffic_light",
 ]
 
-#: Labels of five risk classes, lowest first (SCIENCE.md 3.3).
+#: Labels of five risk classes, lowest first (Estoque et al. 2020, doi:10.1038/s41467-020-15218-8).
 RISK_LABELS = ("very_low", "low", "moderate", "high", "very_high")
 #: Traffic-light grade (1 green, 2 amber, 3 red) of each of the five classes.
 TRAFFIC_LIGHT = {1: 1, 2: 1, 3: 2, 4: 3, 5: 3}
 TRAFFIC_LIGHT_MEANINGS = "green amber red"
 SCHEMES = ("quantile", "natural", "equal", "stddev")
-#: Multiples of the standard deviation of the ``stddev`` scheme ([S22] Table 4, SCIENCE.md 2.2 / 3.3).
+#: Multiples of the standard deviation of the ``stddev`` scheme (Sci. Rep. 2026, doi:10.1038/s41598-026-39813-9, Table 4).
 STDDEV_MULTIPLES = (-1.0, -0.5, 0.5, 1.0)
 
 
@@ -102,7 +102,7 @@ def heat_risk(
     normalise: str | None = "minmax",
     percentiles: tuple[float, float] = DEFAULT_PERCENTILES,
 ) -> xr.DataArray:
-    """Heat risk in [0, 1] from hazard, exposure and vulnerability (IPCC AR5 framing, SCIENCE.md 3.1).
+    """Heat risk in [0, 1] from hazard, exposure and vulnerability (IPCC AR5 WGII 2014 framing; Estoque et al. 2020, doi:10.1038/s41467-020-15218-8).
 
     Parameters
     ----------
@@ -169,7 +169,7 @@ def _normalise_component(da, key, method, percentiles):
 
 
 def class_breaks(risk: xr.DataArray, scheme: str = "quantile", n: int = 5, *, sample_size: int = 100_000, seed: int = 0) -> np.ndarray:
-    """Upper class bounds (``n - 1`` inner breaks) of ``risk`` for ``scheme`` (SCIENCE.md 3.3).
+    """Upper class bounds (``n - 1`` inner breaks) of ``risk`` for ``scheme`` (Estoque et al. 2020, doi:10.1038/s41467-020-15218-8).
 
     ``quantile`` and ``natural`` are fitted on a seeded random sample of at most ``sample_size``
     finite pixels (``natural`` on at most 5,000: Fisher-Jenks is quadratic in the sample size).

@@ -1,10 +1,10 @@
 """Risk components: normalisation, hazard from LST, exposure from population, vulnerability.
 
-Framing (SCIENCE.md 3.1): IPCC AR5 risk = hazard x exposure x vulnerability; heat-health
+Framing (IPCC AR5 WGII 2014; Estoque et al. 2020, doi:10.1038/s41467-020-15218-8): IPCC AR5 risk = hazard x exposure x vulnerability; heat-health
 application with remotely sensed surface temperature as hazard by Estoque et al. 2020,
-Nat. Commun. 11:1581, doi:10.1038/s41467-020-15218-8 [S27].
+Nat. Commun. 11:1581, doi:10.1038/s41467-020-15218-8 [estoque2020].
 
-Normalisation (SCIENCE.md 3.2, "inference, standard"): every component is mapped to [0, 1]
+Normalisation (standard practice reviewed by Bao, Li & Yu 2015, doi:10.3390/ijerph120707220): every component is mapped to [0, 1]
 
 * ``"minmax"``: ``(x - min) / (max - min)``;
 * ``"percentile"``: the same with the 2nd and 98th percentiles in place of min and max, then
@@ -37,8 +37,8 @@ __all__ = [
 #: Lower / upper percentiles of ``normalise="percentile"``.
 DEFAULT_PERCENTILES = (2.0, 98.0)
 
-#: +1: more of it means more vulnerable; -1: protective (flipped). Indicator set of SCIENCE.md 3.2
-#: (each appears in Bao, Li & Yu 2015 [S28] or Reid et al. 2009 [S29]).
+#: +1: more of it means more vulnerable; -1: protective (flipped). Indicator set of Bao, Li & Yu 2015, doi:10.3390/ijerph120707220
+#: (each appears in Bao, Li & Yu 2015 [bao2015] or Reid et al. 2009 [reid2009]).
 VULNERABILITY_DIRECTIONS = {
     "elderly": +1,  # share aged >= 65
     "elderly_alone": +1,  # share aged >= 65 living alone
@@ -160,7 +160,7 @@ _CELSIUS = ("degC", "°C", "C", "celsius", "degree_Celsius", "degrees_Celsius", 
 def hazard_from_lst(lst: xr.DataArray) -> xr.DataArray:
     """Heat hazard layer from land surface temperature [K].
 
-    Estoque et al. 2020 [S27] use remotely sensed surface temperature as the hazard. The layer is
+    Estoque et al. 2020 [estoque2020] use remotely sensed surface temperature as the hazard. The layer is
     min-max / percentile normalised by :func:`uhi.risk.heat_risk`, which is invariant to an
     offset, so the ranking is the same in kelvin or Celsius; data labelled ``units="degC"`` is
     converted to kelvin for a consistent label. To use the Urban Thermal Field Variance Index
@@ -218,7 +218,7 @@ def vulnerability(
     """Heat vulnerability index in [0, 1]: equal-weight mean of direction-aware normalised layers.
 
     Equal weights after normalisation is the construction of Vescovi 2005, Chow et al. 2012 and
-    Tomlinson et al. 2012 in Bao, Li & Yu's review of 15 HVIs (SCIENCE.md 3.2 [S28]).
+    Tomlinson et al. 2012 in Bao, Li & Yu's review of 15 HVIs (Int. J. Environ. Res. Public Health 12:7220, doi:10.3390/ijerph120707220).
 
     Parameters
     ----------
@@ -228,7 +228,7 @@ def vulnerability(
         :data:`VULNERABILITY_DIRECTIONS`; others need one in ``directions``.
     ndvi, ndbi : xarray.DataArray, optional
         Proxies used **only when** ``layers`` is empty: low NDVI (lack of vegetation, direction -1)
-        and high NDBI (built-up, +1), as in the vegetation and land-use indicators of [S28].
+        and high NDBI (built-up, +1), as in the vegetation and land-use indicators of [bao2015].
     directions : dict of str to int, optional
         Direction (+1 / -1) per layer name, overriding the defaults.
     normalise_method : {"minmax", "percentile"}

@@ -1,6 +1,6 @@
 """Scenario engine: baseline, placing interventions, cooling model, risk after, per-district accounting.
 
-How a scenario is computed (docs/ARCHITECTURE.md "Cooling"; SCIENCE.md 4 and 5):
+How a scenario is computed (docs/ARCHITECTURE.md "Cooling"; effect sizes from the catalogue's sources, air temperature from the InVEST Urban Cooling Model):
 
 1. **Baseline** -- :func:`uhi.analysis.analyse_city` (LST [K], indices, population, districts, land cover,
    heat risk), the UCM parameters of the land cover (:func:`uhi.cooling.parameters_from_landcover`) and
@@ -12,7 +12,7 @@ How a scenario is computed (docs/ARCHITECTURE.md "Cooling"; SCIENCE.md 4 and 5):
    hyper-local devices go one per pixel to the highest-risk available pixels first.
 3. **Cooling** -- neighbourhood measures edit the UCM parameters (:func:`uhi.interventions.apply_intervention`)
    and the model is run again: ΔT_air = T_air(scenario) - T_air(baseline). InVEST bounds T_air to
-   [T_ref, T_ref + UHI_max], so this cooling never exceeds UHI_max (SCIENCE.md 4.6b). Hyper-local measures
+   [T_ref, T_ref + UHI_max], so this cooling never exceeds UHI_max (InVEST UCM user guide: T_air = T_ref + (1 - HM) UHI_max). Hyper-local measures
    add their own pixel-mean air cooling (:func:`uhi.interventions.local_air_cooling`), outside the model.
 4. **Surface** -- ΔLST = Σ lst_change_k · f (:func:`uhi.interventions.surface_cooling`).
 5. **Risk after** -- hazard from LST + ΔLST normalised with the *baseline* bounds, exposure and
@@ -51,9 +51,9 @@ __all__ = ["HIGH_RISK_CLASSES", "KRAYENHOFF_ALBEDO", "KRAYENHOFF_CANOPY", "Basel
 
 #: Risk classes counted as high risk (4 high, 5 very high; uhi.analysis.HIGH_RISK_CLASSES).
 HIGH_RISK_CLASSES = (4, 5)
-#: Sanity range of neighbourhood air cooling per +0.10 albedo [degC], Krayenhoff et al. 2021 review (SCIENCE.md 4.6b).
+#: Sanity range of neighbourhood air cooling per +0.10 albedo [degC], Krayenhoff et al. 2021 review (Environ. Res. Lett. 16:053007, doi:10.1088/1748-9326/abdcf1).
 KRAYENHOFF_ALBEDO = (0.2, 0.6)
-#: Sanity range per +0.10 canopy cover [degC]: "roughly 0.3" (SCIENCE.md 4.6b), taken as 0.2-0.4.
+#: Sanity range per +0.10 canopy cover [degC]: "roughly 0.3" (Krayenhoff et al. 2021), taken as 0.2-0.4.
 KRAYENHOFF_CANOPY = (0.2, 0.4)
 
 Progress = Callable[[str], None] | None

@@ -38,30 +38,30 @@ OUTPUT_FILES = (
 #: Caveats printed in every report.
 CAVEATS = (
     (
-        "Air temperature comes from the InVEST Urban Cooling Model (SCIENCE.md 5). InVEST bounds air temperature "
-        "by construction to T_air in [T_ref, T_ref + UHI_max], so its cooling can never exceed UHI_max (SCIENCE.md 4.6b): "
+        "Air temperature comes from the InVEST Urban Cooling Model (Natural Capital Project, InVEST user guide). InVEST bounds air temperature "
+        "by construction to T_air in [T_ref, T_ref + UHI_max], so its cooling can never exceed UHI_max (T_air = T_ref + (1 - HM)·UHI_max in the InVEST user guide): "
         "the magnitudes scale with the UHI_max you set."
     ),
     (
-        "Hyper-local measures (misting, fountains, green walls; SCIENCE.md 4.3, 4.6) are not put through the district-scale "
+        "Hyper-local measures (misting, fountains, green walls: green walls ~1.5 m [jccr-vgs], misting and fountains the immediate surroundings [buildings2024-misting; urban-green-blue-grids]) are not put through the district-scale "
         "cooling model: each unit cools the air by its at-device value over its footprint (a disc of its radius, a strip "
         "along a wall); maps show the pixel mean. They do not cool a district. Misting is iso-enthalpic: WBGT barely "
-        "improves (SCIENCE.md 4.6, [S39c])."
+        "improves (Atmosphere 2023, 14:177, doi:10.3390/atmos14010177)."
     ),
     (
-        "Surface temperature changes (ΔLST) are the catalogue's effect sizes (SCIENCE.md 4.1-4.6) times the treated share "
+        "Surface temperature changes (ΔLST) are the catalogue's effect sizes (the studies cited in each catalogue entry) times the treated share "
         "of each pixel; they feed the heat hazard of the risk map. Exposure and vulnerability are held at the baseline, "
         "and the baseline normalisation bounds and class breaks (fitted on populated pixels) are kept fixed, so class "
         "changes are real changes."
     ),
     (
-        "Costs marked as defaults have no local source (SCIENCE.md 4.7 is sparse): override them with local prices "
+        "Costs marked as defaults have no local source (published cost figures are sparse): override them with local prices "
         "in a [catalogue.<key>] table."
     ),
     (
         "Neighbourhood cooling is cross-checked against the modelling review of Krayenhoff et al. 2021 (0.2-0.6 °C per "
-        "+0.10 neighbourhood albedo, roughly 0.3 °C per +0.10 canopy; SCIENCE.md 4.6b); results outside these ranges "
-        "are flagged. The UCM gives albedo a weight of 0.2 (SCIENCE.md 5.1), so with a UHI_max below ~10 °C white "
+        "+0.10 neighbourhood albedo, roughly 0.3 °C per +0.10 canopy; Environ. Res. Lett. 16:053007, doi:10.1088/1748-9326/abdcf1); results outside these ranges "
+        "are flagged. The UCM gives albedo a weight of 0.2 (InVEST Urban Cooling Model user guide), so with a UHI_max below ~10 °C white "
         "measures fall below the review's range: a known limitation of the model, flagged rather than corrected."
     ),
 )
@@ -163,14 +163,15 @@ def totals(maps: xr.Dataset, placements, base) -> dict:
             {"label": p.label, "type": p.intervention.key, "name": p.intervention.name, "category": p.intervention.category,
              "scale": p.intervention.scale, "units": float(p.units), "unit": p.intervention.unit, "area_m2": float(p.area_m2),
              "cost_eur": float(p.cost_eur), "cost_is_default": p.intervention.cost_is_default,
-             "cost_source": p.intervention.cost_source, "lst_source": p.intervention.lst_source}
+             "cost_source": p.intervention.cost_source, "lst_source": p.intervention.lst_source,
+             "sources": list(p.intervention.sources)}
             for p in placements
         ],
     }
 
 
 def sanity_checks(maps: xr.Dataset, placements, base, params_after: xr.Dataset) -> list[dict]:
-    """Checks against SCIENCE.md 4.6b: the InVEST bound and the Krayenhoff et al. 2021 ranges."""
+    """Checks: the InVEST bound and the Krayenhoff et al. 2021 ranges (doi:10.1088/1748-9326/abdcf1)."""
     checks = []
     uhi_max = base.settings.uhi_max
     d_model = np.asarray(maps["delta_t_air_model"].values, dtype=np.float64)
@@ -194,7 +195,7 @@ def sanity_checks(maps: xr.Dataset, placements, base, params_after: xr.Dataset) 
             lo = KRAYENHOFF_ALBEDO[0] * d_alb / 0.1 + KRAYENHOFF_CANOPY[0] * d_can / 0.1
             hi = KRAYENHOFF_ALBEDO[1] * d_alb / 0.1 + KRAYENHOFF_CANOPY[1] * d_can / 0.1
             text = (f"over the treated neighbourhoods: +{d_alb:.3f} albedo, +{d_can:.3f} canopy (+{d_kc:.3f} Kc); "
-                    f"modelled mean air cooling {cooling:.3f} K; Krayenhoff et al. 2021 ranges give {lo:.3f}-{hi:.3f} K (SCIENCE.md 4.6b)")
+                    f"modelled mean air cooling {cooling:.3f} K; Krayenhoff et al. 2021 ranges give {lo:.3f}-{hi:.3f} K (doi:10.1088/1748-9326/abdcf1)")
             if d_alb < 0.005 and d_can < 0.005:
                 status, text = "info", text + "; no albedo/canopy change to compare (Kc / green-area measures)"
             elif lo <= cooling <= hi:
@@ -207,7 +208,7 @@ def sanity_checks(maps: xr.Dataset, placements, base, params_after: xr.Dataset) 
                     text += " (evapotranspiration changes, which the range does not cover, add cooling)"
                 if cooling < lo:
                     text += (f" (the UCM gives 0.2 x UHI_max = {0.02 * uhi_max:.2f} K per +0.10 albedo and 0.6 x UHI_max = "
-                             f"{0.06 * uhi_max:.2f} K per +0.10 canopy before air mixing spreads it, SCIENCE.md 5.1-5.3)")
+                             f"{0.06 * uhi_max:.2f} K per +0.10 canopy before air mixing spreads it, InVEST Urban Cooling Model user guide)")
             checks.append({"check": "Krayenhoff et al. 2021 range", "status": status, "message": text})
     for p in placements:
         if p.intervention.is_local:
@@ -217,7 +218,7 @@ def sanity_checks(maps: xr.Dataset, placements, base, params_after: xr.Dataset) 
                 "check": f"hyper-local {it.key}", "status": "info",
                 "message": f"{p.units:g} {it.unit}{'s' if it.unit != 'm2' and p.units != 1 else ''} of {it.name} in {n} pixels: -{it.local_air_cooling_k:g} K air within "
                            f"{it.local_radius_m:g} m of each unit, pixel mean shown; not in the district-scale cooling model"
-                           + ("; WBGT barely improves with misting (iso-enthalpic, [S39c])" if it.key == "misting" else ""),
+                           + ("; WBGT barely improves with misting (iso-enthalpic, [atmosphere2023-misting])" if it.key == "misting" else ""),
             })
     return checks
 
@@ -270,7 +271,7 @@ class ScenarioResult:
         ``delta_lst`` [K], ``lst_baseline/scenario`` [K], ``risk_*``, ``risk_class_baseline/scenario``,
         ``treated_fraction``, ``population``.
     checks : list of dict
-        Sanity checks (SCIENCE.md 4.6b) with ``status`` ok / warning / info.
+        Sanity checks (InVEST bound; Krayenhoff et al. 2021 ranges) with ``status`` ok / warning / info.
     """
 
     name: str

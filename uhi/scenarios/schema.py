@@ -7,7 +7,7 @@ A scenario file names the city, the baseline inputs and a list of interventions:
     # scene = "LC08_.../"             # a Landsat scene folder (+ landcover / population / districts)
     # lst = "lst.tif"                 # or ready layers: lst [K] + ndvi + ndbi + landcover + population
 
-    [baseline]                        # InVEST UCM scalars (SCIENCE.md 5.5)
+    [baseline]                        # InVEST UCM scalars (InVEST Urban Cooling Model user guide)
     t_ref = 22.0                      # rural reference air temperature [degC]
     uhi_max = 4.0                     # UHI magnitude [degC]
 
@@ -90,13 +90,13 @@ class InterventionSpec(_Strict):
 
 
 class BaselineSpec(_Strict):
-    """InVEST UCM scalars and the LST method of the baseline (SCIENCE.md 5.5)."""
+    """InVEST UCM scalars and the LST method of the baseline (InVEST Urban Cooling Model user guide)."""
 
     t_ref: float = 21.0  # rural reference air temperature [degC]; summer-afternoon default (assumption, set your own)
-    uhi_max: float = Field(3.5, ge=0)  # UHI magnitude [degC]; assumption, within the 0.5-3.0 (+) range of Iungman 2023 [S30c]
+    uhi_max: float = Field(3.5, ge=0)  # UHI magnitude [degC]; assumption, within the 0.5-3.0 (+) range of Iungman 2023 [iungman2023]
     ref_et: float = Field(6.0, gt=0)  # reference ET [mm/day]; FAO-56 summer Mediterranean/continental value (assumption)
-    cooling_distance: float = Field(450.0, gt=0)  # [m], InVEST UG recommendation [S21]
-    mixing_radius: float = Field(600.0, gt=0)  # [m], InVEST UG 500-600 m [S21]
+    cooling_distance: float = Field(450.0, gt=0)  # [m], InVEST UG recommendation [invest-ucm]
+    mixing_radius: float = Field(600.0, gt=0)  # [m], InVEST UG 500-600 m [invest-ucm]
     cc_method: Literal["factors", "intensity"] = "factors"
     lst_method: str = "auto"  # uhi.analysis.choose_lst_method: l2 / split-window / single-channel / simple
 

@@ -2,7 +2,7 @@
 
 Everything here is the *forward* direction (surface -> sensor). It is written
 independently of :mod:`uhi.lst` (which inverts it) so the LST tests compare two
-implementations of SCIENCE.md sections 1.1-1.4.
+implementations of the USGS Landsat 8 Data Users Handbook, Sobrino et al. 2004 and Jiménez-Muñoz et al. 2014, doi:10.1109/LGRS.2014.2312032.
 """
 
 from __future__ import annotations
@@ -55,14 +55,14 @@ def planck_radiance(temperature_k, k1: float, k2: float):
     """Band radiance of a black body, ``B(T) = K1 / (exp(K2 / T) - 1)`` [W m-2 sr-1 um-1].
 
     The USGS form of Planck's law with the band's calibration constants; its inverse
-    ``T = K2 / ln(K1 / L + 1)`` is the brightness temperature of SCIENCE.md 1.1
+    ``T = K2 / ln(K1 / L + 1)`` is the brightness temperature of USGS Landsat 8 Data Users Handbook, LSDS-1574
     (USGS Landsat 8 Data Users Handbook, sect. 5.3).
     """
     return k1 / np.expm1(k2 / temperature_k)
 
 
 def inverse_planck(radiance, k1: float, k2: float):
-    """Brightness temperature ``T = K2 / ln(K1 / L + 1)`` [K] (SCIENCE.md 1.1)."""
+    """Brightness temperature ``T = K2 / ln(K1 / L + 1)`` [K] (USGS Landsat 8 Data Users Handbook, LSDS-1574)."""
     return k2 / np.log(k1 / radiance + 1.0)
 
 
@@ -76,7 +76,7 @@ def emissivity_ndvi_threshold(ndvi: np.ndarray, red: np.ndarray, band: int) -> n
 
     with ``P_v = ((NDVI - 0.2) / 0.3)²`` and the cavity term ``dε = (1 - ε_s)(1 - P_v) F ε_v``,
     F = 0.55. Thresholds: Sobrino et al. 2004 (RSE 90:434); band constants ε_s, ε_v and the
-    bare-soil line (a, b): ``constants.TIRS_EMISSIVITY`` (Yu, Guo & Wu 2014; SCIENCE.md 1.2).
+    bare-soil line (a, b): ``constants.TIRS_EMISSIVITY`` (Yu, Guo & Wu 2014, doi:10.3390/rs6109829).
     Water is not handled here (the caller sets ``constants.WATER_EMISSIVITY``).
     """
     tab = constants.TIRS_EMISSIVITY[band]
@@ -110,7 +110,7 @@ def atmosphere(water_vapour: float, spacecraft: str = "LANDSAT_8") -> dict:
 
     Band 10: Jiménez-Muñoz et al. 2014 (IEEE GRSL 11:1840) ψ functions,
     ``τ = 1/ψ1``, ``L↓ = ψ3``, ``L↑ = -τ (ψ2 + ψ3)`` (``constants.SC_PSI_COEFFICIENTS``,
-    SCIENCE.md 1.4). Band 11 (no ψ fit published for it): from band 10's values, the
+    Jiménez-Muñoz et al. 2014, doi:10.1109/LGRS.2014.2312032). Band 11 (no ψ fit published for it): from band 10's values, the
     effective emitting temperatures of the upward and downward paths are solved from
     ``L↑ = (1 - τ) B(T_up)`` and ``L↓ = (1 - τ^1.66) B(T_down)`` (two-stream, diffusivity
     1.66); band 11 then has ``τ11 = τ10^1.7`` and its path radiances are the same layer

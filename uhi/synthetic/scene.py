@@ -5,7 +5,7 @@ The folder is a real Collection 2 product layout (GeoTIFF bands + ``_MTL.txt``) 
 fields it was forward-modelled from (land cover, true LST, emissivities, atmosphere,
 residents, districts). See docs/ARCHITECTURE.md "Synthetic scene folder".
 
-Forward model per pixel (SCIENCE.md 1.1-1.4):
+Forward model per pixel (USGS Landsat 8 Data Users Handbook; Sobrino et al. 2004; Jiménez-Muñoz et al. 2014, doi:10.1109/LGRS.2014.2312032):
 
 1. land cover, vegetation cover ``f_v`` and true LST ``T`` from :class:`._layout.Layout`;
 2. surface reflectance of OLI B1-B7 = linear mixture ``f_v·ρ_veg + (1 - f_v)·ρ_background(class)``
@@ -87,7 +87,7 @@ _ST_AUX_FILES = {
 }
 _ST_AUX_FILL = -9999
 
-#: QA_PIXEL values (CFMASK bits, SCIENCE.md 1.6): low confidence (01) in bits 8-9, 10-11,
+#: QA_PIXEL values (CFMASK bits, USGS LSDS-1619, Collection 2 Level-2 Science Product Guide): low confidence (01) in bits 8-9, 10-11,
 #: 12-13, 14-15 (cloud, shadow, snow, cirrus) as on real clear pixels; clear = bit 6,
 #: water = bit 7, cloud = bit 3 + high cloud confidence (11), dilated cloud = bit 1.
 _QA_LOW = (1 << 8) | (1 << 10) | (1 << 12) | (1 << 14)
