@@ -116,14 +116,14 @@ uhi.plot.lst_map(truth.assign_attrs(units="K").rio.write_crs(sofia.rio.crs), ax=
 uhi.plot.lst_map(uhi.land_surface_temperature(sofia, method="single-channel"), ax=axes[1],
                  title="Sofia (synthetic), single-channel LST");"""),
     new_markdown_cell("## Sofia's real summer LST, 2014 and 2019\nThe shared city data holds two Landsat 8 "
-                      "summer scenes of Sofia processed to 120 m stacks (indices, population, LST in °C). Their "
-                      "geotransform is offset by 87 rows × 62 columns (measured against GHS-POP, see "
-                      "`uhi.io.stack`), which `load_stack` corrects."),
+                      "summer scenes of Sofia processed to 120 m stacks (indices, population, LST in °C), with "
+                      "corrected georeferencing (read as they are). Their spectral indices were computed from "
+                      "digital numbers, not reflectance: use them as relative predictors only."),
     new_code_cell("""\
-from uhi.io.stack import SOFIA_STACK_BANDS, SOFIA_STACK_OFFSET_PIXELS, SOFIA_STACK_UNITS, load_stack
+from uhi.io.stack import SOFIA_STACK_BANDS, SOFIA_STACK_SCALES, SOFIA_STACK_UNITS, load_stack
 
 stacks = {year: load_stack(SHARED / "cities" / "sofia" / f"LC08_184030_{date}.tif", SOFIA_STACK_BANDS,
-                           units=SOFIA_STACK_UNITS, offset_pixels=SOFIA_STACK_OFFSET_PIXELS)
+                           units=SOFIA_STACK_UNITS, scales=SOFIA_STACK_SCALES)
           for year, date in (("2014", "20140814"), ("2019", "20190812"))}
 outline = uhi.io.load_vector(SHARED / "cities" / "sofia" / "sofia_municipality.geojson", like=stacks["2019"]["lst"])
 fig, axes = plt.subplots(1, 2, figsize=(14, 5.5))
@@ -145,12 +145,12 @@ normalised to [0, 1]; hazard from LST, exposure from population density, vulnera
 high-NDBI proxies when no socio-economic layers are given (the output attributes say which were used)."""),
     new_code_cell(SETUP),
     new_code_cell("""\
-from uhi.io.stack import SOFIA_STACK_BANDS, SOFIA_STACK_OFFSET_PIXELS, SOFIA_STACK_UNITS, load_stack
+from uhi.io.stack import SOFIA_STACK_BANDS, SOFIA_STACK_SCALES, SOFIA_STACK_UNITS, load_stack
 from uhi.analysis import analyse_layers
 
 folder = SHARED / "cities" / "sofia"
 stack = load_stack(folder / "LC08_184030_20190812.tif", SOFIA_STACK_BANDS, units=SOFIA_STACK_UNITS,
-                   offset_pixels=SOFIA_STACK_OFFSET_PIXELS)
+                   scales=SOFIA_STACK_SCALES)
 outline = uhi.io.load_vector(folder / "sofia_municipality.geojson", like=stack["lst"])
 outline["district"] = ["Sofia City municipality"]
 # GHS-POP 2020 at 120 m, Mollweide, reprojected onto the stack grid preserving totals
@@ -183,7 +183,7 @@ sofia.district_table.drop(columns="geometry").T"""),
                       "compare the physical numbers (LST, SUHII, residents in the hottest cells)."),
     new_code_cell("""\
 stack14 = load_stack(folder / "LC08_184030_20140814.tif", SOFIA_STACK_BANDS, units=SOFIA_STACK_UNITS,
-                     offset_pixels=SOFIA_STACK_OFFSET_PIXELS)
+                     scales=SOFIA_STACK_SCALES)
 sofia14 = analyse_layers(stack14["lst"], ndvi=stack14["ndvi"], ndbi=stack14["ndbi"], mndwi=stack14["mndwi"],
                          population=population, districts=outline, city="Sofia", date="2014-08-14")
 pd.DataFrame({"2014-08-14": sofia14.summary(), "2019-08-12": sofia.summary()}).drop(["city", "date"])"""),

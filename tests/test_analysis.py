@@ -73,12 +73,12 @@ def test_sofia_real_stack(shared_data):
     tests/test_metrics_sofia.py), and the municipality's population-weighted LST recomputed by hand with numpy."""
     from rasterio.features import geometry_mask
 
-    from uhi.io.stack import SOFIA_STACK_BANDS, SOFIA_STACK_OFFSET_PIXELS, SOFIA_STACK_UNITS, load_stack
+    from uhi.io.stack import SOFIA_STACK_BANDS, SOFIA_STACK_SCALES, SOFIA_STACK_UNITS, load_stack
     from uhi.io.vectors import load_vector
 
     folder = shared_data / "cities" / "sofia"
     stack = load_stack(folder / "LC08_184030_20190812.tif", SOFIA_STACK_BANDS, units=SOFIA_STACK_UNITS,
-                       offset_pixels=SOFIA_STACK_OFFSET_PIXELS)
+                       scales=SOFIA_STACK_SCALES)
     outline = load_vector(folder / "sofia_municipality.geojson", like=stack["lst"])
     outline["district"] = ["Sofia City"]
     res = analyse_layers(stack["lst"], ndvi=stack["ndvi"], ndbi=stack["ndbi"], mndwi=stack["mndwi"],

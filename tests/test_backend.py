@@ -54,3 +54,21 @@ def test_check_same_grid():
         check_same_grid(a, _grid(ny=22), names=("hazard", "exposure"))
     with pytest.raises(GridMismatchError, match="EPSG"):
         check_same_grid(a, _grid(crs="EPSG:32634"))
+
+
+def _rect(dx, dy, n=5):
+    da = xr.DataArray(np.zeros((n, n), np.float32), dims=("y", "x"),
+                      coords={"y": 5e6 - dy * np.arange(n), "x": 6e5 + dx * np.arange(n)})
+    return da.rio.write_crs("EPSG:32620")
+
+
+def test_square_pixel_tolerance():
+    """The shrunk Amazon L2 fixture has 600.0792 m x 600.8549 m pixels (0.13 % apart, shared data README):
+    inside SQUARE_PIXEL_RTOL (1 %), the size is the geometric mean sqrt(dx dy) (hand value 600.4669);
+    2 % apart is refused, naming both sizes."""
+    from uhi._backend import SQUARE_PIXEL_RTOL
+
+    assert SQUARE_PIXEL_RTOL == 0.01
+    assert pixel_size_m(_rect(600.0791556728232, 600.8549222797927)) == pytest.approx(600.46691, abs=1e-4)
+    with pytest.raises(GridMismatchError, match="30 m x 30.6 m"):
+        pixel_size_m(_rect(30.0, 30.6))

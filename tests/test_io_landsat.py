@@ -32,7 +32,7 @@ SCENE_ATTRS = {"scene_id", "spacecraft", "sensor", "collection", "processing_lev
                "sun_elevation", "sun_azimuth", "earth_sun_distance", "wrs_path", "wrs_row", "utm_zone",
                "k1_constant_band_10", "k2_constant_band_10", "k1_constant_band_11", "k2_constant_band_11",
                "radiance_mult_band_10", "radiance_add_band_10", "radiance_mult_band_11", "radiance_add_band_11",
-               "source"}
+               "source", "cloud_mask"}
 
 
 @pytest.fixture(scope="module")
@@ -189,8 +189,22 @@ def test_precollection_l1t_two_thermal_bands(shared_data, scenes):
     # B11 constants of the old MTL (TIRS_THERMAL_CONSTANTS): K1 480.8883, K2 1201.1442, M 3.342e-4, A 0.1
     expected = 1201.1442 / np.log(480.8883 / (3.342e-4 * dn11 + 0.1) + 1)
     np.testing.assert_allclose(ds["brightness_temperature_b11"].values, expected, atol=2e-3)
-    with pytest.raises(SceneFormatError, match="QA band"):
+    with pytest.raises(SceneFormatError, match="QA band.*--no-mask-clouds"):
         load_landsat(scenes[LIVERPOOL], mask_clouds=True)  # crops without QA cannot be masked
+
+
+def test_mask_clouds_auto(scenes):
+    """'auto' masks exactly as True where the scene has a QA band, and loads unmasked (saying so) where not."""
+    folder = scenes[BUNDLE]
+    auto = load_landsat(folder, bands=["red"], mask_clouds="auto")
+    forced = load_landsat(folder, bands=["red"], mask_clouds=True)
+    np.testing.assert_array_equal(auto["red"].values, forced["red"].values)
+    assert auto.attrs["cloud_mask"].startswith("QA_PIXEL flags set to NaN")
+    plain = load_landsat(scenes[LIVERPOOL], bands=["red"], mask_clouds="auto")
+    np.testing.assert_array_equal(plain["red"].values, load_landsat(scenes[LIVERPOOL], bands=["red"])["red"].values)
+    assert "no QA band" in plain.attrs["cloud_mask"]
+    with pytest.raises(InputValueError, match="mask_clouds"):
+        load_landsat(folder, bands=["red"], mask_clouds="yes")
 
 
 def test_mtl_paths_in_every_format_give_the_same_scene(scenes):

@@ -51,6 +51,7 @@ class CityAnalysis:
     district_table: gpd.GeoDataFrame | None
     city: str
     date: str
+    notes: list = dataclasses.field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -65,8 +66,9 @@ class CityAnalysis:
         for name in ("ndvi", "ndbi"):
             if name in self.indices:
                 out[name] = self.indices[name]
-        out["gi_zscore"] = self.hotspots["gi_zscore"]
-        out["hotspot_bin"] = self.hotspots["gi_bin"]
+        if self.hotspots is not None:
+            out["gi_zscore"] = self.hotspots["gi_zscore"]
+            out["hotspot_bin"] = self.hotspots["gi_bin"]
         if self.risk is not None:
             for name in ("hazard", "exposure", "vulnerability", "risk", "risk_class"):
                 out[name] = self.risk[name]
@@ -110,8 +112,11 @@ class CityAnalysis:
             "lst_min_degC": float(np.nanmin(lst_c)),
             "lst_mean_degC": float(np.nanmean(lst_c)),
             "lst_max_degC": float(np.nanmax(lst_c)),
-            "suhii_K": float(self.suhii.suhii),
-            "hot_spot_share": float(np.nanmean(self.hotspots["gi_bin"].values >= 2)),
+            "suhii_K": None if self.suhii is None else float(self.suhii.suhii),
+            "hot_spot_share": None if self.hotspots is None else float(np.nanmean(self.hotspots["gi_bin"].values >= 2)),
+            "cloud_mask": self.scene.attrs.get("cloud_mask"),
+            "indices": sorted(str(k) for k in self.indices.data_vars),
+            "notes": list(self.notes),
         }
         if self.population is not None:
             pop = np.nan_to_num(self.population.values)
@@ -161,7 +166,7 @@ def analyse_city(
     landcover=None,
     lst_method: str = "auto",
     water_vapour: float | None = None,
-    mask_clouds: bool = True,
+    mask_clouds: bool | str = "auto",
     hotspot_distance_m: float = 500.0,
     district_column: str | None = None,
     chunks=None,
@@ -185,6 +190,9 @@ def analyse_city(
         Method of :func:`uhi.lst.land_surface_temperature`, or ``"auto"`` (:func:`choose_lst_method`).
     water_vapour : float, optional
         Total column water vapour [g cm-2] for the single-channel / split-window methods.
+    mask_clouds : bool or "auto"
+        Cloud masking from the QA band (:func:`uhi.io.load_landsat`); ``"auto"`` masks when the scene
+        has a QA band.
     hotspot_distance_m : float
         Distance band of the Gi* hot-spot statistic [m].
 
@@ -206,15 +214,39 @@ def analyse_city(
     if lst_method == "auto":
         lst_method = choose_lst_method(ds, water_vapour)
     lst = land_surface_temperature(ds, method=lst_method, **kwargs)
-    idx = spectral.spectral_indices(ds, names=("ndvi", "ndbi", "mndwi"))
+    _check_clear(lst, ds, scene_path)
+    wanted = ("ndvi", "ndbi", "mndwi")
+    present = [n for n in wanted if all(b in ds for b in spectral.INDEX_BANDS[n])]
+    notes = [f"{n.upper()} not computed: the scene lacks band(s) "
+             f"{', '.join(b for b in spectral.INDEX_BANDS[n] if b not in ds)}" for n in wanted if n not in present]
+    idx = spectral.spectral_indices(ds, names=present) if present else xr.Dataset()
     city, date = _scene_title(ds)
     return analyse_layers(
-        lst, ndvi=idx["ndvi"], ndbi=idx["ndbi"], mndwi=idx["mndwi"],
+        lst, ndvi=idx.get("ndvi"), ndbi=idx.get("ndbi"), mndwi=idx.get("mndwi"), notes=notes,
         population=population if population is not None else truth_path(scene_path, "population.tif"),
         districts=districts if districts is not None else truth_path(scene_path, "districts.gpkg"),
         landcover=landcover if landcover is not None else truth_path(scene_path, "land_cover.tif"),
         hotspot_distance_m=hotspot_distance_m, district_column=district_column, city=city, date=date, scene=ds,
     )
+
+
+#: Smallest share of the frame with a valid LST that :func:`analyse_city` analyses (1 %): below it, SUHII,
+#: hot spots and risk would describe a few scattered gaps between clouds. A choice of this library.
+MIN_CLEAR_SHARE = 0.01
+
+
+def _check_clear(lst: xr.DataArray, ds: xr.Dataset, scene_path) -> None:
+    """Stop before any output when (almost) no pixel has a valid LST, saying why and what gets past it."""
+    share = float(np.isfinite(lst.values).mean()) if lst.size else 0.0
+    if share >= MIN_CLEAR_SHARE:
+        return
+    where = str(scene_path.name if scene_path is not None else ds.attrs.get("scene_id", "the scene"))
+    masked = str(ds.attrs.get("cloud_mask", "")).startswith(("QA_PIXEL", "BQA"))
+    hint = ("the QA band flags the rest as cloud, shadow, snow or fill; rerun with --no-mask-clouds "
+            "(mask_clouds=False) to analyse the unmasked scene" if masked else
+            "the rest is fill (no data) in the thermal band; choose a scene or crop with data")
+    raise InputValueError(f"{where}: only {share:.2%} of the pixels have a valid LST (at least "
+                          f"{MIN_CLEAR_SHARE:.0%} needed); {hint}")
 
 
 def choose_lst_method(ds: xr.Dataset, water_vapour: float | None = None) -> str:
@@ -237,8 +269,8 @@ def choose_lst_method(ds: xr.Dataset, water_vapour: float | None = None) -> str:
 def analyse_layers(
     lst: xr.DataArray,
     *,
-    ndvi: xr.DataArray,
-    ndbi: xr.DataArray,
+    ndvi: xr.DataArray | None = None,
+    ndbi: xr.DataArray | None = None,
     mndwi: xr.DataArray | None = None,
     population=None,
     districts=None,
@@ -248,50 +280,103 @@ def analyse_layers(
     city: str = "",
     date: str = "",
     scene: xr.Dataset | None = None,
+    notes: list[str] | None = None,
 ) -> CityAnalysis:
     """The analysis of :func:`analyse_city` on layers already computed (e.g. a real city's LST/index stack).
 
     ``lst`` in K (or ``units="degC"``, converted); ``ndvi``, ``ndbi`` (and ``mndwi`` to exclude water from
     the rural reference) on the same grid; ``population``, ``districts``, ``landcover`` as in
     :func:`analyse_city` (paths or objects).
+
+    Urban mask for SUHII, first that applies: land-cover classes; NDBI/NDVI thresholds
+    (:func:`uhi.metrics.urban_mask_from_indices`) when both indices are on a reflectance scale; NDVI below
+    the bare-soil value 0.2 (Sobrino et al. 2004) when NDBI is missing; population density
+    (:func:`uhi.metrics.urban_mask_from_population`) when the indices were computed from digital numbers
+    (``attrs["index_scale"] == "dn"``, no reflectance thresholds apply) or are missing. Steps that cannot
+    run (no urban pixel, no population) are skipped with a note in ``notes`` and the summary.
     """
-    from uhi.io import load_population, load_vector
-    from uhi.metrics import hotspots, suhii, urban_mask_from_indices
+    from uhi.io import load_population
+    from uhi.metrics import hotspots, suhii
     from uhi.metrics._common import lst_kelvin
     from uhi.risk import assess_risk
 
+    notes = list(notes or [])
     lst = lst_kelvin(lst)
-    idx = xr.Dataset({"ndvi": ndvi, "ndbi": ndbi, **({"mndwi": mndwi} if mndwi is not None else {})})
+    idx = xr.Dataset({k: v for k, v in {"ndvi": ndvi, "ndbi": ndbi, "mndwi": mndwi}.items() if v is not None})
     if landcover is not None and not isinstance(landcover, xr.DataArray):
         landcover = _read_landcover(landcover, lst)
-    water = None if mndwi is None else mndwi > 0
-    if landcover is not None:
-        urban = landcover.isin(URBAN_LANDCOVER)
-        water = landcover.isin(WATER_LANDCOVER)
-    else:
-        urban = urban_mask_from_indices(ndbi, ndvi)
-    urban_result = suhii(lst, urban, exclude=water)
-    hot = hotspots(lst, distance_m=hotspot_distance_m)
-
     if population is not None and not isinstance(population, xr.DataArray):
         population = load_population(population, like=lst)
-    risk = None
-    if population is not None:
-        risk = assess_risk(lst, population, ndvi=ndvi, ndbi=ndbi)
-
-    zones = table = None
+    zones = None
     if districts is not None:
-        zones = districts if isinstance(districts, gpd.GeoDataFrame) else load_vector(districts, like=lst)
-        if district_column is None:
-            district_column = "district" if "district" in zones.columns else None
+        import warnings
+
+        from uhi.zonal import prepare_zones
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            zones, district_column = prepare_zones(districts, lst, id_column=district_column)
+        for w in caught:
+            notes.append(str(w.message))
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+    urban, water, rule = _urban_mask(idx, population, landcover, notes)
+    urban_result = None
+    if urban is not None:
+        try:
+            urban_result = suhii(lst, urban, exclude=water)
+        except InputValueError as exc:
+            notes.append(f"SUHII not computed: {exc}")
+        else:
+            urban_result.urban_mask.attrs["rule"] = rule
+    try:
+        hot = hotspots(lst, distance_m=hotspot_distance_m)
+    except InputValueError as exc:
+        hot = None
+        notes.append(f"hot spots not computed: {exc}")
+
+    if population is None:
+        notes.append("no population given (--population): hazard-only outputs; exposure, vulnerability and risk "
+                     "are not computed")
+    risk = None if population is None else assess_risk(lst, population, ndvi=idx.get("ndvi"), ndbi=idx.get("ndbi"))
+
+    table = None
+    if zones is not None:
         table = district_table(lst, zones, population=population, risk=risk, id_column=district_column)
     if scene is None:
         scene = xr.Dataset({"lst": lst}, attrs={"city": city, "acquisition_time": date})
     return CityAnalysis(
         scene=scene, lst=lst, indices=idx, population=population, districts=zones, landcover=landcover,
         urban_mask=urban, suhii=urban_result, hotspots=hot, risk=risk, district_table=table,
-        city=city or "scene", date=date,
+        city=city or "scene", date=date, notes=notes,
     )
+
+
+def _urban_mask(idx: xr.Dataset, population, landcover, notes: list[str]):
+    """(urban mask, water mask, rule) for SUHII; (None, None, "") with a note when no rule applies."""
+    from uhi.constants import NDVI_SOIL
+    from uhi.metrics import urban_mask_from_indices, urban_mask_from_population
+
+    if landcover is not None:
+        return landcover.isin(URBAN_LANDCOVER), landcover.isin(WATER_LANDCOVER), "land-cover classes 1-5"
+    dn_scale = [k for k, v in idx.data_vars.items() if v.attrs.get("index_scale") == "dn"]
+    reflectance = not dn_scale
+    water = idx["mndwi"] > 0 if ("mndwi" in idx and reflectance) else None
+    if reflectance and "ndbi" in idx and "ndvi" in idx:
+        mask = urban_mask_from_indices(idx["ndbi"], idx["ndvi"])
+        return mask, water, mask.attrs["rule"]
+    if population is not None:
+        mask = urban_mask_from_population(population)
+        why = ("the spectral indices are on a digital-number scale (no reflectance thresholds)" if dn_scale
+               else "NDBI/NDVI are missing")
+        notes.append(f"urban mask from population density ({mask.attrs['rule']}) because {why}")
+        return mask, water, mask.attrs["rule"]
+    if reflectance and "ndvi" in idx:
+        rule = f"NDVI < {NDVI_SOIL} (bare or built; NDBI missing)"
+        notes.append(f"urban mask {rule}: less specific than NDBI, bare soil counts as urban")
+        return idx["ndvi"] < NDVI_SOIL, water, rule
+    notes.append("SUHII not computed: no land cover, no usable NDBI/NDVI and no population to find urban pixels")
+    return None, None, ""
 
 
 def district_table(lst, zones, *, population=None, risk=None, id_column=None):

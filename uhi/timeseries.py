@@ -110,11 +110,14 @@ def lst_statistics(stack: xr.DataArray, *, hot_threshold: float = ZERO_CELSIUS_K
     return out
 
 
-def lst_time_series(scenes: Iterable, *, method: str = "l2", chunks: dict | int | None = None, mask_clouds: bool = True, **lst_kwargs) -> xr.DataArray:
+def lst_time_series(scenes: Iterable, *, method: str = "auto", chunks: dict | int | None = None,
+                    mask_clouds: bool | str = "auto", **lst_kwargs) -> xr.DataArray:
     """Load scenes (paths or datasets), compute LST for each and stack them lazily.
 
     ``chunks`` is passed to :func:`uhi.load_landsat`; with it, the stack is dask-backed.
-    All scenes must share one grid (same path/row and extent).
+    ``method="auto"`` picks the best method each scene supports (:func:`uhi.analysis.choose_lst_method`);
+    ``mask_clouds="auto"`` masks clouds where a scene has a QA band. All scenes must share one grid
+    (same path/row and extent).
     """
     from .io import load_landsat
     from .lst import land_surface_temperature
@@ -122,7 +125,12 @@ def lst_time_series(scenes: Iterable, *, method: str = "l2", chunks: dict | int 
     maps = []
     for scene in scenes:
         ds = scene if isinstance(scene, xr.Dataset) else load_landsat(scene, chunks=chunks, mask_clouds=mask_clouds)
-        lst = land_surface_temperature(ds, method=method, **lst_kwargs)
+        this = method
+        if method == "auto":
+            from .analysis import choose_lst_method
+
+            this = choose_lst_method(ds, lst_kwargs.get("water_vapour"))
+        lst = land_surface_temperature(ds, method=this, **lst_kwargs)
         lst.attrs.setdefault("acquisition_time", ds.attrs.get("acquisition_time"))
         maps.append(lst)
     return stack_lst(maps)

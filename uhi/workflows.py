@@ -30,9 +30,10 @@ def write_maps(analysis, out_dir: Path, *, overwrite: bool = False, progress: _P
 
     title = analysis.title
     figures = [("lst_map.png", lambda ax: plot.lst_map(analysis.lst, ax=ax, title=f"Land surface temperature, {title}",
-                                                        districts=analysis.districts)),
-               ("hotspots_map.png", lambda ax: plot.hotspot_map(analysis.hotspots, ax=ax,
-                                                               title=f"Getis-Ord Gi* hot spots, {title}"))]
+                                                        districts=analysis.districts))]
+    if analysis.hotspots is not None:
+        figures.append(("hotspots_map.png", lambda ax: plot.hotspot_map(analysis.hotspots, ax=ax,
+                                                                        title=f"Getis-Ord Gi* hot spots, {title}")))
     if analysis.risk is not None:
         figures.append(("risk_map.png", lambda ax: plot.risk_map(analysis.risk["risk_class"], ax=ax,
                                                                   title=f"Heat risk, {title}")))
@@ -63,9 +64,11 @@ def risk_workflow(
     *,
     population=None,
     districts=None,
+    district_column: str | None = None,
     landcover=None,
     lst_method: str = "auto",
     water_vapour: float | None = None,
+    mask_clouds: bool | str = "auto",
     city: str | None = None,
     overwrite: bool = False,
     progress: _Progress = None,
@@ -87,7 +90,8 @@ def risk_workflow(
         scene = default_scene(city or "Sofia")
     _say(progress, f"analysing {scene}")
     analysis = analyse_city(scene, population=population, districts=districts, landcover=landcover,
-                            lst_method=lst_method, water_vapour=water_vapour)
+                            lst_method=lst_method, water_vapour=water_vapour, mask_clouds=mask_clouds,
+                            district_column=district_column)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = analysis.write(out_dir, overwrite=overwrite, progress=progress)
     written += write_maps(analysis, out_dir, overwrite=overwrite, progress=progress)

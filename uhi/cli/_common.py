@@ -77,9 +77,12 @@ def out_dir_option(default: str) -> Path:
 def print_analysis_summary(analysis) -> None:
     """Headline of a :class:`uhi.analysis.CityAnalysis`: LST range, SUHII, residents at high risk."""
     summary = analysis.summary()
+    suhii = "not computed" if summary["suhii_K"] is None else f"{summary['suhii_K']:.2f} K"
     console.print(f"[bold]{analysis.title}[/]: LST {summary['lst_min_degC']:.1f}..{summary['lst_max_degC']:.1f} °C "
-                  f"(mean {summary['lst_mean_degC']:.1f} °C, {summary['lst_method']}), SUHII {summary['suhii_K']:.2f} K",
+                  f"(mean {summary['lst_mean_degC']:.1f} °C, {summary['lst_method']}), SUHII {suhii}",
                   highlight=False)
+    for note in summary.get("notes", ()):
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
     if "residents_high_risk" in summary:
         console.print(f"{summary['residents_high_risk']:,.0f} of {summary['residents']:,.0f} residents live in high or "
                       "very high heat-risk cells", highlight=False)

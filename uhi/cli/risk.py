@@ -14,6 +14,9 @@ def risk(
     scene: Path | None = typer.Argument(None, help="Scene folder/archive/MTL. Default: the synthetic scene of --city."),
     population: Path | None = typer.Option(None, "--population", "-p", help="Population raster (residents per cell, any CRS)."),
     districts: Path | None = typer.Option(None, "--districts", "-d", help="District polygons (GeoPackage, GeoJSON, shapefile)."),
+    district_id: str | None = typer.Option(None, "--district-id", help="Column naming the districts (default: the one unique name/id column)."),
+    mask_clouds: bool | None = typer.Option(None, "--mask-clouds/--no-mask-clouds",
+                                            help="Cloud masking from the QA band. Default: on where the scene has a QA band."),
     landcover: Path | None = typer.Option(None, "--landcover", help="Land-cover raster (codes of data/landcover.csv) for the urban mask."),
     city: str = typer.Option("Sofia", "--city", "-c", help="Pilot city of the synthetic default scene."),
     method: str = typer.Option("auto", "--method", "-m", help="LST method: auto (best the scene supports), simple, single-channel, split-window, l2."),
@@ -26,7 +29,8 @@ def risk(
 
     with steps(14) as advance:
         analysis, written = risk_workflow(
-            scene, out, population=population, districts=districts, landcover=landcover, lst_method=method,
+            scene, out, population=population, districts=districts, district_column=district_id, landcover=landcover,
+            lst_method=method, mask_clouds="auto" if mask_clouds is None else mask_clouds,
             water_vapour=water_vapour, city=city, overwrite=overwrite, progress=advance,
         )
     print_analysis_summary(analysis)

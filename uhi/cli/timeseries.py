@@ -12,7 +12,9 @@ from ._common import console, handle_errors, steps
 @handle_errors
 def timeseries(
     scenes: list[Path] = typer.Argument(..., help="Scene folders/archives of one path/row (same grid)."),
-    method: str = typer.Option("l2", "--method", "-m", help="LST method for every scene."),
+    method: str = typer.Option("auto", "--method", "-m", help="LST method: auto (best each scene supports), simple, single-channel, split-window, l2."),
+    mask_clouds: bool | None = typer.Option(None, "--mask-clouds/--no-mask-clouds",
+                                            help="Cloud masking from the QA band. Default: on where the scene has a QA band."),
     water_vapour: float | None = typer.Option(None, "--water-vapour", "-w", help="Water vapour [g cm-2] for single-channel/split-window."),
     hot_celsius: float = typer.Option(35.0, "--hot", help="A scene is a hot day at a pixel when LST exceeds this [°C]."),
     chunks: int = typer.Option(1024, "--chunks", help="Dask chunk size in pixels (the scenes are processed lazily)."),
@@ -27,7 +29,8 @@ def timeseries(
     kwargs = {} if water_vapour is None else {"water_vapour": water_vapour}
     with steps(2 + 4) as advance:
         advance(f"opening {len(scenes)} scenes lazily")
-        stack = lst_time_series(scenes, method=method, chunks={"x": chunks, "y": chunks}, **kwargs)
+        stack = lst_time_series(scenes, method=method, chunks={"x": chunks, "y": chunks},
+                                mask_clouds="auto" if mask_clouds is None else mask_clouds, **kwargs)
         stats = lst_statistics(stack, hot_threshold=ZERO_CELSIUS_K + hot_celsius)
         out.mkdir(parents=True, exist_ok=True)
         for name in ("mean_lst", "max_lst", "hot_days", "valid_scenes"):

@@ -520,7 +520,7 @@ def _default_fill(var: _Var, dtype: np.dtype) -> float:
     return -9999.0 if (var.kind == "st_aux" and np.issubdtype(dtype, np.signedinteger)) else 0.0
 
 
-def load_landsat(path, *, bands=None, chunks=None, mask_clouds: bool = False) -> xr.Dataset:
+def load_landsat(path, *, bands=None, chunks=None, mask_clouds: bool | str = False) -> xr.Dataset:
     """Load a Landsat 8/9 scene as calibrated float32 bands.
 
     Parameters
@@ -536,9 +536,11 @@ def load_landsat(path, *, bands=None, chunks=None, mask_clouds: bool = False) ->
     chunks
         ``None`` reads eagerly into numpy. Otherwise a dask chunk size (int, ``(y, x)``,
         ``{"y": .., "x": ..}`` or ``"auto"``): the dataset is lazy and equal to the eager one.
-    mask_clouds
+    mask_clouds : bool or "auto"
         Set pixels flagged by :func:`uhi.io.qa_mask` (fill, cloud, shadow, cirrus, snow, dilated
-        cloud) to NaN in every calibrated band. Needs the QA band (``QA_PIXEL`` or ``BQA``).
+        cloud) to NaN in every calibrated band. True needs the QA band (``QA_PIXEL`` or ``BQA``);
+        ``"auto"`` masks when the scene has it and otherwise loads the bands unmasked.
+        ``ds.attrs["cloud_mask"]`` says what was done.
 
     Returns
     -------
@@ -587,10 +589,21 @@ def _load(source: _Source, *, bands, chunks, mask_clouds: bool) -> xr.Dataset:
             raise SceneFormatError(f"band file {shown} (for {var.name!r}) is missing from the scene")
     qa_var = next((v for v in catalogue if v.name in ("qa_pixel", "bqa")), None)
     extra_qa = None
+    has_qa = qa_var is not None and file_of(qa_var)[0] is not None
+    if mask_clouds not in (True, False, "auto"):
+        raise InputValueError(f"mask_clouds must be True, False or 'auto', got {mask_clouds!r}")
+    cloud_note = "none (mask_clouds=False)"
+    if mask_clouds == "auto":
+        mask_clouds = has_qa
+        if not has_qa:
+            cloud_note = "none: the scene has no QA band (QA_PIXEL/BQA)"
     if mask_clouds:
-        if qa_var is None or file_of(qa_var)[0] is None:
+        if not has_qa:
             shown = file_of(qa_var)[1] if qa_var is not None else "QA_PIXEL/BQA"
-            raise SceneFormatError(f"mask_clouds=True needs the QA band, but {shown} is missing from the scene")
+            raise SceneFormatError(
+                f"cloud masking needs the QA band, but {shown} is missing from the scene; "
+                "load it unmasked (mask_clouds=False or 'auto', --no-mask-clouds)"
+            )
         if qa_var not in selected:
             extra_qa = qa_var
             selected.append(qa_var)
@@ -671,6 +684,8 @@ def _load(source: _Source, *, bands, chunks, mask_clouds: bool) -> xr.Dataset:
             else:
                 ds[name] = ds[name].where(~mask).astype(np.float32).assign_attrs(ds[name].attrs)
         ds.attrs["masked_qa_flags"] = mask.attrs["flags"]
+        cloud_note = f"{qa_var.code} flags set to NaN: {mask.attrs['flags']}"
         if extra_qa is not None:
             ds = ds.drop_vars(extra_qa.name)
+    ds.attrs["cloud_mask"] = cloud_note
     return ds

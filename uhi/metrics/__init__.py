@@ -8,13 +8,22 @@ from __future__ import annotations
 
 from .hotspots import GI_BIN_MEANINGS, gi_bin, gi_star, hotspots
 from .parks import PARK_COLUMNS, cooling_distance, park_cool_island
-from .suhii import DEFAULT_BUFFER_M, EQUAL_AREA_WIDTHS_M, SuhiiResult, rural_reference, suhii, urban_mask_from_indices
+from .suhii import (
+    DEFAULT_BUFFER_M,
+    EQUAL_AREA_WIDTHS_M,
+    SuhiiResult,
+    rural_reference,
+    suhii,
+    urban_mask_from_indices,
+    urban_mask_from_population,
+)
 from .utfvi import THERMAL_ZONES, UTFVI_BREAKS, UTFVI_CLASSES, normalise_lst, thermal_zones, utfvi, utfvi_classes
 
 __all__ = [
     "suhii",
     "SuhiiResult",
     "urban_mask_from_indices",
+    "urban_mask_from_population",
     "rural_reference",
     "utfvi",
     "utfvi_classes",

@@ -37,7 +37,7 @@ from ..constants import NDVI_VEGETATION
 from ..errors import InputValueError
 from ._common import as_bool_mask, lst_kelvin, require_2d
 
-__all__ = ["suhii", "SuhiiResult", "urban_mask_from_indices", "rural_reference", "EQUAL_AREA_WIDTHS_M", "DEFAULT_BUFFER_M"]
+__all__ = ["suhii", "SuhiiResult", "urban_mask_from_indices", "urban_mask_from_population", "URBAN_CENTRE_DENSITY", "rural_reference", "EQUAL_AREA_WIDTHS_M", "DEFAULT_BUFFER_M"]
 
 #: Fixed ring width of the GEE book chapter's example [m] (GEE course module 'Defining urban and rural references' (a), [gee-urban-rural]).
 DEFAULT_BUFFER_M = 2000.0
@@ -282,3 +282,44 @@ def suhii(
         urban_mask=_mask(urban_used, "urban_mask", "urban pixels used for SUHII"),
         rural_mask=_mask(rural_used, "rural_mask", f"rural reference pixels used for SUHII ({ref})"),
     )
+
+
+#: Density threshold of a high-density ("urban centre") grid cell of the Degree of Urbanisation [inhabitants
+#: km-2]: Dijkstra et al. 2021, J. Urban Econ. 125:103312, doi:10.1016/j.jue.2020.103312 (density criterion; the
+#: 50,000-resident cluster size criterion is not applied), on 1 km2 cells.
+URBAN_CENTRE_DENSITY = 1500.0
+#: Side of the Degree of Urbanisation grid cell [m] (same source): densities are averaged over this window.
+URBAN_CENTRE_CELL_M = 1000.0
+
+
+def urban_mask_from_population(
+    population: xr.DataArray, *, density_min: float = URBAN_CENTRE_DENSITY, window_m: float = URBAN_CENTRE_CELL_M
+) -> xr.DataArray:
+    """Urban mask from a population grid: mean density over a ~1 km window at least 1,500 inhabitants km-2.
+
+    The density threshold of the Degree of Urbanisation's high-density cells (Dijkstra et al. 2021,
+    doi:10.1016/j.jue.2020.103312), evaluated on a moving window of ``window_m`` (odd number of pixels
+    closest to 1 km) instead of a fixed 1 km grid. Independent of spectral-index scales, so it works on
+    index stacks computed from digital numbers where reflectance thresholds (NDBI > 0) do not apply.
+
+    Parameters
+    ----------
+    population : xarray.DataArray
+        Residents per pixel [1] on a projected grid; NaN counts as 0.
+    density_min : float
+        Threshold [inhabitants km-2].
+    window_m : float
+        Side of the averaging window [m].
+    """
+    require_2d(population, "population")
+    pixel = pixel_size_m(population, "urban_mask_from_population")
+    size = max(1, int(round(window_m / pixel)) | 1)
+    per_pixel = np.nan_to_num(np.asarray(population.values, dtype=np.float64))
+    density = ndimage.uniform_filter(per_pixel, size, mode="constant") / (pixel * pixel / 1e6)
+    mask = xr.DataArray(density >= density_min, coords=population.coords, dims=population.dims)
+    if population.rio.crs is not None:
+        mask = mask.rio.write_crs(population.rio.crs)
+    rule = f"population density over {size * pixel:.0f} m >= {density_min:g} km-2"
+    return set_cf(mask, name="urban_mask", units="1", long_name="urban mask (population density)", rule=rule,
+                  source="Degree of Urbanisation high-density cells, Dijkstra et al. 2021, J. Urban Econ. 125:103312, "
+                  "doi:10.1016/j.jue.2020.103312")

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from .output import write_zonal
 from .stats import DEFAULT_STATS, parse_stats, people_in_classes, population_weighted_mean, zonal_stats
-from .zones import ZoneLayers, rasterize_zones, read_zones
+from .zones import ZoneLayers, choose_id_column, prepare_zones, rasterize_zones, read_zones
 
 __all__ = [
     "DEFAULT_STATS",
     "ZoneLayers",
+    "choose_id_column",
+    "prepare_zones",
     "parse_stats",
     "people_in_classes",
     "population_weighted_mean",

@@ -21,6 +21,7 @@ are refused (they are not zones).
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from rasterio.features import rasterize
 
 from ..errors import CRSError, GridMismatchError, InputValueError
 
-__all__ = ["ZoneLayers", "rasterize_zones", "read_zones", "spatial_2d"]
+__all__ = ["ZoneLayers", "choose_id_column", "prepare_zones", "rasterize_zones", "read_zones", "spatial_2d"]
 
 
 @dataclass
@@ -95,6 +96,148 @@ def read_zones(zones: gpd.GeoDataFrame | str | os.PathLike, id_column: str | Non
                 "zone ids must be unique (dissolve the zones or pick another column)"
             )
     return gdf, source
+
+
+#: Column names taken as a district's name, then as its id, by :func:`choose_id_column` (lower case).
+NAME_COLUMNS = ("district", "name", "district_name", "bezirk", "name_en", "nom", "nombre", "ime")
+ID_COLUMNS = ("district_id", "id", "fid", "code", "iso", "gid")
+
+
+def _unique_ids(values) -> bool:
+    return bool(values.notna().all() and values.is_unique)
+
+
+def choose_id_column(gdf: gpd.GeoDataFrame, source: str = "zones") -> str | None:
+    """The column that names each zone when it is unambiguous, else an error listing the candidates.
+
+    Candidates are non-float columns with unique, non-missing values. Preference: a name-like column
+    (:data:`NAME_COLUMNS`, or one containing ``"name"``), then an id-like one (:data:`ID_COLUMNS`, or ending in
+    ``"_id"``), then the only candidate; each step must give exactly one column. ``None`` when the zones have
+    no attribute column at all (zones are then numbered 1..n).
+    """
+    columns = [c for c in gdf.columns if c != gdf.geometry.name]
+    if not columns:
+        return None
+    candidates = [c for c in columns if gdf[c].dtype.kind not in "fc" and _unique_ids(gdf[c])]
+    low = {c: str(c).lower() for c in candidates}
+    names = [c for c in candidates if low[c] in NAME_COLUMNS or "name" in low[c]]
+    ids = [c for c in candidates if low[c] in ID_COLUMNS or low[c].endswith("_id")]
+    for group in (names, ids, candidates):
+        if len(group) == 1:
+            return group[0]
+        if len(group) > 1:
+            raise InputValueError(
+                f"{source}: several columns could identify the districts ({', '.join(map(str, group))}); "
+                "choose one with --district-id COLUMN (id_column= in Python)"
+            )
+    raise InputValueError(
+        f"{source}: no column has a unique, non-missing value per district (columns: {', '.join(map(str, columns))}); "
+        "add one, or choose a column with --district-id COLUMN (id_column= in Python)"
+    )
+
+
+def _labels(gdf: gpd.GeoDataFrame, id_column: str | None, rows) -> str:
+    rows = list(rows)
+    shown = [str(gdf[id_column].iloc[i]) if id_column else f"row {i + 1}" for i in rows[:10]]
+    more = f" and {len(rows) - 10} more" if len(rows) > 10 else ""
+    return ", ".join(shown) + more
+
+
+def prepare_zones(zones, like: xr.DataArray, *, id_column: str | None = None) -> tuple[gpd.GeoDataFrame, str]:
+    """Read, check and repair districts for a raster, before any output is written.
+
+    Checks, in order: readable, not empty, a CRS; the id column (given, or chosen by
+    :func:`choose_id_column`; without any attribute column a ``district`` column 1..n is added) is unique and
+    complete; null or empty geometries are reported by id (:class:`UserWarning`) and dropped; only
+    polygons; invalid geometries (bow-ties, self-intersections) are repaired with
+    :func:`shapely.make_valid` (keeping the polygonal parts) with a warning naming them; districts that
+    overlap each other (interiors sharing more than 1 % of the smaller one) are named in a warning; the
+    districts must cover at least one pixel centre of ``like`` (districts covering none are named in a warning).
+
+    Returns
+    -------
+    (geopandas.GeoDataFrame, str)
+        The repaired districts in the raster's CRS, and the id column.
+    """
+    gdf, source = read_zones(zones)
+    if gdf.crs is None:
+        raise CRSError(f"{source} has no CRS; set it in the file (ogr2ogr -a_srs) or with GeoDataFrame.set_crs")
+    raster_crs = like.rio.crs
+    if raster_crs is None:
+        raise CRSError("the raster has no CRS, so districts cannot be placed on it")
+    gdf = gdf.copy()
+    if id_column is None:
+        id_column = choose_id_column(gdf, source)
+        if id_column is None:
+            id_column = "district"
+            gdf[id_column] = np.arange(1, len(gdf) + 1)
+    elif id_column not in gdf.columns:
+        raise InputValueError(
+            f"district id column {id_column!r} is not a column of {source}; columns: "
+            f"{', '.join(str(c) for c in gdf.columns if c != gdf.geometry.name)}"
+        )
+    ids = gdf[id_column]
+    if ids.isna().any():
+        raise InputValueError(f"district id column {id_column!r} of {source} has {int(ids.isna().sum())} missing value(s)")
+    read_zones(gdf, id_column)  # uniqueness, with the duplicates named
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    missing = np.array([g is None or g.is_empty for g in geoms])
+    if missing.all():
+        raise InputValueError(f"{source}: every district has a null or empty geometry")
+    if missing.any():
+        warnings.warn(f"{source}: {int(missing.sum())} district(s) with a null or empty geometry are left out: "
+                      f"{_labels(gdf, id_column, np.flatnonzero(missing))}", UserWarning, stacklevel=2)
+        gdf = gdf[~missing].reset_index(drop=True)
+    kinds = set(gdf.geom_type)
+    if not kinds <= {"Polygon", "MultiPolygon"}:
+        raise InputValueError(f"{source} must hold polygons (districts); found geometry types {sorted(kinds)}")
+    invalid = np.flatnonzero(~gdf.is_valid.to_numpy())
+    if invalid.size:
+        reasons = [shapely.is_valid_reason(g) for g in gdf.geometry.iloc[invalid]]
+        repaired = [_polygonal(shapely.make_valid(g)) for g in gdf.geometry.iloc[invalid]]
+        gdf.loc[gdf.index[invalid], gdf.geometry.name] = gpd.GeoSeries(repaired, index=gdf.index[invalid], crs=gdf.crs)
+        detail = "; ".join(f"{lab} ({why})" for lab, why in zip(_labels(gdf, id_column, invalid).split(", "), reasons[:10]))
+        warnings.warn(f"{source}: repaired {invalid.size} invalid district geometr{'y' if invalid.size == 1 else 'ies'} "
+                      f"with shapely.make_valid: {detail}", UserWarning, stacklevel=2)
+    try:
+        gdf = gdf if gdf.crs == raster_crs else gdf.to_crs(raster_crs)
+    except Exception as exc:  # pyproj errors
+        raise CRSError(f"cannot reproject {source} from {gdf.crs} to {raster_crs}: {exc}") from None
+    _warn_overlaps(gdf, id_column, source)
+    layers = rasterize_zones(gdf, like, id_column=id_column)  # raises when no district covers a pixel centre
+    covered = np.zeros(len(gdf), dtype=bool)
+    for lab in layers.layers:
+        present = np.unique(lab)
+        covered[present[present > 0] - 1] = True
+    if not covered.all():
+        warnings.warn(f"{source}: {int((~covered).sum())} of {len(gdf)} district(s) cover no pixel centre of the raster "
+                      f"(outside the scene or smaller than a pixel; their statistics are empty): "
+                      f"{_labels(gdf, id_column, np.flatnonzero(~covered))}", UserWarning, stacklevel=2)
+    return gdf, id_column
+
+
+def _polygonal(geom):
+    """The polygonal part of a repaired geometry (make_valid may return lines beside polygons)."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def _warn_overlaps(gdf: gpd.GeoDataFrame, id_column: str, source: str, share: float = 0.01) -> None:
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    keep = left < right
+    left, right = left[keep], right[keep]
+    if not left.size:
+        return
+    inter = shapely.area(shapely.intersection(geoms[left], geoms[right]))
+    smaller = np.minimum(shapely.area(geoms[left]), shapely.area(geoms[right]))
+    big = inter > share * np.maximum(smaller, 1e-12)
+    if big.any():
+        pairs = [f"{gdf[id_column].iloc[a]}/{gdf[id_column].iloc[b]}" for a, b in zip(left[big][:10], right[big][:10])]
+        warnings.warn(f"{source}: {int(big.sum())} pair(s) of districts overlap by more than {share:.0%} of the smaller "
+                      f"one ({', '.join(pairs)}); pixels in both count in each", UserWarning, stacklevel=3)
 
 
 def spatial_2d(da: xr.DataArray, what: str) -> xr.DataArray:
