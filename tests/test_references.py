@@ -108,3 +108,25 @@ def test_bibliography_dedups_sorts_and_links():
 def test_keys_in_text():
     assert references.keys_in_text("albedo (Oke 1987) [oke1987; lbnl-pavements] and [du2015]") == ["oke1987", "lbnl-pavements", "du2015"]
     assert references.keys_in_text("units [K] and [degC]") == []
+
+
+def test_report_sources_section_lists_full_references_of_the_keys_used():
+    # A duck-typed result carrying only what _sources reads; the keys are those of data/interventions.toml.
+    from types import SimpleNamespace
+
+    from uhi.report import REPORT_BASE_SOURCES, _sources
+
+    trees = {"sources": ["schwaab2021", "marando2022"], "lst_source": "1 degC per 16 % canopy [marando2022]",
+             "cost_source": "Lisbon [thred-lisbon-trees], units [m]"}
+    local = {"sources": ["my-local-quote"], "lst_source": "", "cost_source": ""}
+    text = _sources([SimpleNamespace(totals={"interventions": [trees]}), SimpleNamespace(totals={"interventions": [local]})])
+    # full references (authors, journal, DOI) of the measures used and of the model/risk framing
+    assert "Schwaab J., Meier R." in text and "https://doi.org/10.1038/s41467-021-26768-w" in text
+    assert "https://doi.org/10.1016/j.scs.2021.103564" in text and "https://thred.com" in text
+    for key in REPORT_BASE_SOURCES:
+        assert f"id='ref-{key}'" in text
+    assert text.count("<li") == len(REPORT_BASE_SOURCES) + 3  # schwaab, marando, thred; each once
+    assert "my-local-quote" in text  # a user key without an entry is named, not dropped
+    assert "href" not in text and not FORBIDDEN.search(text)  # self-contained, no machine path
+    # a measure not used is not listed
+    assert "Amani" not in text

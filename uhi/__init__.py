@@ -31,7 +31,7 @@ _EXPORTS = {
 }
 _SUBMODULES = [
     "errors", "io", "indices", "lst", "metrics", "risk", "zonal", "cooling", "interventions",
-    "scenarios", "optimize", "plot", "report", "cities", "synthetic", "timeseries",
+    "scenarios", "optimize", "plot", "report", "references", "cities", "synthetic", "timeseries",
 ]
 
 __all__ = sorted(_EXPORTS) + _SUBMODULES + ["__version__"]

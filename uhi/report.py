@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .io.write import atomic_path, safe_output_path
-from .references import REFERENCES, bibliography_html
+from .references import REFERENCES, bibliography_html, keys_in_text
 
 __all__ = ["REPORT_NAME", "render_report", "write_report"]
 
@@ -126,6 +126,8 @@ def _sources(results) -> str:
     for r in results:
         for i in r.totals.get("interventions", []):
             keys.extend(i.get("sources", ()))
+            tagged = keys_in_text(f"{i.get('lst_source', '')} {i.get('cost_source', '')}")
+            keys.extend(k for k in tagged if k in REFERENCES)  # free-text tags: only known keys (not units like [m])
     keys = list(dict.fromkeys(keys))
     known = [k for k in keys if k in REFERENCES]
     unknown = [k for k in keys if k not in REFERENCES]

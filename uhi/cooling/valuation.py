@@ -11,7 +11,7 @@ from uhi.errors import InputValueError
 __all__ = ["wbgt", "productivity_loss", "energy_savings", "KJELLSTROM_THRESHOLDS"]
 
 #: WBGT thresholds [degC] and productivity losses [%], Kjellstrom et al. 2009, Table 2
-#: (doi:10.3354/cr00799), as coded in InVEST UCM [invest-code]: below the first threshold 0 %,
+#: (Glob. Health Action 2:2047, doi:10.3402/gha.v2i0.2047 [kjellstrom2009]), as coded in InVEST UCM [invest-code]: below the first threshold 0 %,
 #: then 25 / 50 / 75 % in [t1, t2), [t2, t3), >= t3.
 KJELLSTROM_THRESHOLDS = {"light": (31.5, 32.0, 32.5), "heavy": (27.5, 29.5, 31.5)}
 _LOSSES = (0.0, 25.0, 50.0, 75.0)
