@@ -31,7 +31,8 @@ _EXPORTS = {
 }
 _SUBMODULES = [
     "errors", "io", "indices", "lst", "metrics", "risk", "zonal", "cooling", "interventions",
-    "scenarios", "optimize", "plot", "report", "references", "cities", "synthetic", "timeseries",
+    "scenarios", "optimize", "plot", "report", "references", "cities", "synthetic", "timeseries", "observations",
+    "calibrate",
 ]
 
 __all__ = sorted(_EXPORTS) + _SUBMODULES + ["__version__"]
