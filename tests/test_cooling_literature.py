@@ -47,7 +47,9 @@ def _run(params):
 
 
 def _delta(city, params):
-    return np.asarray(_run(params)["t_air"].values, float) - np.asarray(city["base"]["t_air"].values, float)
+    """ΔT_air of a parameter change, mixed as a difference field (cooling_channels), as scenarios compute it."""
+    ch = cooling_channels(city["params"], params, ref_et=DEFAULTS.ref_et, uhi_max=DEFAULTS.uhi_max)
+    return np.asarray(ch["delta_t_air"].values, float)
 
 
 def _site(codes, size, classes, context_px=10):
@@ -102,7 +104,7 @@ def test_new_10_ha_park_in_dense_fabric(city):
     dist = ndimage.distance_transform_edt(~park) * 30.0
     at_300 = -d[(dist > 270) & (dist <= 330)].mean()
     assert at_300 <= 0.5 * inside, (inside, at_300)
-    assert np.all(d <= 1e-6)  # a park never warms anything
+    assert np.nanmax(d) <= 1e-5  # a park never warms anything (float32 FFT round-off ~1e-7 of the peak)
 
 
 def test_new_water_body_cools_and_never_warms(city):
@@ -111,7 +113,7 @@ def test_new_water_body_cools_and_never_warms(city):
     pond = _site(city["codes"], 7, (2, 3))  # 7 x 7 px = 4.4 ha in residential open space
     p, _, _ = _treat(city, "water_body", pond)
     d = _delta(city, p)
-    assert np.nanmax(d) <= 1e-6  # float32 convolution round-off only
+    assert np.nanmax(d) <= 1e-5  # float32 FFT round-off ~1e-7 of the peak only
     dist = ndimage.distance_transform_edt(~pond) * 30.0
     near = dist <= 100.0
     assert np.all(d[near] < -0.01), d[near].max()
@@ -139,9 +141,10 @@ def test_channels_add_up_and_ranges_bracket(city):
     p, _, _ = _treat(city, "street_trees", urban, 0.10)
     p["albedo"] = (p["albedo"] + xr.DataArray(np.where(urban, 0.05, 0.0).astype(np.float32), dims=p["albedo"].dims)).clip(0, 1)
     ch = cooling_channels(city["params"], p, ref_et=DEFAULTS.ref_et, uhi_max=DEFAULTS.uhi_max)
-    d = _delta(city, p)
-    # linear model: the parts add up to the full ΔT_air (float32 round-off)
-    np.testing.assert_allclose(ch["delta_t_air"].values, d, atol=2e-4)
+    # linear model: mixing the difference equals the difference of the mixed temperatures (float32 round-off
+    # of ~30 degC absolute temperatures through an FFT convolution: 1e-4)
+    d = np.asarray(_run(p)["t_air"].values, float) - np.asarray(city["base"]["t_air"].values, float)
+    np.testing.assert_allclose(ch["delta_t_air"].values, d, atol=1e-4)
     np.testing.assert_allclose((ch["delta_t_air_albedo"] + ch["delta_t_air_evaporative"]).values, d, atol=2e-4)
     lo, hi = np.asarray(ch["delta_t_air_low"].values), np.asarray(ch["delta_t_air_high"].values)
     u = urban & np.isfinite(d)

@@ -185,6 +185,9 @@ REFERENCES: dict[str, Reference] = dict([
     _r("bowler2010", "Bowler D.E., Buyung-Ali L., Knight T.M., Pullin A.S.", 2010,
        "Urban greening to cool towns and cities: a systematic review of the empirical evidence", "Landsc. Urban Plan.",
        "97(3):147-155", doi="10.1016/j.landurbplan.2010.05.006"),
+    _r("doick2014", "Doick K.J., Peace A., Hutchings T.R.", 2014,
+       "The role of one large greenspace in mitigating London's nocturnal urban heat island", "Sci. Total Environ.",
+       "493:662-671", doi="10.1016/j.scitotenv.2014.06.048"),
     _r("zhang2024", "Zhang J., Zhao J., Pang B., Liu S.", 2024,
        "Calculation of the optimal scale of urban green space for alleviating surface urban heat islands: a case study of "
        "Xi'an, China", "Land", "13(7):1043", doi="10.3390/land13071043"),

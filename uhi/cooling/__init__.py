@@ -16,5 +16,17 @@ from uhi.cooling.literature import (
 from uhi.cooling.model import urban_cooling
 from uhi.cooling.valuation import energy_savings, productivity_loss, wbgt
 
-__all__ = ["COOLING_MODELS", "CoolingConfig", "cooling_channels", "literature_cooling", "load_cooling_config", "biophysical_table", "parameters_from_landcover", "parameters_from_scene", "urban_cooling",
-           "energy_savings", "wbgt", "productivity_loss"]
+__all__ = [
+    "COOLING_MODELS",
+    "CoolingConfig",
+    "biophysical_table",
+    "cooling_channels",
+    "energy_savings",
+    "literature_cooling",
+    "load_cooling_config",
+    "parameters_from_landcover",
+    "parameters_from_scene",
+    "productivity_loss",
+    "urban_cooling",
+    "wbgt",
+]

@@ -12,7 +12,7 @@ from uhi import constants
 from uhi._backend import apply_pointwise, is_dask, set_cf
 from uhi.errors import InputValueError
 
-__all__ = ["biophysical_table", "parameters_from_landcover", "parameters_from_scene", "PARAMETERS"]
+__all__ = ["PARAMETERS", "biophysical_table", "parameters_from_landcover", "parameters_from_scene"]
 
 #: Per-pixel parameters of the model, in the order of the biophysical table [invest-code].
 PARAMETERS = ("shade", "albedo", "kc", "green_area", "building_intensity")

@@ -27,7 +27,7 @@ import numpy as np
 import scipy.fft
 from scipy.signal import fftconvolve, oaconvolve
 
-__all__ = ["exponential_kernel", "disc_kernel", "masked_mean_convolve", "masked_count_convolve", "decay_pixels"]
+__all__ = ["decay_pixels", "disc_kernel", "exponential_kernel", "masked_count_convolve", "masked_mean_convolve"]
 
 #: float32 FFT keeps the normalised results within ~1e-6 of float64 (checked in
 #: tests/test_cooling_model.py against a float64 direct sum), well inside the 1e-4 target.

@@ -45,7 +45,7 @@ from uhi.cooling.biophysical import PARAMETERS, biophysical_table
 from uhi.cooling.kernels import decay_pixels, exponential_kernel, masked_mean_convolve
 from uhi.errors import InputValueError, ScenarioError
 
-__all__ = ["COOLING_MODELS", "CoolingConfig", "cooling_channels", "load_cooling_config", "literature_cooling"]
+__all__ = ["COOLING_MODELS", "CoolingConfig", "cooling_channels", "literature_cooling", "load_cooling_config"]
 
 #: Selectable scenario cooling models: the literature configuration (default) and the InVEST reference.
 COOLING_MODELS = ("literature", "invest")

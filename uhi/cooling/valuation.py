@@ -8,7 +8,7 @@ import xarray as xr
 
 from uhi.errors import InputValueError
 
-__all__ = ["wbgt", "productivity_loss", "energy_savings", "KJELLSTROM_THRESHOLDS"]
+__all__ = ["KJELLSTROM_THRESHOLDS", "energy_savings", "productivity_loss", "wbgt"]
 
 #: WBGT thresholds [degC] and productivity losses [%], Kjellstrom et al. 2009, Table 2
 #: (Glob. Health Action 2:2047, doi:10.3402/gha.v2i0.2047 [kjellstrom2009]), as coded in InVEST UCM [invest-code]: below the first threshold 0 %,
