@@ -243,8 +243,8 @@ def literature_cooling(params: xr.Dataset, *, ref_et, t_ref: float, uhi_max: flo
     pot = _potential(params, ref_et, cfg, s_e)
     t_nomix = (np.float32(t_ref + p_rural) - pot).where(~_invalid(params)).astype(np.float32)
     t_air = _mix(t_nomix, cell, cfg)
-    prov = dict(source="uhi literature cooling configuration (data/cooling_literature.toml): Santamouris 2014; Krayenhoff et al. 2021; "
-                       "Doick et al. 2014; Bowler et al. 2010", cooling_model="literature", decay_length_m=cfg.decay_length_m)
+    prov = {"source": "uhi literature cooling configuration (data/cooling_literature.toml): Santamouris 2014; Krayenhoff et al. 2021; "
+                       "Doick et al. 2014; Bowler et al. 2010", "cooling_model": "literature", "decay_length_m": cfg.decay_length_m}
     out = {
         "t_air_nomix": set_cf(t_nomix, name="t_air_nomix", units="degC", long_name="air temperature before mixing",
                               standard_name="air_temperature", **prov),
@@ -289,7 +289,7 @@ def cooling_channels(before: xr.Dataset, after: xr.Dataset, *, ref_et, uhi_max: 
     scaled = [alb * fa + evap * fe for fa in (lo_a, hi_a) for fe in (lo_e, hi_e)]
     low = xr.concat(scaled, "k").max("k")
     high = xr.concat(scaled, "k").min("k")
-    units = dict(units="K")
+    units = {"units": "K"}
     return xr.Dataset({
         "delta_t_air": set_cf(total.astype(np.float32), name="delta_t_air", long_name="air temperature change", **units),
         "delta_t_air_albedo": set_cf(alb.astype(np.float32), name="delta_t_air_albedo", long_name="air temperature change, albedo part", **units),
