@@ -113,7 +113,11 @@ class CityAnalysis:
             "lst_mean_degC": float(np.nanmean(lst_c)),
             "lst_max_degC": float(np.nanmax(lst_c)),
             "suhii_K": None if self.suhii is None else float(self.suhii.suhii),
-            "hot_spot_share": None if self.hotspots is None else float(np.nanmean(self.hotspots["gi_bin"].values >= 2)),
+            "hot_spot_share": None if self.hotspots is None else float(self.hotspots.attrs["hot_share"]),
+            "hotspot_flagged_share": None if self.hotspots is None else float(self.hotspots.attrs["flagged_share"]),
+            "hotspot_method": None if self.hotspots is None else (
+                f"Gi* on {self.hotspots.attrs['cell_m']:.0f} m cells, {self.hotspots.attrs['distance_m']:.0f} m band, "
+                f"correction {self.hotspots.attrs['correction']} at {self.hotspots.attrs['alpha']}"),
             "cloud_mask": self.scene.attrs.get("cloud_mask"),
             "indices": sorted(str(k) for k in self.indices.data_vars),
             "notes": list(self.notes),
@@ -167,7 +171,7 @@ def analyse_city(
     lst_method: str = "auto",
     water_vapour: float | None = None,
     mask_clouds: bool | str = "auto",
-    hotspot_distance_m: float = 500.0,
+    hotspot_distance_m: float | None = None,
     district_column: str | None = None,
     chunks=None,
 ) -> CityAnalysis:
@@ -193,8 +197,9 @@ def analyse_city(
     mask_clouds : bool or "auto"
         Cloud masking from the QA band (:func:`uhi.io.load_landsat`); ``"auto"`` masks when the scene
         has a QA band.
-    hotspot_distance_m : float
-        Distance band of the Gi* hot-spot statistic [m].
+    hotspot_distance_m : float, optional
+        Distance band of the Gi* hot-spot statistic [m] (default 500 m, :func:`uhi.metrics.hotspots`, which
+        runs on ~100 m cells with Benjamini-Hochberg FDR control).
 
     Returns
     -------
@@ -275,7 +280,7 @@ def analyse_layers(
     population=None,
     districts=None,
     landcover=None,
-    hotspot_distance_m: float = 500.0,
+    hotspot_distance_m: float | None = None,
     district_column: str | None = None,
     city: str = "",
     date: str = "",
