@@ -68,6 +68,9 @@ class Intervention:
     sources: tuple[str, ...]
     description: str = ""
     lst_source: str = ""
+    om_eur_per_unit_year: float = 0.0
+    om_source: str = ""
+    om_is_default: bool = False
     extra: dict = field(default_factory=dict)
 
     @property
@@ -76,8 +79,9 @@ class Intervention:
         return self.scale == "local"
 
     def annual_cost_eur(self, amount_units: float) -> float:
-        """Straight-line annualised cost [EUR / year] of ``amount_units`` over the lifetime."""
-        return cost_eur(self, amount_units) / self.lifetime_years
+        """Annualised cost [EUR / year] of ``amount_units``: capital straight-line over the lifetime plus yearly
+        operation and maintenance (``om_eur_per_unit_year`` per unit)."""
+        return cost_eur(self, amount_units) / self.lifetime_years + float(amount_units) * self.om_eur_per_unit_year
 
 
 # ------------------------------------------------------------------ schema ----
@@ -100,6 +104,9 @@ class _EntrySpec(BaseModel):
     local_air_cooling_k: float = Field(ge=0)
     lst_change_k: float = Field(le=0)
     lst_source: str = ""
+    om_eur_per_unit_year: float = Field(0.0, ge=0)
+    om_source: str = ""
+    om_is_default: bool = False
     sources: list[str] = Field(default_factory=list)
     parameter_changes: dict[str, tuple[Literal["set", "add", "max"], float]] = Field(default_factory=dict)
 
@@ -172,6 +179,9 @@ def _entry(key: str, raw: Mapping, *, where: str, text: str | None, prefix: tupl
         sources=tuple(d["sources"]),
         description=d["description"],
         lst_source=d["lst_source"],
+        om_eur_per_unit_year=d["om_eur_per_unit_year"],
+        om_source=d["om_source"],
+        om_is_default=d["om_is_default"],
     )
 
 
@@ -289,5 +299,6 @@ def catalogue_table(catalogue: Mapping[str, Intervention]) -> pd.DataFrame:
             "lifetime_years": it.lifetime_years, "placement": " ".join(it.placement),
             "model_changes": changes or f"local: -{it.local_air_cooling_k:g} K air within {it.local_radius_m:g} m",
             "lst_change_k": it.lst_change_k, "lst_source": it.lst_source, "cost_source": it.cost_source,
+            "om_eur_per_unit_year": it.om_eur_per_unit_year, "om_is_default": it.om_is_default,
         })
     return pd.DataFrame(rows).set_index("key")
