@@ -156,3 +156,36 @@ def test_berlin_hourly_table_reads(shared_data):
     # data README: 23 stations, 201,457 rows in 2019, UTC stamps
     assert len(st.ids) == 23 and len(st.records) == 201_457
     assert st.records["time"].min() == pd.Timestamp("2019-01-01T00:00Z")
+
+
+# Landsat overpass hour over Berlin. The sun-synchronous orbit passes a latitude at the same local mean solar time
+# on every path: the shared Liverpool scene (LC08 204/023, centre 53.1 N 3.52 W, MTL SCENE_CENTER_TIME 11:10:50 UTC)
+# gives 11:10:50 - 3.52/15 h = 10:56:46 LMST, i.e. 10:56:46 - 13.4/15 h = 10:03 UTC over Berlin (13.4 E, 52.5 N):
+# the record stamped 10:00 UTC, 12:00 CEST.
+BERLIN_OVERPASS_LOCAL_HOURS = (12,)
+
+
+@pytest.fixture(scope="module")
+def berlin(shared_data):
+    frames = [pd.read_csv(shared_data / "stations" / f"berlin_uco_hourly_{y}.csv.gz") for y in (2019, 2020)]
+    return read_stations(pd.concat(frames, ignore_index=True))
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_berlin_night_contrast_exceeds_overpass_contrast_on_hot_days(berlin):
+    from uhi.observations import hot_days, urban_rural_contrast
+
+    # Data README: 39 JJA days 2019-2020 with Tegel (airporttxl) Tmax >= 30 degC
+    hot = hot_days(berlin, "airporttxl", threshold=30.0, timezone="Europe/Berlin")
+    assert len(hot) == 39
+    night = urban_rural_contrast(berlin, "bamberger", "airporttxl", NIGHT_HOURS, timezone="Europe/Berlin", days=hot)
+    morning = urban_rural_contrast(berlin, "bamberger", "airporttxl", (10, 11), timezone="Europe/Berlin", days=hot)
+    overpass = urban_rural_contrast(berlin, "bamberger", "airporttxl", BERLIN_OVERPASS_LOCAL_HOURS, timezone="Europe/Berlin", days=hot)
+    # the data README's own check (berlin_uhi_check.py): 10-11 CEST -2.47 K, 22-02 CEST +1.44 K on these days
+    assert morning.mean() == pytest.approx(-2.47, abs=0.01)
+    assert night.mean() == pytest.approx(1.44, abs=0.01)
+    # what the data show: the canopy-layer UHI of this street-canyon site is nocturnal; at the overpass hour the
+    # site is cooler than Tegel, so the night contrast exceeds the overpass-hour contrast on every year's mean
+    assert night.mean() > 0 > overpass.mean()
+    assert (night > overpass).mean() > 0.9

@@ -14,18 +14,22 @@ from uhi.observations.stations import (
     NIGHT_HOURS,
     Stations,
     daily_window_means,
+    hot_days,
     read_stations,
     select_overpass,
     select_window,
+    urban_rural_contrast,
 )
 
 __all__ = [
     "NIGHT_HOURS",
     "Stations",
     "daily_window_means",
+    "hot_days",
     "read_stations",
     "sample_raster",
     "select_overpass",
     "select_window",
     "station_pixels",
+    "urban_rural_contrast",
 ]

@@ -19,7 +19,8 @@ import pandas as pd
 
 from uhi.errors import CRSError, InputValueError
 
-__all__ = ["NIGHT_HOURS", "Stations", "daily_window_means", "read_stations", "select_overpass", "select_window"]
+__all__ = ["NIGHT_HOURS", "Stations", "daily_window_means", "hot_days", "read_stations", "select_overpass", "select_window",
+           "urban_rural_contrast"]
 
 #: Column names recognised without being named (case-insensitive), first match wins.
 COLUMN_ALIASES = {
@@ -403,3 +404,26 @@ def _stamp(value, name: str) -> pd.Timestamp:
     if t.tzinfo is None:
         raise InputValueError(f"{name} {value!r} has no time zone; give an offset (…Z or +02:00)")
     return t.tz_convert("UTC")
+
+
+def hot_days(stations: Stations, station: str, *, threshold: float = 30.0, timezone: str, months=(6, 7, 8)) -> pd.DatetimeIndex:
+    """Local days on which ``station``'s maximum air temperature reached ``threshold`` [degC] (default: summer days
+    of the "hot day" definition Tmax >= 30 degC, the ETCCDI-style threshold used by national services, e.g.
+    Deutscher Wetterdienst "heißer Tag"), in ``months``."""
+    if station not in stations.ids:
+        raise InputValueError(f"station {station!r} is not in {stations.source}; it has {stations.ids}")
+    w = stations.wide(timezone)[station]
+    day = w.index.tz_localize(None).normalize()
+    tmax = w.groupby(day).max()
+    keep = tmax.index.month.isin(list(months)) & (tmax >= threshold)
+    return pd.DatetimeIndex(tmax.index[keep], name="day")
+
+
+def urban_rural_contrast(stations: Stations, urban: str, rural: str, hours, *, timezone: str, days=None) -> pd.Series:
+    """Per day, ``urban`` minus ``rural`` mean air temperature over the local ``hours`` window [K]
+    (:func:`daily_window_means`); days where either station lacks an hour are left out."""
+    for s in (urban, rural):
+        if s not in stations.ids:
+            raise InputValueError(f"station {s!r} is not in {stations.source}; it has {stations.ids}")
+    means = daily_window_means(stations.subset([urban, rural]), hours, timezone=timezone, days=days)
+    return (means[urban] - means[rural]).dropna().rename(f"{urban} - {rural}")
