@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import rioxarray
 
-from uhi.analysis import HIGH_RISK_CLASSES, analyse_city, analyse_layers
+from uhi.analysis import analyse_city, analyse_layers
+from uhi.risk import HIGH_RISK_CLASSES
 
 
 @pytest.fixture(scope="module")

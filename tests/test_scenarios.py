@@ -183,7 +183,7 @@ def test_run_all_shares_one_baseline(city, monkeypatch):
 def test_risk_classes_are_fitted_on_residents():
     import xarray as xr
 
-    from uhi.scenarios.engine import classes_on_residents
+    from uhi.scenarios.baseline import classes_on_residents
 
     # product risk: unpopulated pixels have risk 0; on all pixels the quantile breaks would all be 0
     risk = np.array([[0, 0, 0, 0, 0, 0, 0.1, 0.2, 0.3, 0.4]], dtype=np.float32)

@@ -22,11 +22,10 @@ import numpy as np
 import xarray as xr
 
 from uhi.errors import InputValueError
+from uhi.risk import HIGH_RISK_CLASSES
+from uhi.synthetic import truth_layers
 
-__all__ = ["HIGH_RISK_CLASSES", "CityAnalysis", "analyse_city", "analyse_layers", "choose_lst_method", "district_table"]
-
-#: Risk classes counted as "high risk" (4 = high, 5 = very high of the five quantile classes, uhi.risk.classify).
-HIGH_RISK_CLASSES = (4, 5)
+__all__ = ["CityAnalysis", "analyse_city", "analyse_layers", "choose_lst_method", "district_table"]
 
 #: Land-cover classes of data/landcover.csv counted as urban for SUHII (dense core, mid-rise, suburban,
 #: industrial, roads) and excluded from the rural ring (plus water 10), docs/ARCHITECTURE.md.
@@ -137,15 +136,6 @@ def _scene_title(ds: xr.Dataset) -> tuple[str, str]:
     return str(city), date
 
 
-def truth_path(scene_path: Path | None, name: str) -> Path | None:
-    """``truth/<name>`` beside a synthetic scene (folder or MTL path), or None when absent."""
-    if scene_path is None:
-        return None
-    folder = scene_path if scene_path.is_dir() else scene_path.parent
-    candidate = folder / "truth" / name
-    return candidate if candidate.is_file() else None
-
-
 def _read_landcover(path, like: xr.DataArray) -> xr.DataArray:
     import rioxarray
     from rasterio.enums import Resampling
@@ -173,6 +163,7 @@ def analyse_city(
     mask_clouds: bool | str = "auto",
     hotspot_distance_m: float | None = None,
     district_column: str | None = None,
+    district_stats: bool = True,
     chunks=None,
 ) -> CityAnalysis:
     """Analyse one scene of a city.
@@ -200,6 +191,11 @@ def analyse_city(
     hotspot_distance_m : float, optional
         Distance band of the Gi* hot-spot statistic [m] (default 500 m, :func:`uhi.metrics.hotspots`, which
         runs on ~100 m cells with Benjamini-Hochberg FDR control).
+    district_column : str, optional
+        Column naming each district (default: chosen by :func:`uhi.zonal.prepare_zones`).
+    district_stats : bool
+        Compute the per-district table (False: the districts are read but not summarised, as the
+        scenarios do their own district accounting).
 
     Returns
     -------
@@ -226,12 +222,14 @@ def analyse_city(
              f"{', '.join(b for b in spectral.INDEX_BANDS[n] if b not in ds)}" for n in wanted if n not in present]
     idx = spectral.spectral_indices(ds, names=present) if present else xr.Dataset()
     city, date = _scene_title(ds)
+    truth = truth_layers(scene_path)  # ancillary layers of a synthetic scene folder (None for a real scene)
     return analyse_layers(
         lst, ndvi=idx.get("ndvi"), ndbi=idx.get("ndbi"), mndwi=idx.get("mndwi"), notes=notes,
-        population=population if population is not None else truth_path(scene_path, "population.tif"),
-        districts=districts if districts is not None else truth_path(scene_path, "districts.gpkg"),
-        landcover=landcover if landcover is not None else truth_path(scene_path, "land_cover.tif"),
-        hotspot_distance_m=hotspot_distance_m, district_column=district_column, city=city, date=date, scene=ds,
+        population=population if population is not None else truth["population"],
+        districts=districts if districts is not None else truth["districts"],
+        landcover=landcover if landcover is not None else truth["landcover"],
+        hotspot_distance_m=hotspot_distance_m, district_column=district_column, district_stats=district_stats,
+        city=city, date=date, scene=ds,
     )
 
 
@@ -282,6 +280,7 @@ def analyse_layers(
     landcover=None,
     hotspot_distance_m: float | None = None,
     district_column: str | None = None,
+    district_stats: bool = True,
     city: str = "",
     date: str = "",
     scene: xr.Dataset | None = None,
@@ -291,7 +290,7 @@ def analyse_layers(
 
     ``lst`` in K (or ``units="degC"``, converted); ``ndvi``, ``ndbi`` (and ``mndwi`` to exclude water from
     the rural reference) on the same grid; ``population``, ``districts``, ``landcover`` as in
-    :func:`analyse_city` (paths or objects).
+    :func:`analyse_city` (paths or objects); ``district_stats=False`` skips the per-district table.
 
     Urban mask for SUHII, first that applies: land-cover classes; NDBI/NDVI thresholds
     (:func:`uhi.metrics.urban_mask_from_indices`) when both indices are on a reflectance scale; NDVI below
@@ -346,7 +345,7 @@ def analyse_layers(
     risk = None if population is None else assess_risk(lst, population, ndvi=idx.get("ndvi"), ndbi=idx.get("ndbi"))
 
     table = None
-    if zones is not None:
+    if zones is not None and district_stats:
         table = district_table(lst, zones, population=population, risk=risk, id_column=district_column)
     if scene is None:
         scene = xr.Dataset({"lst": lst}, attrs={"city": city, "acquisition_time": date})

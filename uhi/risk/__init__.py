@@ -8,7 +8,18 @@ Typical use::
 
 from __future__ import annotations
 
-from .combine import RISK_LABELS, SCHEMES, TRAFFIC_LIGHT, assess_risk, class_breaks, classify, combine, heat_risk, traffic_light
+from .combine import (
+    HIGH_RISK_CLASSES,
+    RISK_LABELS,
+    SCHEMES,
+    TRAFFIC_LIGHT,
+    assess_risk,
+    class_breaks,
+    classify,
+    combine,
+    heat_risk,
+    traffic_light,
+)
 from .components import (
     DEFAULT_PERCENTILES,
     VULNERABILITY_DIRECTIONS,
@@ -29,6 +40,7 @@ __all__ = [
     "hazard_from_lst",
     "exposure_from_population",
     "vulnerability",
+    "HIGH_RISK_CLASSES",
     "RISK_LABELS",
     "SCHEMES",
     "TRAFFIC_LIGHT",

@@ -33,6 +33,7 @@ from ._kernels import METHODS, combine_kernel
 from .components import DEFAULT_PERCENTILES, exposure_from_population, hazard_from_lst, normalise, vulnerability
 
 __all__ = [
+    "HIGH_RISK_CLASSES",
     "RISK_LABELS",
     "SCHEMES",
     "TRAFFIC_LIGHT",
@@ -46,6 +47,8 @@ __all__ = [
 
 #: Labels of five risk classes, lowest first (Estoque et al. 2020, doi:10.1038/s41467-020-15218-8).
 RISK_LABELS = ("very_low", "low", "moderate", "high", "very_high")
+#: Risk classes counted as "high risk" in every headline (4 = high, 5 = very high of the five classes).
+HIGH_RISK_CLASSES = (4, 5)
 #: Traffic-light grade (1 green, 2 amber, 3 red) of each of the five classes.
 TRAFFIC_LIGHT = {1: 1, 2: 1, 3: 2, 4: 3, 5: 3}
 TRAFFIC_LIGHT_MEANINGS = "green amber red"

@@ -10,10 +10,13 @@ Typical use::
     result.write("out/")  # COG rasters, GeoPackage + CSV, totals JSON, PNG maps, HTML report
     compare(["nis-green", "nis-white", "nis-blue"])   # ranked by cost per °C·person
 
-The file format is documented in :mod:`uhi.scenarios.schema`; the computation in :mod:`uhi.scenarios.engine`.
+The file format is documented in :mod:`uhi.scenarios.schema`; the baseline in :mod:`uhi.scenarios.baseline`,
+placement in :mod:`uhi.scenarios.placement`, the computation in :mod:`uhi.scenarios.engine`, the numbers in
+:mod:`uhi.scenarios.accounting` and :mod:`uhi.scenarios.checks`.
 """
 
-from .engine import Baseline, prepare_baseline, risk_after
+from .baseline import Baseline, prepare_baseline
+from .engine import risk_after
 from .result import CAVEATS, OUTPUT_FILES, ScenarioResult, comparison_table
 from .scenario import Scenario, compare, example_path, list_examples, run_all
 from .schema import ScenarioSpec, parse_scenario, validate_scenario

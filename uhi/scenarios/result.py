@@ -1,13 +1,6 @@
-"""Scenario results: per-district table, totals, sanity checks, maps, figures and files.
+"""Scenario results: the result object (maps, per-district table, totals, checks), its figures and files.
 
-Accounting (per district and for the city):
-
-* ΔT_air [K] -- area mean and population-weighted mean of the air temperature change;
-* °C·person reduced = Σ residents · (-ΔT_air) over pixels (cooling counts positive);
-* residents protected = residents of pixels in the top two risk classes (4 high, 5 very high) before
-  and in classes 1-3 after (risk recomputed with the baseline breaks, :func:`uhi.scenarios.engine.risk_after`);
-* cost per °C·person = capital cost / °C·person reduced; EUR per resident protected = cost / residents protected
-  (undefined -- None -- when nothing is reduced / nobody is protected).
+The numbers are computed in :mod:`uhi.scenarios.accounting` and :mod:`uhi.scenarios.checks`.
 """
 
 from __future__ import annotations
@@ -25,9 +18,8 @@ import xarray as xr
 
 from ..errors import OutputExistsError
 from ..io.write import atomic_path, safe_output_path, write_raster
-from .engine import HIGH_RISK_CLASSES, KRAYENHOFF_ALBEDO, KRAYENHOFF_CANOPY
 
-__all__ = ["CAVEATS", "OUTPUT_FILES", "ScenarioResult", "comparison_table", "district_table", "sanity_checks", "totals"]
+__all__ = ["CAVEATS", "OUTPUT_FILES", "ScenarioResult", "comparison_table", "figure_png"]
 
 #: Files written by :meth:`ScenarioResult.write` (relative to the output folder).
 OUTPUT_FILES = (
@@ -65,162 +57,6 @@ CAVEATS = (
         "measures fall below the review's range: a known limitation of the model, flagged rather than corrected."
     ),
 )
-
-
-def _bincount(labels: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
-    return np.bincount(labels.ravel(), weights=weights.ravel(), minlength=n + 1)[1 : n + 1]
-
-
-def _ratio(num: float, den: float) -> float | None:
-    return float(num / den) if den > 0 and math.isfinite(num) else None
-
-
-def district_table(maps: xr.Dataset, base) -> gpd.GeoDataFrame:
-    """Per-district accounting (one row per district of the baseline; see the module docstring)."""
-    labels = base.zones
-    n = len(base.districts)
-    pop = np.nan_to_num(np.asarray(maps["population"].values, dtype=np.float64))
-    d_air = np.asarray(maps["delta_t_air"].values, dtype=np.float64)
-    d_lst = np.asarray(maps["delta_lst"].values, dtype=np.float64)
-    c0 = np.asarray(maps["risk_class_baseline"].values)
-    c1 = np.asarray(maps["risk_class_scenario"].values)
-    valid = np.isfinite(d_air)
-    ok = valid.astype(np.float64)
-    air = np.where(valid, d_air, 0.0)
-    lst_ok = np.isfinite(d_lst)
-    high0 = np.isin(c0, HIGH_RISK_CLASSES)
-    high1 = np.isin(c1, HIGH_RISK_CLASSES)
-    protected = high0 & ~high1 & (c1 > 0)
-    lower = (c1 < c0) & (c1 > 0)
-    higher = c1 > c0
-
-    count = _bincount(labels, ok, n)
-    residents = _bincount(labels, pop, n)
-    pop_valid = _bincount(labels, pop * ok, n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean_air = _bincount(labels, air, n) / count
-        pw_air = _bincount(labels, pop * air, n) / pop_valid
-        mean_lst = _bincount(labels, np.where(lst_ok, d_lst, 0.0), n) / _bincount(labels, lst_ok.astype(np.float64), n)
-    max_cool = np.zeros(n)
-    np.maximum.at(max_cool, np.clip(labels.ravel() - 1, 0, None)[labels.ravel() > 0], -air.ravel()[labels.ravel() > 0])
-    out = gpd.GeoDataFrame({
-        "district": base.districts["district"].to_numpy(),
-        "residents": residents,
-        "mean_delta_t_air": mean_air,
-        "popweighted_delta_t_air": pw_air,
-        "max_cooling_t_air": max_cool,
-        "mean_delta_lst": mean_lst,
-        "degc_person_reduced": _bincount(labels, -pop * air, n),
-        "residents_high_risk_before": _bincount(labels, pop * high0, n),
-        "residents_high_risk_after": _bincount(labels, pop * high1, n),
-        "residents_protected": _bincount(labels, pop * protected, n),
-        "pixels_risk_class_lower": _bincount(labels, lower.astype(np.float64), n).astype(np.int64),
-        "pixels_risk_class_higher": _bincount(labels, higher.astype(np.float64), n).astype(np.int64),
-        "residents_risk_class_lower": _bincount(labels, pop * lower, n),
-    }, geometry=base.districts.geometry.to_numpy(), crs=base.districts.crs)
-    out.attrs["units"] = {"mean_delta_t_air": "K", "popweighted_delta_t_air": "K", "max_cooling_t_air": "K",
-                          "mean_delta_lst": "K", "degc_person_reduced": "degC person"}
-    return out
-
-
-def totals(maps: xr.Dataset, placements, base) -> dict:
-    """City totals: cost, cooling, °C·person, residents protected, cost ratios, and the measures placed."""
-    pop = np.nan_to_num(np.asarray(maps["population"].values, dtype=np.float64))
-    d_air = np.asarray(maps["delta_t_air"].values, dtype=np.float64)
-    d_lst = np.asarray(maps["delta_lst"].values, dtype=np.float64)
-    valid = np.isfinite(d_air)
-    air = np.where(valid, d_air, 0.0)
-    c0 = np.asarray(maps["risk_class_baseline"].values)
-    c1 = np.asarray(maps["risk_class_scenario"].values)
-    high0, high1 = np.isin(c0, HIGH_RISK_CLASSES), np.isin(c1, HIGH_RISK_CLASSES)
-    protected = float((pop * (high0 & ~high1 & (c1 > 0))).sum())
-    cost = float(sum(p.cost_eur for p in placements))
-    degc_person = float(-(pop * air).sum())
-    pop_valid = float((pop * valid).sum())
-    categories = {}
-    for p in placements:
-        categories[p.intervention.category] = categories.get(p.intervention.category, 0.0) + p.cost_eur
-    return {
-        "cost_eur": cost,
-        "annualised_cost_eur_per_year": float(sum(p.cost_eur / p.intervention.lifetime_years for p in placements)),
-        "cost_includes_defaults": bool(any(p.intervention.cost_is_default for p in placements)),
-        "mean_delta_t_air": float(air[valid].mean()) if valid.any() else None,
-        "popweighted_delta_t_air": _ratio(float((pop * air).sum()), pop_valid),
-        "max_cooling_t_air": float(-air.min()) if valid.any() else 0.0,
-        "mean_delta_lst": float(np.nanmean(d_lst)) if np.isfinite(d_lst).any() else None,
-        "degc_person_reduced": degc_person,
-        "cost_per_degc_person": _ratio(cost, degc_person),
-        "people_protected": protected,
-        "eur_per_resident_protected": _ratio(cost, protected),
-        "residents": float(pop.sum()),
-        "residents_high_risk_before": float((pop * high0).sum()),
-        "residents_high_risk_after": float((pop * high1).sum()),
-        "treated_area_m2": float(sum(p.area_m2 for p in placements if not p.intervention.is_local)),
-        "lead_category": max(categories, key=categories.get) if categories else None,
-        "t_ref_degC": base.settings.t_ref,
-        "uhi_max_degC": base.settings.uhi_max,
-        "interventions": [
-            {"label": p.label, "type": p.intervention.key, "name": p.intervention.name, "category": p.intervention.category,
-             "scale": p.intervention.scale, "units": float(p.units), "unit": p.intervention.unit, "area_m2": float(p.area_m2),
-             "cost_eur": float(p.cost_eur), "cost_is_default": p.intervention.cost_is_default,
-             "cost_source": p.intervention.cost_source, "lst_source": p.intervention.lst_source,
-             "sources": list(p.intervention.sources)}
-            for p in placements
-        ],
-    }
-
-
-def sanity_checks(maps: xr.Dataset, placements, base, params_after: xr.Dataset) -> list[dict]:
-    """Checks: the InVEST bound and the Krayenhoff et al. 2021 ranges (doi:10.1088/1748-9326/abdcf1)."""
-    checks = []
-    uhi_max = base.settings.uhi_max
-    d_model = np.asarray(maps["delta_t_air_model"].values, dtype=np.float64)
-    worst = float(-np.nanmin(d_model)) if np.isfinite(d_model).any() else 0.0
-    checks.append({
-        "check": "InVEST bound", "status": "ok" if worst <= uhi_max + 1e-4 else "warning",
-        "message": f"model cooling at most {worst:.2f} K; InVEST T_air is within [T_ref, T_ref + UHI_max] = "
-                   f"[{base.settings.t_ref:g}, {base.settings.t_ref + uhi_max:g}] degC, so cooling cannot exceed UHI_max = {uhi_max:g} K",
-    })
-    neigh = [p for p in placements if not p.intervention.is_local]
-    if neigh:
-        region = np.zeros(base.lst.shape, dtype=bool)
-        for p in neigh:
-            region |= p.location
-        region &= np.isfinite(d_model)
-        if region.any():
-            d_alb = float(np.nanmean((params_after["albedo"].values - base.params["albedo"].values)[region]))
-            d_can = float(np.nanmean((params_after["shade"].values - base.params["shade"].values)[region]))
-            d_kc = float(np.nanmean((params_after["kc"].values - base.params["kc"].values)[region]))
-            cooling = float(-d_model[region].mean())
-            lo = KRAYENHOFF_ALBEDO[0] * d_alb / 0.1 + KRAYENHOFF_CANOPY[0] * d_can / 0.1
-            hi = KRAYENHOFF_ALBEDO[1] * d_alb / 0.1 + KRAYENHOFF_CANOPY[1] * d_can / 0.1
-            text = (f"over the treated neighbourhoods: +{d_alb:.3f} albedo, +{d_can:.3f} canopy (+{d_kc:.3f} Kc); "
-                    f"modelled mean air cooling {cooling:.3f} K; Krayenhoff et al. 2021 ranges give {lo:.3f}-{hi:.3f} K (doi:10.1088/1748-9326/abdcf1)")
-            if d_alb < 0.005 and d_can < 0.005:
-                status, text = "info", text + "; no albedo/canopy change to compare (Kc / green-area measures)"
-            elif lo <= cooling <= hi:
-                status = "ok"
-            else:
-                status = "warning"
-                side = "below" if cooling < lo else "above"
-                text += f"; the model is {side} the review's range"
-                if cooling > hi and d_kc > 0.005:
-                    text += " (evapotranspiration changes, which the range does not cover, add cooling)"
-                if cooling < lo:
-                    text += (f" (the UCM gives 0.2 x UHI_max = {0.02 * uhi_max:.2f} K per +0.10 albedo and 0.6 x UHI_max = "
-                             f"{0.06 * uhi_max:.2f} K per +0.10 canopy before air mixing spreads it, InVEST Urban Cooling Model user guide)")
-            checks.append({"check": "Krayenhoff et al. 2021 range", "status": status, "message": text})
-    for p in placements:
-        if p.intervention.is_local:
-            it = p.intervention
-            n = int(np.count_nonzero(p.units_per_pixel))
-            checks.append({
-                "check": f"hyper-local {it.key}", "status": "info",
-                "message": f"{p.units:g} {it.unit}{'s' if it.unit != 'm2' and p.units != 1 else ''} of {it.name} in {n} pixels: -{it.local_air_cooling_k:g} K air within "
-                           f"{it.local_radius_m:g} m of each unit, pixel mean shown; not in the district-scale cooling model"
-                           + ("; WBGT barely improves with misting (iso-enthalpic, [atmosphere2023-misting])" if it.key == "misting" else ""),
-            })
-    return checks
 
 
 def comparison_table(results) -> pd.DataFrame:

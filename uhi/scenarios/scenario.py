@@ -11,7 +11,8 @@ import pandas as pd
 from .._paths import data_path
 from ..errors import ScenarioError
 from ..interventions import Intervention, merge_catalogue, placement_shares
-from .engine import Baseline, _inputs_key, prepare_baseline, run_scenario
+from .baseline import Baseline, baseline_key, prepare_baseline
+from .engine import run_scenario
 from .result import ScenarioResult, comparison_table
 from .schema import InterventionSpec, ScenarioSpec, parse_scenario, validate_scenario
 
@@ -97,7 +98,7 @@ class Scenario:
     # -------------------------------------------------------------- running --
     @property
     def baseline_key(self) -> tuple:
-        return _inputs_key(self.spec)
+        return baseline_key(self.spec)
 
     def prepare_baseline(self, progress=None, *, analysis=None) -> Baseline:
         """Baseline analysis and cooling (reusable across scenarios with the same inputs)."""

@@ -35,8 +35,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..errors import ScenarioError
 from .._toml import format_validation_error, read_toml
+from ..errors import ScenarioError
 
 __all__ = ["BaselineSpec", "InterventionSpec", "ScenarioSpec", "TopRiskSpec", "VariantSpec", "parse_scenario", "validate_scenario"]
 
@@ -99,6 +99,8 @@ class BaselineSpec(_Strict):
     mixing_radius: float = Field(600.0, gt=0)  # [m], InVEST UG 500-600 m [invest-ucm]
     cc_method: Literal["factors", "intensity"] = "factors"
     lst_method: str = "auto"  # uhi.analysis.choose_lst_method: l2 / split-window / single-channel / simple
+    water_vapour: float | None = Field(None, gt=0)  # total column water vapour [g cm-2]; None: the scene's own or none
+    mask_clouds: bool | Literal["auto"] = "auto"  # QA cloud/shadow/cirrus/snow/fill -> NaN; "auto": when the scene has QA
 
 
 class VariantSpec(_Strict):

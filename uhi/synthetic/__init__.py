@@ -11,6 +11,7 @@ atmosphere, and writes a real Collection 2 scene folder (GeoTIFFs + MTL) with a
 used by every CLI command and notebook.
 """
 
+from ._folder import TRUTH_DIR, truth_layers, truth_path
 from ._layout import CLASS_NAMES, RURAL_CLASSES, URBAN_CLASSES
 from ._radiometry import atmosphere, emissivity_ndvi_threshold, planck_radiance
 from .scene import DEFAULT_WATER_VAPOUR, default_scene, make_scene, scene_id_for
@@ -19,6 +20,7 @@ __all__ = [
     "CLASS_NAMES",
     "DEFAULT_WATER_VAPOUR",
     "RURAL_CLASSES",
+    "TRUTH_DIR",
     "URBAN_CLASSES",
     "atmosphere",
     "default_scene",
@@ -26,4 +28,6 @@ __all__ = [
     "make_scene",
     "planck_radiance",
     "scene_id_for",
+    "truth_layers",
+    "truth_path",
 ]

@@ -40,6 +40,7 @@ from .. import constants
 from ..cities import ORBIT_PERIOD_MIN, City, get_city, track_geometry
 from ..errors import InputValueError, OutputExistsError, OutputPathError
 from . import _layout as L
+from ._folder import TRUTH_DIR
 from ._layout import Layout
 from ._mtl import format_mtl
 from ._radiometry import (
@@ -435,7 +436,7 @@ def make_scene(
         raise OutputPathError(f"cannot write a scene into {out}: {exc.strerror or exc}") from None
     tmp.chmod(0o755)  # mkdtemp makes it private; a scene folder is an ordinary folder
     try:
-        (tmp / "truth").mkdir()
+        (tmp / TRUTH_DIR).mkdir()
         base = {"driver": "GTiff", "width": cols, "height": rows, "count": 1, "crs": CRS.from_epsg(city.epsg),
                 "transform": grid.transform, "tiled": True, "blockxsize": BLOCK, "blockysize": BLOCK,
                 "compress": "zstd", "zstd_level": 1, "BIGTIFF": "IF_SAFER"}
@@ -448,7 +449,7 @@ def make_scene(
                 sinks[key] = stack.enter_context(rasterio.open(tmp / name, "w", dtype=data_types[key].lower(),
                                                                predictor=2, nodata=nodata, **base))
             for name, (dtype, units, long_name) in truth_files.items():
-                ds = stack.enter_context(rasterio.open(tmp / "truth" / f"{name}.tif", "w", dtype=dtype,
+                ds = stack.enter_context(rasterio.open(tmp / TRUTH_DIR / f"{name}.tif", "w", dtype=dtype,
                                                        predictor=2 if dtype == "uint8" else 1,
                                                        nodata=0 if dtype == "uint8" else None, **base))
                 ds.update_tags(1, units=units, long_name=long_name)
@@ -512,8 +513,8 @@ def make_scene(
 
         districts = _districts(layout, grid, city)
         with _fixed_gpkg_date():
-            districts.to_file(tmp / "truth" / "districts.gpkg", driver="GPKG", layer="districts", engine="pyogrio")
-        (tmp / "truth" / "atmosphere.json").write_text(json.dumps(atm, indent=2, sort_keys=True) + "\n")
+            districts.to_file(tmp / TRUTH_DIR / "districts.gpkg", driver="GPKG", layer="districts", engine="pyogrio")
+        (tmp / TRUTH_DIR / "atmosphere.json").write_text(json.dumps(atm, indent=2, sort_keys=True) + "\n")
 
         xy, latlon = grid.corners()
         cloud_cover = 100.0 * cloud_pixels / (rows * cols)
@@ -547,7 +548,7 @@ def make_scene(
             "n_districts": len(districts), "generator": f"uhi.synthetic {_version()}",
         }
         # written last: its presence marks a complete scene (default_scene checks it)
-        (tmp / "truth" / "metadata.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
+        (tmp / TRUTH_DIR / "metadata.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
         _publish(tmp, target, overwrite)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -593,14 +594,14 @@ def _complete(folder: Path) -> bool:
     """True if ``folder`` is a finished scene whose rasters all open."""
     import rasterio
 
-    if not (folder / "truth" / "metadata.json").is_file():
+    if not (folder / TRUTH_DIR / "metadata.json").is_file():
         return False
     mtl = next(folder.glob("*_MTL.txt"), None)
     if mtl is None:
         return False
     names = [line.split("=", 1)[1].strip().strip('"') for line in mtl.read_text().splitlines()
              if line.strip().startswith("FILE_NAME_") and ".TIF" in line]
-    paths = [folder / n for n in names] + sorted((folder / "truth").glob("*.tif"))
+    paths = [folder / n for n in names] + sorted((folder / TRUTH_DIR).glob("*.tif"))
     try:
         for p in paths:
             with rasterio.open(p) as ds:

@@ -1,0 +1,181 @@
+"""The baseline of a scenario: the city analysis of :mod:`uhi.analysis`, its cooling model run and its districts.
+
+One path from a scenario file's inputs to the baseline::
+
+    ScenarioSpec -> baseline_analysis (uhi.analysis.analyse_city, or analyse_layers for ready layers)
+                 -> prepare_baseline (UCM parameters, baseline T_air, district labels, classes on residents)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import rioxarray
+import xarray as xr
+
+from .._backend import pixel_size_m
+from .._paths import data_path
+from .._progress import Progress, say
+from ..analysis import CityAnalysis, analyse_city, analyse_layers
+from ..errors import InputValueError, ScenarioError
+from .schema import BaselineSpec, ScenarioSpec
+
+__all__ = ["Baseline", "baseline_analysis", "baseline_key", "classes_on_residents", "prepare_baseline"]
+
+
+@dataclasses.dataclass
+class Baseline:
+    """Everything of the baseline a scenario needs (on the scene grid)."""
+
+    analysis: CityAnalysis
+    landcover: xr.DataArray
+    population: xr.DataArray
+    risk: xr.Dataset
+    params: xr.Dataset
+    cooling: xr.Dataset
+    settings: BaselineSpec
+    districts: gpd.GeoDataFrame  # one row per district (or one "city" row), column "district"
+    zones: np.ndarray  # int32 labels: 0 outside every district, i + 1 for districts.iloc[i]
+    cell_m: float
+    city: str
+
+    @property
+    def lst(self) -> xr.DataArray:
+        return self.analysis.lst
+
+
+def baseline_key(spec: ScenarioSpec) -> tuple:
+    """Scenarios with equal keys share a baseline (used by compare)."""
+    keys = ("city", "scene", "shape", "lst", "ndvi", "ndbi", "landcover", "population", "districts",
+            "district_column", "biophysical_table")
+    return tuple(str(getattr(spec, k)) for k in keys) + (spec.baseline.model_dump_json(),)
+
+
+def _read_raster(path: str, what: str, like: xr.DataArray | None = None) -> xr.DataArray:
+    from rasterio.enums import Resampling
+
+    if not Path(path).is_file():
+        raise ScenarioError(f"{what} raster {path!r} does not exist")
+    try:
+        da = rioxarray.open_rasterio(path, masked=True).squeeze("band", drop=True)
+    except Exception as exc:  # noqa: BLE001 - rasterio raises several error types for unreadable files
+        raise ScenarioError(f"{what} raster {path!r} cannot be read: {exc}") from None
+    if da.rio.crs is None:
+        raise ScenarioError(f"{what} raster {path!r} has no CRS")
+    if like is not None and (da.shape != like.shape or da.rio.transform() != like.rio.transform() or da.rio.crs != like.rio.crs):
+        da = da.rio.reproject_match(like, resampling=Resampling.mode if what == "landcover" else Resampling.bilinear)
+        da = da.assign_coords(x=like.x, y=like.y)
+    return da.astype(np.float32).rename(what)
+
+
+def baseline_analysis(spec: ScenarioSpec, progress: Progress = None) -> CityAnalysis:
+    """The city analysis of a scenario's inputs (districts read, not summarised: the scenario accounts for them).
+
+    ``city`` -> the synthetic default scene of that city; ``scene`` -> that scene; both through
+    :func:`uhi.analysis.analyse_city` with the ``[baseline]`` LST method, water vapour and cloud mask.
+    ``lst`` (+ ``ndvi``, ``ndbi``, ``landcover``, ``population``) -> :func:`uhi.analysis.analyse_layers`.
+    """
+    b = spec.baseline
+    common = {"population": spec.population, "districts": spec.districts, "landcover": spec.landcover,
+              "district_column": spec.district_column, "district_stats": False}
+    if spec.lst is not None:
+        say(progress, "baseline analysis from layers")
+        lst = _read_raster(spec.lst, "lst")
+        lst.attrs["units"] = "K"
+        return analyse_layers(
+            lst, ndvi=_read_raster(spec.ndvi, "ndvi", like=lst), ndbi=_read_raster(spec.ndbi, "ndbi", like=lst),
+            **{**common, "landcover": _read_raster(spec.landcover, "landcover", like=lst),
+               "population": _read_raster(spec.population, "population", like=lst).fillna(0.0)},
+            city=spec.name,
+        )
+    if spec.city is not None:
+        from ..cities import get_city
+        from ..synthetic import default_scene
+
+        city = get_city(spec.city)
+        say(progress, f"synthetic scene of {city.name}")
+        scene = Path(default_scene(city.name, **({} if spec.shape is None else {"shape": tuple(spec.shape)})))
+    else:
+        scene = Path(spec.scene)
+        if not scene.exists():
+            raise ScenarioError(f"scene {spec.scene!r} does not exist")
+    say(progress, "baseline analysis (LST, indices, risk)")
+    return analyse_city(scene, lst_method=b.lst_method, water_vapour=b.water_vapour, mask_clouds=b.mask_clouds, **common)
+
+
+def _zones(districts: gpd.GeoDataFrame | None, like: xr.DataArray, column: str | None) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    from rasterio.features import rasterize
+    from shapely.geometry import box
+
+    if districts is None or len(districts) == 0:
+        x0, y0, x1, y1 = like.rio.bounds()
+        gdf = gpd.GeoDataFrame({"district": ["city"]}, geometry=[box(x0, y0, x1, y1)], crs=like.rio.crs)
+        return gdf, np.ones(like.shape, dtype=np.int32)
+    if column is None:
+        column = "district" if "district" in districts.columns else None
+    names = districts[column].astype(str).tolist() if column else [f"zone {i + 1}" for i in range(len(districts))]
+    gdf = gpd.GeoDataFrame({"district": names}, geometry=districts.geometry.to_numpy(), crs=districts.crs).to_crs(like.rio.crs)
+    shapes = [(geom, i + 1) for i, geom in enumerate(gdf.geometry) if geom is not None and not geom.is_empty]
+    labels = rasterize(shapes, out_shape=like.shape, transform=like.rio.transform(), fill=0, dtype="int32")
+    return gdf, labels
+
+
+def prepare_baseline(spec: ScenarioSpec, *, progress: Progress = None, analysis: CityAnalysis | None = None) -> Baseline:
+    """Baseline analysis, UCM parameters and baseline cooling of a scenario's inputs.
+
+    ``analysis`` (a :class:`uhi.analysis.CityAnalysis`) may be given to skip the scene analysis.
+    """
+    from ..cooling import parameters_from_landcover, urban_cooling
+
+    if analysis is None:
+        analysis = baseline_analysis(spec, progress)
+    if analysis.landcover is None:
+        raise ScenarioError("the scenario needs a land-cover raster (key 'landcover'): interventions are placed by land-cover class")
+    if analysis.population is None or analysis.risk is None:
+        raise ScenarioError("the scenario needs a population raster (key 'population') for the heat-risk baseline")
+    lc = analysis.landcover
+    table = spec.biophysical_table or data_path("landcover.csv")
+    say(progress, "baseline cooling model")
+    try:
+        params = parameters_from_landcover(lc, table)
+    except InputValueError as exc:
+        raise ScenarioError(f"biophysical table: {exc}") from None
+    b = spec.baseline
+    cooling = urban_cooling(params, ref_et=b.ref_et, t_ref=b.t_ref, uhi_max=b.uhi_max, cooling_distance=b.cooling_distance,
+                            mixing_radius=b.mixing_radius, cc_method=b.cc_method)
+    districts, zones = _zones(analysis.districts, analysis.lst, spec.district_column)
+    population = analysis.population.fillna(0.0)
+    return Baseline(analysis=analysis, landcover=lc, population=population, risk=classes_on_residents(analysis.risk, population),
+                    params=params, cooling=cooling, settings=b, districts=districts, zones=zones,
+                    cell_m=pixel_size_m(analysis.lst, "scenario"), city=str(getattr(analysis, "city", spec.name)))
+
+
+def classes_on_residents(risk: xr.Dataset, population: xr.DataArray, n: int = 5) -> xr.Dataset:
+    """Risk classes re-fitted on populated pixels, with the baseline's scheme.
+
+    Under ``risk = H·E·V`` every unpopulated pixel has risk 0; when they are the majority (rural
+    margins, parks, water) quantile breaks collapse to 0 and every resident lands in the top class,
+    so nobody could ever leave it. The scenario accounting is about residents, so its classes are
+    the same scheme fitted on pixels with residents (``uhi.risk.class_breaks``); the map's risk
+    values are unchanged.
+    """
+    from ..risk import class_breaks
+
+    scheme = risk.attrs.get("scheme", risk["risk_class"].attrs.get("scheme", "quantile"))
+    populated = risk["risk"].where(population > 0)
+    if not np.isfinite(np.asarray(populated.values, dtype=np.float64)).any():
+        raise ScenarioError("the population raster has no resident on a valid pixel of the scene; nothing to protect")
+    try:
+        breaks = class_breaks(populated, scheme, n)
+    except InputValueError as exc:
+        raise ScenarioError(f"cannot fit risk classes on populated pixels: {exc}") from None
+    values = np.asarray(risk["risk"].values, dtype=np.float64)
+    cls = (np.searchsorted(breaks, values, side="left") + 1).astype(np.uint8)
+    cls[~np.isfinite(values)] = 0
+    out = risk.copy()
+    out["risk_class"] = risk["risk_class"].copy(data=cls)
+    out["risk_class"].attrs.update(class_breaks=breaks, note=f"{scheme} breaks fitted on populated pixels (scenario accounting)")
+    return out
