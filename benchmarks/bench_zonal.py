@@ -104,6 +104,8 @@ def setup_zonal_p90(n: int) -> Case:
 
 
 CENSUS = SHARED / "cities" / "vienna" / "vienna_zaehlbezirke_2020.geojson"
+#: Cases registered only when their shared data file is present.
+DATA_CASES = {"zonal_stats_250": CENSUS}
 if CENSUS.exists():
 
     @case("zonal_stats_250")

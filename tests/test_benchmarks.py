@@ -116,12 +116,19 @@ def test_floor_retries_pass_noise_and_fail_regressions(harness, monkeypatch):
 def test_floors_file_names_registered_pairs(harness):
     """Every floor refers to a registered case (a renamed case must not silently lose its floor)."""
     run, common = harness
+    data_cases = importlib.import_module("bench_zonal").DATA_CASES  # registered only when their file exists
     floors = run.load_floors()
     assert floors
+    absent = []
     for key, value in floors.items():
         case, impl = key.split("/")
-        assert case in common.CASES, key
         assert value > 0
+        if case in data_cases and not data_cases[case].exists():
+            absent.append(f"{key} ({data_cases[case].name})")
+            continue
+        assert case in common.CASES, key
+    if absent:
+        pytest.skip(f"shared data absent, floors not checked: {', '.join(absent)}")
 
 
 def test_measure_reports_peak_memory_of_the_call(harness):

@@ -67,7 +67,7 @@ def test_defaults_to_the_city_synthetic_scene(scene, tmp_path, monkeypatch):
     [
         (["--interventions", "street_trees,jetpack"], "unknown intervention key"),
         (["--interventions", " , "], "names no measure"),
-        (["--budget", "-5"], "budget_eur must be >= 0"),
+        (["--budget", "-5"], "--budget must be >= 0"),
         (["--method", "annealing"], "method must be one of"),
     ],
 )

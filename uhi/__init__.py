@@ -29,10 +29,12 @@ _EXPORTS = {
     "urban_cooling": "uhi.cooling",
     "Scenario": "uhi.scenarios",
 }
+#: Submodules reachable as attributes after a bare ``import uhi`` (``uhi.analysis.analyse_city``),
+#: imported on first use.
 _SUBMODULES = [
-    "errors", "io", "indices", "lst", "metrics", "risk", "zonal", "cooling", "interventions",
+    "errors", "constants", "io", "indices", "lst", "metrics", "risk", "zonal", "cooling", "interventions",
     "scenarios", "optimize", "plot", "report", "references", "cities", "synthetic", "timeseries", "observations",
-    "calibrate",
+    "calibrate", "analysis", "workflows",
 ]
 
 __all__ = sorted(_EXPORTS) + _SUBMODULES + ["__version__"]

@@ -14,16 +14,18 @@ from typing import Any, Callable
 import numpy as np
 import xarray as xr
 
-from .errors import CRSError, GridMismatchError
+from .errors import CRSError, GridMismatchError, InputValueError
 
 __all__ = [
-    "apply_pointwise",
+    "SQUARE_PIXEL_RTOL",
     "apply_neighbourhood",
+    "apply_pointwise",
+    "check_same_grid",
+    "grid_transform",
     "is_dask",
     "pixel_size_m",
+    "require_numeric",
     "require_projected",
-    "SQUARE_PIXEL_RTOL",
-    "check_same_grid",
     "set_cf",
 ]
 
@@ -140,6 +142,42 @@ def require_projected(da: xr.DataArray | xr.Dataset, what: str = "this operation
 SQUARE_PIXEL_RTOL = 0.01
 
 
+def grid_transform(da: xr.DataArray | xr.Dataset, what: str = "this operation"):
+    """Affine transform of a raster's grid, also for 1 x 1 and 1 x N rasters.
+
+    The transform comes from the x/y coordinates; a raster one pixel wide or tall has no spacing
+    along that axis in its coordinates, so its stored transform (rioxarray's ``GeoTransform``, present
+    on every raster read from a GeoTIFF) is used. Without one, :class:`~uhi.errors.InputValueError`
+    says how to give it (rather than silently assuming 1 m pixels, rioxarray's fallback).
+    """
+    from affine import Affine
+
+    try:
+        height, width = da.rio.height, da.rio.width
+    except Exception as exc:  # rioxarray: no x/y dimensions
+        raise InputValueError(f"{what} needs a raster with x/y dimensions ({exc})") from None
+    if height > 1 and width > 1:
+        return da.rio.transform(recalc=True)
+    stored = da.rio.transform(recalc=False)
+    if stored != Affine.identity() and stored.b == 0 and stored.d == 0:
+        # cell size from the stored transform, position from the coordinates (a slice keeps a stale offset)
+        x, y = (np.asarray(da[da.rio.x_dim].values, dtype=float), np.asarray(da[da.rio.y_dim].values, dtype=float))
+        a = stored.a if width == 1 else x[1] - x[0]
+        e = stored.e if height == 1 else y[1] - y[0]
+        return Affine(a, 0.0, x[0] - a / 2, 0.0, e, y[0] - e / 2)
+    raise InputValueError(
+        f"{what}: the raster is {height} x {width} pixels, so its coordinates do not give the cell size; "
+        "read it from a GeoTIFF or set the grid with .rio.write_transform(Affine(...))"
+    )
+
+
+def require_numeric(da, name: str) -> None:
+    """Raise :class:`~uhi.errors.InputValueError` unless ``da`` holds numbers (bool, integer or float)."""
+    dtype = np.dtype(getattr(da, "dtype", np.asarray(da).dtype))
+    if not (dtype == bool or np.issubdtype(dtype, np.integer) or np.issubdtype(dtype, np.floating)):
+        raise InputValueError(f"{name} has dtype {dtype} ({dtype.kind!r} values); expected a numeric raster (integer or float)")
+
+
 def pixel_size_m(da: xr.DataArray | xr.Dataset, what: str = "this operation", *, rtol: float = SQUARE_PIXEL_RTOL) -> float:
     """Pixel size [m] of a raster on a projected grid with (nearly) square pixels.
 
@@ -149,7 +187,8 @@ def pixel_size_m(da: xr.DataArray | xr.Dataset, what: str = "this operation", *,
     :class:`~uhi.errors.GridMismatchError`.
     """
     require_projected(da, what)
-    dx, dy = da.rio.resolution()
+    transform = grid_transform(da, what)
+    dx, dy = transform.a, transform.e
     dx, dy = abs(float(dx)), abs(float(dy))
     if not np.isclose(dx, dy, rtol=rtol, atol=0.0):
         raise GridMismatchError(

@@ -9,9 +9,11 @@ from uhi.errors import InputValueError
 __all__ = ["check_scalar"]
 
 
-def check_scalar(name: str, value, *, positive: bool = False, nonneg: bool = False) -> float:
+def check_scalar(name: str, value, *, positive: bool = False, nonneg: bool = False,
+                 low: float | None = None, high: float | None = None, why: str = "") -> float:
     """``value`` as a finite float; ``positive`` requires > 0, ``nonneg`` requires >= 0.
 
+    ``low``/``high`` bound it to a physical range (inclusive); ``why`` says where the range comes from.
     The message names the argument and the value, e.g. ``cooling_distance must be > 0, got 0``.
     """
     try:
@@ -24,4 +26,8 @@ def check_scalar(name: str, value, *, positive: bool = False, nonneg: bool = Fal
         raise InputValueError(f"{name} must be > 0, got {value!r}")
     if nonneg and v < 0:
         raise InputValueError(f"{name} must be >= 0, got {value!r}")
+    if (low is not None and v < low) or (high is not None and v > high):
+        lo = "-inf" if low is None else f"{low:g}"
+        hi = "inf" if high is None else f"{high:g}"
+        raise InputValueError(f"{name}={value!r} is outside its physical range [{lo}, {hi}]{'; ' + why if why else ''}")
     return v

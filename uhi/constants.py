@@ -84,3 +84,13 @@ SW_DU2015 = {
 }
 
 ZERO_CELSIUS_K = 273.15
+
+# --- Physical ranges of user parameters (guards against typos such as uhi_max = 1e9) ---
+#: Largest urban heat island magnitude accepted [K]. Oke (1973) found canopy-layer heat islands of up
+#: to ~12 K in cities of millions (T. R. Oke, "City size and the urban heat island", Atmospheric
+#: Environment 7(8):769-779, doi:10.1016/0004-6981(73)90140-6); 15 K leaves a margin above that.
+UHI_MAX_LIMIT_K = 15.0
+#: Range of near-surface air temperature ever recorded [degC]: -89.2 (Vostok, 1983) to 56.7 (Death
+#: Valley, 1913), WMO Archive of Weather and Climate Extremes (Cerveny et al. 2007, Bull. Amer.
+#: Meteor. Soc. 88(6):853-860, doi:10.1175/BAMS-88-6-853).
+AIR_TEMPERATURE_RECORD_DEGC = (-89.2, 56.7)

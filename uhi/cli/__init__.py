@@ -16,13 +16,12 @@ from . import optimize as _optimize
 from . import risk as _risk
 from . import scenario as _scenario
 from . import timeseries as _timeseries
+from ._common import TYPER_SETTINGS
 
 app = typer.Typer(
     name="uhi",
     help="Urban heat island analysis: LST from Landsat, heat risk, cooling scenarios for pilot cities.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+    **TYPER_SETTINGS,
 )
 app.command("cities")(_cities.cities)
 app.command("lst")(_lst.lst)

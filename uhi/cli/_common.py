@@ -1,20 +1,59 @@
-"""Shared CLI plumbing: error reporting, progress display, output folders."""
+"""Shared CLI plumbing: error reporting, progress display, output folders.
+
+User text (paths, labels, scenario and variant names) is never parsed as Rich markup: it is
+printed with :func:`say` (markup off) or escaped with :func:`esc`, so ``[brackets]`` print as typed.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import os
+import re
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from ..errors import UhiError
 
-console = Console(stderr=True)
+console = Console(stderr=True, highlight=False)
+
+#: Seconds between the "still working" lines printed when stderr is not a terminal (piped, CI, logs).
+HEARTBEAT_SECONDS = float(os.environ.get("UHI_PROGRESS_SECONDS", "5"))
+
+#: Typer settings every command group shares: help texts are plain text (``[g cm-2]`` is a unit,
+#: not Rich markup), no shell-completion options, no pretty tracebacks.
+TYPER_SETTINGS = dict(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+
+
+def esc(value) -> str:
+    """``str(value)`` with Rich markup escaped (for user text inside a markup string or a table cell)."""
+    return escape(str(value))
+
+
+def say(message: str, style: str | None = None) -> None:
+    """Print ``message`` as typed (no markup parsing, no highlighting) on stderr."""
+    console.print(Text(str(message), style=style or ""), highlight=False, soft_wrap=True)
+
+
+#: Library keyword arguments and the CLI options that set them (messages use the CLI words).
+_CLI_WORDS = {"overwrite=True": "--overwrite", "allow_empty=True": "--allow-empty"}
+
+
+def cli_words(message: str) -> str:
+    """A library message in the words of the command line (``--overwrite``, not ``overwrite=True``)."""
+    message = re.sub(r"pass (\w+=True) \(CLI: (--[\w-]+)\)", r"pass \2", message)
+    for api, cli in _CLI_WORDS.items():
+        message = message.replace(api, cli)
+    return message
 
 #: Exit codes: 1 = bad input (a UhiError), 130 = interrupted (Ctrl-C), as shells expect.
 EXIT_BAD_INPUT = 1
@@ -33,10 +72,10 @@ def handle_errors(func: Callable) -> Callable:
         try:
             return func(*args, **kwargs)
         except UhiError as exc:
-            console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            console.print(Text.assemble(("error:", "bold red"), " ", cli_words(str(exc))), highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except KeyboardInterrupt:
-            console.print("[yellow]interrupted: no partial output was left behind[/]")
+            say("interrupted: no partial output was left behind", "yellow")
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
     return wrapper
@@ -44,17 +83,19 @@ def handle_errors(func: Callable) -> Callable:
 
 @contextlib.contextmanager
 def steps(total: int, quiet: bool = False) -> Iterator[Callable[[str], None]]:
-    """Progress bar over ``total`` named steps; yields ``advance(description)``."""
-    if quiet or not sys.stderr.isatty():
-        def advance(description: str) -> None:
-            if not quiet:
-                console.print(f"[dim]-[/] {description}", highlight=False)
+    """Progress over ``total`` named steps; yields ``advance(description)``.
 
-        yield advance
+    On a terminal: a Rich progress bar. Otherwise (piped, CI, a log file): one line per step and,
+    while a step runs longer, a line every :data:`HEARTBEAT_SECONDS` with the step and the elapsed
+    time, so a long run never looks stuck.
+    """
+    if quiet or not sys.stderr.isatty():
+        with _plain_steps(total, quiet) as advance:
+            yield advance
         return
     progress = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(), console=console, transient=False,
+        SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(),
+        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=console, transient=False,
     )
     with progress:
         task = progress.add_task("starting", total=total)
@@ -64,10 +105,53 @@ def steps(total: int, quiet: bool = False) -> Iterator[Callable[[str], None]]:
             if started[0]:
                 progress.advance(task)
             started[0] = True
-            progress.update(task, description=description)
+            progress.update(task, description=str(description))
 
         yield advance
         progress.update(task, completed=total, description="done")
+
+
+@contextlib.contextmanager
+def _plain_steps(total: int, quiet: bool) -> Iterator[Callable[[str], None]]:
+    state = {"step": None, "n": 0, "since": time.monotonic()}
+    start = time.monotonic()
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def advance(description: str) -> None:
+        with lock:
+            state.update(step=str(description), n=state["n"] + 1, since=time.monotonic())
+        if not quiet:
+            say(f"- {description}")
+
+    def heartbeat() -> None:
+        while not stop.wait(HEARTBEAT_SECONDS):
+            with lock:
+                step, n, since = state["step"], state["n"], state["since"]
+            if step is not None and time.monotonic() - since >= HEARTBEAT_SECONDS * 0.9:
+                say(f"  ... {step} (step {n}/{total}, {time.monotonic() - start:.0f} s elapsed)", "dim")
+
+    thread = None
+    if not quiet and HEARTBEAT_SECONDS > 0:
+        thread = threading.Thread(target=heartbeat, name="uhi-progress", daemon=True)
+        thread.start()
+    try:
+        yield advance
+    finally:
+        stop.set()
+        if thread is not None:
+            thread.join(timeout=1)
+
+
+def refuse_used_folder(out: Path, overwrite: bool) -> None:
+    """Before any work: refuse an output folder that holds files, unless ``--overwrite`` was given."""
+    from ..errors import OutputExistsError
+    from ..io.write import check_output_path
+
+    check_output_path(out, folder=True)
+    if not overwrite and out.is_dir() and any(p.name[:1] != "." for p in out.iterdir()):
+        raise OutputExistsError(f"{out}/ already holds the results of an earlier run; add --overwrite to replace them, "
+                                "or give another folder with --out")
 
 
 def out_dir_option(default: str) -> Path:
@@ -78,11 +162,10 @@ def print_analysis_summary(analysis) -> None:
     """Headline of a :class:`uhi.analysis.CityAnalysis`: LST range, SUHII, residents at high risk."""
     summary = analysis.summary()
     suhii = "not computed" if summary["suhii_K"] is None else f"{summary['suhii_K']:.2f} K"
-    console.print(f"[bold]{analysis.title}[/]: LST {summary['lst_min_degC']:.1f}..{summary['lst_max_degC']:.1f} °C "
-                  f"(mean {summary['lst_mean_degC']:.1f} °C, {summary['lst_method']}), SUHII {suhii}",
-                  highlight=False)
+    say(f"{analysis.title}: LST {summary['lst_min_degC']:.1f}..{summary['lst_max_degC']:.1f} °C "
+        f"(mean {summary['lst_mean_degC']:.1f} °C, {summary['lst_method']}), SUHII {suhii}")
     for note in summary.get("notes", ()):
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        say(f"note: {note}", "yellow")
     if "residents_high_risk" in summary:
-        console.print(f"{summary['residents_high_risk']:,.0f} of {summary['residents']:,.0f} residents live in high or "
-                      "very high heat-risk cells", highlight=False)
+        say(f"{summary['residents_high_risk']:,.0f} of {summary['residents']:,.0f} residents live in high or "
+            "very high heat-risk cells")

@@ -1,9 +1,10 @@
-"""``uhi cities``: list the pilot-city registry."""
+"""``uhi cities``: list the pilot-city registry with the source of every figure."""
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ._common import handle_errors
 
@@ -13,10 +14,17 @@ def cities() -> None:
     """List the pilot cities (Danube "Be Ready" partners and knowledge partners) with their sources."""
     from ..cities import list_cities
 
-    table = Table(title="uhi pilot cities")
-    for column in ("name", "country", "lat", "lon", "EPSG", "population", "summer scene"):
-        table.add_column(column)
-    for city in list_cities():
-        table.add_row(city.name, city.country, f"{city.lat:.4f}", f"{city.lon:.4f}", str(city.epsg),
-                      f"{city.population:,}", str(city.scene_date))
-    Console().print(table)
+    out = Console(highlight=False)
+    table = Table(title="uhi pilot cities (centre lat/lon [deg, WGS 84], UTM zone, residents, a summer Landsat 8 date)")
+    for column in ("name", "country", "lat", "lon", "EPSG", "population", "year", "summer scene", "WRS-2"):
+        table.add_column(column, justify="left" if column in ("name", "country") else "right")
+    registry = list_cities()
+    for city in registry:
+        table.add_row(Text(city.name), city.country, f"{city.lat:.4f}", f"{city.lon:.4f}", str(city.epsg),
+                      f"{city.population:,}", str(city.population_year), str(city.scene_date),
+                      f"{city.wrs_path}/{city.wrs_row:03d}")
+    out.print(table)
+    out.print(Text("Sources (data/cities.toml):", style="bold"))
+    for city in registry:
+        for key, source in city.sources.items():
+            out.print(Text(f"  {city.name} {key}: {source}"), soft_wrap=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ._common import console, handle_errors, print_analysis_summary, steps
+from ._common import console, esc, handle_errors, print_analysis_summary, refuse_used_folder, say, steps
 
 
 @handle_errors
@@ -19,13 +19,14 @@ def demo(
     """Generate the city's synthetic Landsat scene, map LST and heat risk, and compare cooling scenarios."""
     from ..workflows import demo_workflow
 
+    refuse_used_folder(out, overwrite)  # before the work, not after it
     with steps(20) as advance:
         result = demo_workflow(city, out, overwrite=overwrite, scenarios=not no_scenarios, progress=advance)
     print_analysis_summary(result["analysis"])
     if result["comparison"] is not None:
         _print_comparison(result["comparison"])
-    console.print(f"wrote {len(result['written'])} files to {out}/ (open lst_map.png, risk_map.png"
-                  f"{', scenarios/report.html' if result['comparison'] is not None else ''})", highlight=False)
+    say(f"wrote {len(result['written'])} files to {out}/ (open lst_map.png, risk_map.png"
+                  f"{', scenarios/report.html' if result['comparison'] is not None else ''})")
 
 
 def _print_comparison(table) -> None:
@@ -36,7 +37,7 @@ def _print_comparison(table) -> None:
         view.add_column(column, justify="left" if column == "scenario" else "right", no_wrap=column == "scenario")
     for _, row in table.iterrows():
         per = row.get("cost_per_degc_person")
-        view.add_row(str(row["rank"]), str(row["scenario"]), f"{row['cost_eur'] / 1e6:.2f}",
+        view.add_row(str(row["rank"]), esc(row["scenario"]), f"{row['cost_eur'] / 1e6:.2f}",
                      f"{row['popweighted_delta_t_air']:+.3f}", f"{row['max_cooling_t_air']:.2f}",
                      f"{row['degc_person_reduced']:,.0f}", "-" if per is None else f"{per:,.0f}",
                      f"{row['people_protected']:,.0f}")

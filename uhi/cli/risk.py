@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ._common import console, handle_errors, print_analysis_summary, steps
+from ._common import handle_errors, print_analysis_summary, refuse_used_folder, say, steps
 
 
 @handle_errors
@@ -27,6 +27,7 @@ def risk(
     """LST, hazard, exposure, vulnerability, risk and class rasters (COG), district table and PNG maps."""
     from ..workflows import risk_workflow
 
+    refuse_used_folder(out, overwrite)  # before the work, not after it
     with steps(14) as advance:
         analysis, written = risk_workflow(
             scene, out, population=population, districts=districts, district_column=district_id, landcover=landcover,
@@ -34,4 +35,4 @@ def risk(
             water_vapour=water_vapour, city=city, overwrite=overwrite, progress=advance,
         )
     print_analysis_summary(analysis)
-    console.print(f"wrote {len(written)} files to {out}/", highlight=False)
+    say(f"wrote {len(written)} files to {out}/")

@@ -8,13 +8,11 @@ from pathlib import Path
 
 import typer
 
-from ._common import console, handle_errors, steps
+from ._common import TYPER_SETTINGS, console, esc, handle_errors, say, steps
 
 app = typer.Typer(
     help="Cooling scenarios: a TOML of interventions -> cooling, residents protected, cost per °C·person, maps, report.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+    **TYPER_SETTINGS,
 )
 
 
@@ -25,8 +23,10 @@ def _slug(text: str) -> str:
 def _refuse_existing(out: Path, overwrite: bool, names=None) -> None:
     """Fail before any computation when outputs exist and --overwrite was not given."""
     from ..errors import OutputExistsError
+    from ..io.write import check_output_path
     from ..scenarios import OUTPUT_FILES
 
+    check_output_path(out, folder=True)
     if overwrite:
         return
     found = [out / n for n in (names or OUTPUT_FILES) if (out / n).exists()]
@@ -49,7 +49,7 @@ def _print_ranking(df) -> None:
         return "n/a" if v is None or not math.isfinite(v) else pat.format(v)
 
     for _, r in df.iterrows():
-        table.add_row(str(r["rank"]), str(r["scenario"]), f(r["cost_eur"], "{:,.0f}"), f(r["mean_delta_t_air"], "{:+.3f}"),
+        table.add_row(str(r["rank"]), esc(r["scenario"]), f(r["cost_eur"], "{:,.0f}"), f(r["mean_delta_t_air"], "{:+.3f}"),
                       f(r["degc_person_reduced"], "{:,.0f}"), f(r["cost_per_degc_person"], "{:,.2f}"),
                       f(r["people_protected"], "{:,.0f}"), f(r["eur_per_resident_protected"], "{:,.0f}"))
     console.print(table)
@@ -90,10 +90,10 @@ def run(
                 r.write(out / _slug(r.name.split(" / ")[-1]), overwrite=overwrite)
             _write_comparison(results, out, overwrite)
     for r in results:
-        console.print(r.summary(), highlight=False)
+        say(r.summary())
         for w in r.warnings:
-            console.print(f"[yellow]warning:[/] {w}", highlight=False)
-    console.print(f"wrote {out}/ (report: {out / 'report.html'})", highlight=False)
+            say(f"warning: {w}", "yellow")
+    say(f"wrote {out}/ (report: {out / 'report.html'})")
 
 
 @app.command("compare")
@@ -113,7 +113,7 @@ def compare(
         advance(f"writing comparison to {out}")
         out.mkdir(parents=True, exist_ok=True)
         _write_comparison(results, out, overwrite)
-    console.print(f"wrote {out / 'comparison.csv'} and {out / 'report.html'}", highlight=False)
+    say(f"wrote {out / 'comparison.csv'} and {out / 'report.html'}")
 
 
 @app.command("examples")
@@ -125,4 +125,4 @@ def examples() -> None:
 
     for name in list_examples():
         data = tomllib.loads(example_path(name).read_text(encoding="utf-8"))
-        console.print(f"[bold]{name}[/]  {data.get('name', '')}: {data.get('description', '')}", highlight=False)
+        say(f"{name}  {data.get('name', '')}: {data.get('description', '')}")

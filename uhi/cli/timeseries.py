@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ._common import console, handle_errors, steps
+from ._common import handle_errors, say, steps
 
 
 @handle_errors
@@ -17,15 +17,21 @@ def timeseries(
                                             help="Cloud masking from the QA band. Default: on where the scene has a QA band."),
     water_vapour: float | None = typer.Option(None, "--water-vapour", "-w", help="Water vapour [g cm-2] for single-channel/split-window."),
     hot_celsius: float = typer.Option(35.0, "--hot", help="A scene is a hot day at a pixel when LST exceeds this [°C]."),
-    chunks: int = typer.Option(1024, "--chunks", help="Dask chunk size in pixels (the scenes are processed lazily)."),
+    chunks: int = typer.Option(1024, "--chunks", help="Dask chunk size [px] (>= 1; the scenes are processed lazily)."),
     out: Path = typer.Option(Path("uhi-timeseries"), "--out", "-o", help="Output folder."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
 ) -> None:
     """Per-pixel mean and maximum LST and number of hot scenes over many scenes, computed lazily."""
     from ..constants import ZERO_CELSIUS_K
+    from ..errors import InputValueError
     from ..io import write_raster
+    from ..io.write import check_output_path
     from ..timeseries import lst_statistics, lst_time_series
 
+    check_output_path(out, folder=True)  # before the work
+
+    if chunks < 1:
+        raise InputValueError(f"--chunks {chunks} is not a chunk size; give a whole number of pixels >= 1 (e.g. 1024)")
     kwargs = {} if water_vapour is None else {"water_vapour": water_vapour}
     with steps(2 + 4) as advance:
         advance(f"opening {len(scenes)} scenes lazily")
@@ -37,4 +43,4 @@ def timeseries(
             advance(f"writing {name}.tif")
             write_raster(stats[name], out / f"{name}.tif", overwrite=overwrite)
         advance("done")
-    console.print(f"wrote mean/max LST, hot days and clear-scene counts for {len(scenes)} scenes to {out}/")
+    say(f"wrote mean/max LST, hot days and clear-scene counts for {len(scenes)} scenes to {out}/")

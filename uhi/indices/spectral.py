@@ -14,7 +14,7 @@ import numpy as np
 import xarray as xr
 
 from .. import constants
-from .._backend import apply_pointwise, check_same_grid, set_cf
+from .._backend import apply_pointwise, check_same_grid, require_numeric, set_cf
 from ..errors import GridMismatchError, InputValueError
 from ._arrays import run_kernel
 from ._kernels import (
@@ -68,6 +68,7 @@ def _check_bands(*bands: xr.DataArray, names: tuple[str, ...], what: str) -> Non
     for name, band in zip(names, bands):
         if not isinstance(band, xr.DataArray):
             raise InputValueError(f"{what} expects xarray.DataArray bands; {name!r} is a {type(band).__name__}")
+        require_numeric(band, f"{what}: band {name!r}")
     if len(bands) < 2:
         return
     if all("x" in b.coords and "y" in b.coords for b in bands):

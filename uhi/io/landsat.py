@@ -447,17 +447,24 @@ def _token(path: str, chunks) -> str:
 
 
 def _normalise_chunks(chunks):
+    def size(value, axis: str):
+        if value is None or value == "auto":
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or (value < 1 and value != -1):
+            raise InputValueError(f"chunks {axis}={value!r} is not a chunk size; give a whole number of pixels >= 1 (or -1 for the whole axis)")
+        return int(value)
+
     if chunks is True or chunks == "auto":
         return "auto"
-    if isinstance(chunks, (int, np.integer)):
-        return (int(chunks), int(chunks))
+    if isinstance(chunks, (int, np.integer)) and not isinstance(chunks, bool):
+        return (size(chunks, "y/x"), size(chunks, "y/x"))
     if isinstance(chunks, dict):
         unknown = set(chunks) - {"x", "y", "band"}
         if unknown:
             raise InputValueError(f"chunks has unknown dimension(s) {sorted(unknown)}; expected 'y' and 'x'")
-        return (chunks.get("y", -1), chunks.get("x", -1))
+        return (size(chunks.get("y", -1), "y"), size(chunks.get("x", -1), "x"))
     if isinstance(chunks, (tuple, list)) and len(chunks) == 2:
-        return tuple(chunks)
+        return (size(chunks[0], "y"), size(chunks[1], "x"))
     raise InputValueError(f"chunks={chunks!r} is not understood; use an int, (y, x), {{'y': .., 'x': ..}} or 'auto'")
 
 

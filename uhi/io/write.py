@@ -20,7 +20,10 @@ import xarray as xr
 
 from ..errors import InputValueError, OutputExistsError, OutputPathError
 
-__all__ = ["atomic_path", "write_raster", "safe_output_path"]
+__all__ = ["atomic_path", "check_output_path", "write_raster", "safe_output_path"]
+
+#: File name endings :func:`write_raster` accepts (it writes GeoTIFF, nothing else).
+RASTER_SUFFIXES = (".tif", ".tiff")
 
 
 def safe_output_path(out_dir: str | os.PathLike, relative: str | os.PathLike) -> Path:
@@ -45,18 +48,28 @@ def atomic_path(path: str | os.PathLike, *, overwrite: bool = False) -> Iterator
     exception, including ``KeyboardInterrupt``, it is removed.
     """
     path = Path(path)
+    _check_name_length(path)
+    if path.is_dir():
+        raise OutputPathError(f"output {path} is a folder; give a file name inside it (e.g. {path / ('out' + (path.suffix or '.tif'))})")
     if path.exists() and not overwrite:
         raise OutputExistsError(f"{path} already exists; pass overwrite=True (CLI: --overwrite) to replace it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".partial{path.suffix}", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=f".partial{path.suffix}", dir=path.parent)
+    except OSError as exc:
+        raise OutputPathError(f"cannot write {path}: {_why(exc, path)}") from None
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()  # let the writer create it (some drivers refuse an existing file)
     try:
         yield tmp
+        _pause_for_tests(path)
         if not tmp.exists():
             raise OutputPathError(f"writer produced no file for {path}")
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise OutputPathError(f"cannot write {path}: {_why(exc, path)}") from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -65,6 +78,84 @@ def atomic_path(path: str | os.PathLike, *, overwrite: bool = False) -> Iterator
             with contextlib.suppress(OSError):
                 extra.unlink()
         raise
+
+
+def check_output_path(path: str | os.PathLike, *, suffixes: tuple[str, ...] | None = None, folder: bool = False) -> Path:
+    """Refuse, before any work, an output path that cannot be written.
+
+    Checks that no component is longer than the file system allows, that no parent is a regular
+    file, that the nearest existing parent is a writable folder, that a file is not a folder (or a
+    folder not a file, ``folder=True``) and, for files, that the name ends in one of ``suffixes``.
+    Raises :class:`~uhi.errors.OutputPathError` naming the path and the reason; returns ``Path(path)``.
+    """
+    path = Path(path)
+    _check_name_length(path)
+    if folder and path.exists() and not path.is_dir():
+        raise OutputPathError(f"output folder {path} exists and is a file; give a folder path")
+    if not folder and path.is_dir():
+        raise OutputPathError(f"output {path} is a folder; give a file name inside it (e.g. {path / ('out' + (path.suffix or '.tif'))})")
+    if not folder and suffixes and path.suffix.lower() not in suffixes:
+        raise OutputPathError(f"output {path} must end in {' or '.join(suffixes)} (it is written as GeoTIFF, not {path.suffix or 'without an extension'})")
+    start = path if folder else path.parent
+    existing = next((p for p in [start, *start.parents] if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise OutputPathError(f"cannot write {path}: {existing} is a file, not a folder")
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputPathError(f"cannot write {path}: permission denied in {existing}")
+    if existing is not None and existing.resolve().parts[:2] in (("/", "proc"), ("/", "sys")):
+        raise OutputPathError(f"cannot write {path}: files cannot be created in {existing}")
+    return path
+
+
+def _why(exc: OSError, path: Path) -> str:
+    """The reason an output cannot be written, in words (no errno dump)."""
+    import errno
+
+    parent = next((p for p in [path, *path.parents] if p.exists()), None)
+    if parent is not None and parent.is_file() and parent != path:
+        return f"{parent} is a file, not a folder"
+    reasons = {
+        errno.EACCES: "permission denied", errno.EPERM: "not permitted", errno.EROFS: "read-only file system",
+        errno.ENOENT: f"files cannot be created in {parent}", errno.ENOTDIR: "a part of the path is a file, not a folder",
+        errno.EISDIR: "it is a folder", errno.ENAMETOOLONG: "the file name is too long for this system",
+        errno.ENOSPC: "no space left on the device", errno.EXDEV: "the temporary file is on another device",
+    }
+    return reasons.get(exc.errno, exc.strerror or type(exc).__name__)
+
+
+def _check_name_length(path: Path) -> None:
+    """Refuse a file name the file system cannot hold (before any work, with the limit in the message)."""
+    folder = next((p for p in path.parents if p.exists()), Path("."))
+    try:
+        limit = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        limit = 255
+    longest = max((part for part in path.parts), key=lambda part: len(os.fsencode(part)))
+    if len(os.fsencode(longest)) > limit:
+        raise OutputPathError(
+            f"cannot write {str(path)[:80]}...: the name {longest[:40]!r}... has {len(os.fsencode(longest))} bytes, "
+            f"more than this file system's limit of {limit}"
+        )
+
+
+#: Test hook: when ``UHI_TEST_PAUSE_WRITE`` is set to ``N``, the N-th file written by this process
+#: announces ``uhi-test: paused writing <path>`` on stderr and sleeps inside the write (the
+#: temporary file is complete, the final name not yet taken) so a test can interrupt it deterministically.
+_PAUSE_ENV = "UHI_TEST_PAUSE_WRITE"
+_writes = [0]
+
+
+def _pause_for_tests(path: Path) -> None:
+    target = os.environ.get(_PAUSE_ENV)
+    if not target:
+        return
+    _writes[0] += 1
+    if _writes[0] == int(target):
+        import sys
+        import time
+
+        print(f"uhi-test: paused writing {path}", file=sys.stderr, flush=True)
+        time.sleep(float(os.environ.get("UHI_TEST_PAUSE_SECONDS", "60")))
 
 
 def write_raster(
@@ -86,7 +177,7 @@ def write_raster(
     """
     if da.rio.crs is None:
         raise InputValueError(f"cannot write {path}: the raster has no CRS (set one with .rio.write_crs())")
-    path = Path(path)
+    path = check_output_path(path, suffixes=RASTER_SUFFIXES)
     if nodata is None:
         nodata = np.nan if np.issubdtype(da.dtype, np.floating) else None
     out = da

@@ -52,6 +52,7 @@ __all__ = [
     "METHODS",
     "WATER_VAPOUR_RANGE",
     "du2015_coefficients",
+    "explain_empty",
     "land_surface_temperature",
     "lst_simple_array",
     "lst_single_channel_array",
@@ -154,6 +155,26 @@ def _describe(ds: xr.Dataset) -> str:
     level = ds.attrs.get("processing_level") or ds.attrs.get("level")
     sid = ds.attrs.get("scene_id") or ds.attrs.get("source") or "the scene"
     return f"{sid} ({'level ' + str(level) if level else 'unknown level'}; variables {sorted(map(str, ds.data_vars))})"
+
+
+def explain_empty(ds: xr.Dataset, mask_clouds: bool = False) -> str:
+    """Why no pixel of ``ds`` can have an LST, in words (for the error raised on an all-NaN result).
+
+    Looks at the thermal variables first (all fill / all NaN), then at the cloud mask, then at the
+    red/NIR reflectance used for emissivity; computes small reductions only.
+    """
+    thermal = [v for v in ("surface_temperature", "brightness_temperature_b10", "radiance_b10") if v in ds]
+    sid = ds.attrs.get("scene_id") or "the scene"
+    for name in thermal:
+        if not bool(np.isfinite(ds[name]).any()):
+            cause = "fill (DN 0) or NaN" if not mask_clouds else "fill, NaN or masked by the QA band"
+            return f"every pixel of its thermal band ({name} of {sid}) is {cause}"
+    if mask_clouds and "qa_pixel" in ds:
+        return "the QA mask (--mask-clouds: cloud, shadow, cirrus, snow, fill) removes every pixel"
+    for name in ("red", "nir"):
+        if name in ds and not bool(np.isfinite(ds[name]).any()):
+            return f"every pixel of the {name} reflectance (needed for the emissivity) is fill or NaN"
+    return "the inputs leave no pixel with a finite temperature"
 
 
 def _thermal_constant(ds: xr.Dataset, key: str, band: int) -> float:

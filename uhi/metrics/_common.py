@@ -6,6 +6,7 @@ import numpy as np
 import rioxarray  # noqa: F401  (registers the .rio accessor used for CRS checks)
 import xarray as xr
 
+from .._backend import require_numeric
 from ..errors import GridMismatchError, InputValueError
 
 __all__ = ["lst_kelvin", "require_2d", "as_bool_mask", "CELSIUS_UNITS", "KELVIN_UNITS"]
@@ -24,6 +25,7 @@ def require_2d(da, name: str) -> xr.DataArray:
         raise InputValueError(f"{name} must be an xarray.DataArray with dims ('y', 'x'), got {type(da).__name__}")
     if da.ndim != 2 or tuple(da.dims) != ("y", "x"):
         raise InputValueError(f"{name} must have dims ('y', 'x'), got {tuple(da.dims)}; select one band/time first")
+    require_numeric(da, name)
     return da
 
 

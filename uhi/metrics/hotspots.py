@@ -273,6 +273,12 @@ def hotspots(
         raise InputValueError(
             f"distance_m={distance_m} is smaller than one cell ({cell:.6g} m): the band would hold only the cell itself"
         )
+    extent_m = max(lst.shape) * pixel
+    if distance_m > extent_m:
+        raise InputValueError(
+            f"distance_m={distance_m:g} exceeds the raster's extent ({lst.shape[1] * pixel:g} m x {lst.shape[0] * pixel:g} m): "
+            "every band would hold (nearly) the whole raster, so Gi* would compare it with itself; use a smaller distance_m"
+        )
     radius_px = distance_m / cell
     depth = int(np.floor(radius_px * (1 + 1e-9)))
     mean, std, n = _global_stats(grid.data)

@@ -39,15 +39,16 @@ import numpy as np
 import xarray as xr
 from numba import get_num_threads
 
-from .._backend import check_same_grid, pixel_size_m
+from .._backend import check_same_grid, grid_transform, pixel_size_m
 from ..errors import InputValueError
 from . import _kernels
 from .zones import ZoneLayers, rasterize_zones, spatial_2d
 
 __all__ = ["DEFAULT_STATS", "parse_stats", "people_in_classes", "population_weighted_mean", "zonal_stats"]
 
-#: Statistics computed when none are named.
-DEFAULT_STATS = ("mean", "min", "max", "std", "count", "p90", "area_share_above")
+#: Statistics computed when none are named (``area_share_above`` needs a ``threshold``, so name it
+#: together with one: ``stats=DEFAULT_STATS + ("area_share_above",), threshold=308.15``).
+DEFAULT_STATS = ("mean", "min", "max", "std", "count", "p90")
 _SIMPLE = ("count", "sum", "mean", "std", "min", "max", "area_m2", "area_share_above", "weighted_mean")
 _PERCENTILE = re.compile(r"^p(\d+(?:\.\d+)?)$")
 
@@ -116,9 +117,9 @@ def _column(var: str, stat: str) -> str:
 
 
 def _pixel_area_m2(da: xr.DataArray) -> float:
-    dx, dy = da.rio.resolution()
     pixel_size_m(da, "area statistics (area_m2, area_share_above)")
-    return abs(float(dx) * float(dy))
+    transform = grid_transform(da, "area statistics (area_m2, area_share_above)")
+    return abs(float(transform.a) * float(transform.e))
 
 
 def _typical_value(values: np.ndarray) -> float:
@@ -216,7 +217,7 @@ def zonal_stats(
         Polygons in any CRS (a file is read with geopandas), or zones already rasterised onto
         this grid with :func:`uhi.zonal.rasterize_zones` (reused, not rasterised again).
     stats : iterable of str
-        See the module docstring; default :data:`DEFAULT_STATS`.
+        See the module docstring; default :data:`DEFAULT_STATS` (mean, min, max, std, count, p90).
     id_column : str, optional
         Column with unique zone ids (checked); the output keeps every column anyway.
     threshold : float or mapping var -> float, optional
@@ -349,9 +350,11 @@ def population_weighted_mean(
 
     >>> import geopandas as gpd, numpy as np, xarray as xr, rioxarray  # noqa: F401
     >>> from shapely.geometry import box
+    >>> from affine import Affine  # one row of 10 m pixels: the row height comes from the transform
     >>> grid = {"dims": ("y", "x"), "coords": {"y": [5.0], "x": [5.0, 15.0]}}
-    >>> lst = xr.DataArray([[300.0, 310.0]], name="lst", attrs={"units": "K"}, **grid).rio.write_crs("EPSG:32633")
-    >>> population = xr.DataArray([[1.0, 3.0]], **grid).rio.write_crs("EPSG:32633")
+    >>> cells = Affine(10.0, 0.0, 0.0, 0.0, -10.0, 10.0)
+    >>> lst = xr.DataArray([[300.0, 310.0]], name="lst", attrs={"units": "K"}, **grid).rio.write_crs("EPSG:32633").rio.write_transform(cells)
+    >>> population = xr.DataArray([[1.0, 3.0]], **grid).rio.write_crs("EPSG:32633").rio.write_transform(cells)
     >>> zone = gpd.GeoDataFrame({"name": ["z"]}, geometry=[box(0, 0, 20, 10)], crs="EPSG:32633")
     >>> float(population_weighted_mean(lst, population, zone)["lst_population_weighted_mean"].iloc[0])
     307.5
@@ -397,9 +400,11 @@ def people_in_classes(
 
     >>> import geopandas as gpd, numpy as np, xarray as xr, rioxarray  # noqa: F401
     >>> from shapely.geometry import box
+    >>> from affine import Affine  # one row of 10 m pixels: the row height comes from the transform
     >>> grid = {"dims": ("y", "x"), "coords": {"y": [5.0], "x": [5.0, 15.0]}}
-    >>> risk_class = xr.DataArray(np.array([[2, 5]], dtype=np.uint8), **grid).rio.write_crs("EPSG:32633")
-    >>> population = xr.DataArray([[10.0, 30.0]], **grid).rio.write_crs("EPSG:32633")
+    >>> cells = Affine(10.0, 0.0, 0.0, 0.0, -10.0, 10.0)
+    >>> risk_class = xr.DataArray(np.array([[2, 5]], dtype=np.uint8), **grid).rio.write_crs("EPSG:32633").rio.write_transform(cells)
+    >>> population = xr.DataArray([[10.0, 30.0]], **grid).rio.write_crs("EPSG:32633").rio.write_transform(cells)
     >>> zone = gpd.GeoDataFrame({"name": ["z"]}, geometry=[box(0, 0, 20, 10)], crs="EPSG:32633")
     >>> people_in_classes(risk_class, population, zone)[["people_in_classes", "share_in_classes"]]
        people_in_classes  share_in_classes

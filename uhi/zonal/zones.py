@@ -32,6 +32,7 @@ import shapely
 import xarray as xr
 from rasterio.features import rasterize
 
+from .._backend import grid_transform
 from ..errors import CRSError, GridMismatchError, InputValueError
 
 __all__ = ["ZoneLayers", "choose_id_column", "prepare_zones", "rasterize_zones", "read_zones", "spatial_2d"]
@@ -321,7 +322,7 @@ def rasterize_zones(
     template = like if isinstance(like, xr.DataArray) else like[_first_2d_var(like)]
     template = spatial_2d(template, "the raster")
     shape = (template.rio.height, template.rio.width)
-    transform = template.rio.transform(recalc=True)
+    transform = grid_transform(template, "zonal statistics")
     if isinstance(zones, ZoneLayers):
         if zones.shape != shape or not zones.transform.almost_equals(transform) or zones.crs != raster_crs:
             raise GridMismatchError(
