@@ -343,6 +343,74 @@ CASES = [
     Row("CLI lst: unknown method", lambda c: _cli(c, "lst", "{scene}", "--method", "magic", "--out", "{out}/lst.tif"), _CliError, "magic"),
     Row("CLI scenario: malformed TOML", lambda c: _cli(c, "scenario", "run", str(_scenario_file(c, "city = \n")), "--out", "{out}/s"),
         _CliError, "bad.toml"),
+    # --- issue 13: outputs that cannot be written ------------------------------------------------
+    Row("write to /proc", lambda c: _write_to(c, "/proc/x.tif"), OutputPathError, "/proc/x.tif.*cannot be created in /proc"),
+    Row("write under a regular file", lambda c: _write_to(c, _a_file(c) / "x.tif"), OutputPathError, "afile is a file, not a folder"),
+    Row("write two levels under a regular file", lambda c: _write_to(c, _a_file(c) / "sub" / "x.tif"), OutputPathError, "afile is a file"),
+    Row("write where a folder is", lambda c: _write_to(c, _a_folder(c, "lst.tif")), OutputPathError, "lst.tif is a folder"),
+    Row("write a name over NAME_MAX", lambda c: _write_to(c, c.out / ("n" * 300 + ".tif")), OutputPathError, "304 bytes.*limit of"),
+    Row("write a GeoTIFF as .png", lambda c: _write_to(c, c.out / "lst.png"), OutputPathError, r"lst.png must end in .tif"),
+    Row("CLI lst --out /proc/x.tif", lambda c: _cli(c, "lst", "{scene}", "--out", "/proc/x.tif"), _CliError, "/proc/x.tif"),
+    Row("CLI lst --out under a file", lambda c: _cli(c, "lst", "{scene}", "--out", str(_a_file(c) / "x.tif")), _CliError, "is a file, not a folder"),
+    Row("CLI lst --out a folder", lambda c: _cli(c, "lst", "{scene}", "--out", str(_a_folder(c, "dir.tif"))), _CliError, "dir.tif is a folder"),
+    Row("CLI lst --out long name", lambda c: _cli(c, "lst", "{scene}", "--out", "{out}/" + "n" * 300 + ".tif"), _CliError, "limit of"),
+    Row("CLI lst --out x.png", lambda c: _cli(c, "lst", "{scene}", "--out", "{out}/lst.png"), _CliError, r"lst.png must end in .tif"),
+    Row("CLI risk --out a file", lambda c: _cli(c, "risk", "{scene}", "--out", str(_a_file(c))), _CliError, "afile exists and is a file"),
+    Row("CLI optimize --out /proc", lambda c: _cli(c, "optimize", "--out", "/proc/plan"), _CliError, "/proc"),
+    Row("CLI scenario run --out under a file", lambda c: _cli(c, "scenario", "run", "sofia-green", "--out", str(_a_file(c) / "s")), _CliError, "afile is a file"),
+    # --- chunk sizes ---
+    Row("CLI timeseries --chunks 0", lambda c: _cli(c, "timeseries", "{scene}", "--chunks", "0", "--out", "{out}/ts"), _CliError, "--chunks 0"),
+    Row("CLI timeseries --chunks -5", lambda c: _cli(c, "timeseries", "{scene}", "--chunks", "-5", "--out", "{out}/ts"), _CliError, "--chunks -5"),
+    Row("load_landsat chunks=0", lambda c: _load(c, chunks=0), InputValueError, "chunks y/x=0"),
+    Row("load_landsat chunks y=-5", lambda c: _load(c, chunks={"y": -5, "x": 64}), InputValueError, "chunks y=-5"),
+    # --- 1 x 1 and 1 x N rasters without a stored grid (cell size unknown) ---
+    Row("hotspots 1 x 1", lambda c: _metrics("hotspots", _raster(np.full((1, 1), 300.0, np.float32), units="K")), InputValueError, "1 x 1 pixels"),
+    Row("hotspots 1 x N", lambda c: _metrics("hotspots", _raster(np.full((1, 9), 300.0, np.float32), units="K")), InputValueError, "1 x 9 pixels"),
+    Row("hotspots 1 x 1 on a stored grid", lambda c: _metrics("hotspots", _gridded(np.full((1, 1), 300.0, np.float32))), InputValueError,
+        "extent|at least 3 valid"),
+    Row("suhii 1 x 1", lambda c: _metrics("suhii", _raster(np.full((1, 1), 300.0, np.float32), units="K"), np.ones((1, 1), bool)),
+        InputValueError, "1 x 1 pixels"),
+    Row("suhii 1 x N", lambda c: _metrics("suhii", _raster(np.full((1, 9), 300.0, np.float32), units="K"), np.eye(1, 9, dtype=bool)),
+        InputValueError, "1 x 9 pixels"),
+    Row("zonal_stats 1 x 1", lambda c: _zonal(_raster(np.full((1, 1), 300.0, np.float32))), InputValueError, "1 x 1 pixels"),
+    Row("zonal_stats 1 x N", lambda c: _zonal(_raster(np.full((1, 9), 300.0, np.float32))), InputValueError, "1 x 9 pixels"),
+    # --- string and object rasters ---
+    Row("ndvi of strings", lambda c: _ndvi(np.full((N, N), "0.3")), InputValueError, "dtype <U3.*numeric"),
+    Row("ndvi of objects", lambda c: _ndvi(np.full((N, N), None, dtype=object)), InputValueError, "dtype object.*numeric"),
+    Row("hotspots of strings", lambda c: _metrics("hotspots", _raster(np.full((N, N), "300"), units="K")), InputValueError, "lst has dtype <U3"),
+    Row("hotspots of objects", lambda c: _metrics("hotspots", _raster(np.full((N, N), 300.0, dtype=object), units="K")), InputValueError,
+        "lst has dtype object"),
+    Row("utfvi of strings", lambda c: _metrics("utfvi", _raster(np.full((N, N), "300"), units="K")), InputValueError, "lst has dtype <U3"),
+    Row("utfvi of objects", lambda c: _metrics("utfvi", _raster(np.full((N, N), 300.0, dtype=object), units="K")), InputValueError,
+        "lst has dtype object"),
+    # --- square brackets (Rich markup) in user text are printed as typed ---
+    Row("CLI lst: scene path with [bold]", lambda c: _cli(c, "lst", str(c.out.parent / "[bold]scene[/bold]"), "--out", "{out}/lst.tif"),
+        _CliError, r"\[bold\]scene\[/bold\]"),
+    Row("CLI lst: --out with [red] and .png", lambda c: _cli(c, "lst", "{scene}", "--out", "{out}/[red]x[/red].png"), _CliError,
+        r"\[red\]x\[/red\]\.png"),
+    Row("CLI scenario: unknown variant [x]", lambda c: _cli(c, "scenario", "run", "sofia-green", "--variant", "[x]", "--out", "{out}/s"),
+        _CliError, r"\[x\]"),
+    # --- all-NaN / all-fill outputs stop with the cause (or need --allow-empty) ---
+    Row("CLI lst: all-zero thermal band", lambda c: (_fill_band(c.band("B10"), 0), _cli(c, "lst", "{scene}", "--out", "{out}/lst.tif")),
+        _CliError, "thermal band.*--allow-empty"),
+    Row("CLI lst: QA mask removes everything", lambda c: (_fill_band(c.band("QA_PIXEL"), 0b1000), _cli(c, "lst", "{scene}", "--mask-clouds",
+        "--out", "{out}/lst.tif")), _CliError, "QA.*every pixel|fill, NaN or masked"),
+    Row("CLI risk: all-zero thermal band", lambda c: (_fill_band(c.band("B10"), 0), _cli(c, "risk", "{scene}", "--out", "{out}/r")),
+        _CliError, "valid LST"),
+    # --- parameters outside their physical range ---
+    Row("cooling uhi_max 1e9", lambda c: _cooling(uhi_max=1e9), InputValueError, r"uhi_max=1e\+09 is outside its physical range \[0, 15\]"),
+    Row("cooling t_ref 100 degC", lambda c: _cooling(t_ref=100.0), InputValueError, r"t_ref=100.*physical range"),
+    Row("CLI optimize --uhi-max 0", lambda c: _cli(c, "optimize", "--uhi-max", "0", "--out", "{out}/p"), _CliError, "--uhi-max 0.*no heat island"),
+    Row("CLI optimize --uhi-max 1e9", lambda c: _cli(c, "optimize", "--uhi-max", "1e9", "--out", "{out}/p"), _CliError, "--uhi-max 1e\\+09"),
+    Row("optimize uhi_max 0", lambda c: _optimize(c, uhi_max=0.0), InputValueError, "uhi_max=0.*no heat island"),
+    Row("Gi* band larger than the raster", lambda c: _metrics("hotspots", _raster(units="K"), distance_m=1e5), InputValueError,
+        "distance_m=100000 exceeds the raster's extent"),
+    # --- CLI words and reruns ---
+    Row("CLI lst: output exists says --overwrite", lambda c: (_touch(c.out.parent / "old.tif"), _cli(c, "lst", "{scene}", "--out",
+        str(c.out.parent / "old.tif"))), _CliError, "^(?!.*overwrite=True).*--overwrite"),
+    Row("CLI risk: rerun into a used folder", lambda c: (_touch(c.out.parent / "used" / "lst.tif"), _cli(c, "risk", "{scene}", "--out",
+        str(c.out.parent / "used"))), _CliError, "already holds the results of an earlier run; add --overwrite"),
+    Row("write_raster exists, CLI words", lambda c: _cli_words_of_library_error(c), _CliError, "^(?!.*overwrite=True).*pass --overwrite"),
 ]
 
 
@@ -411,6 +479,82 @@ def _write_nocrs(ctx: Ctx):
     from uhi.io import write_raster
 
     write_raster(_raster().drop_vars("spatial_ref"), ctx.out / "x.tif")
+
+
+def _write_to(ctx: Ctx, path):
+    from uhi.io import write_raster
+
+    write_raster(_raster(units="K"), path)
+
+
+def _a_file(ctx: Ctx) -> Path:
+    path = ctx.out.parent / "afile"
+    path.write_text("a regular file")
+    return path
+
+
+def _a_folder(ctx: Ctx, name: str) -> Path:
+    path = ctx.out.parent / name
+    path.mkdir()
+    return path
+
+
+def _touch(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"an earlier result")
+    return path
+
+
+def _gridded(values) -> xr.DataArray:
+    """A raster whose cell size is stored in its transform (as when read from a GeoTIFF)."""
+    from affine import Affine
+
+    return _raster(values, units="K").rio.write_transform(Affine(30.0, 0.0, 3.5e5, 0.0, -30.0, 4.7e6))
+
+
+def _zonal(raster, **kw):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from uhi.zonal import zonal_stats
+
+    zones = gpd.GeoDataFrame({"name": ["a"]}, geometry=[box(3.5e5, 4.7e6 - 300, 3.5e5 + 300, 4.7e6)], crs="EPSG:32634")
+    return zonal_stats(raster, zones, **kw)
+
+
+def _ndvi(values):
+    from uhi.indices import ndvi
+
+    return ndvi(_raster(values), _raster(values))
+
+
+def _optimize(ctx: Ctx, **kw):
+    from uhi.interventions import load_catalogue
+    from uhi.optimize import optimize
+
+    like = _raster()
+    base = dict(ref_et=5.0, t_ref=21.0, uhi_max=3.5)
+    base.update(kw)
+    optimize(_params(like), like * 0 + 1.0, load_catalogue(), 1e6, **base)
+
+
+def _cli_words_of_library_error(ctx: Ctx):
+    """A library OutputExistsError says ``overwrite=True``; printed by the CLI it must say ``--overwrite``."""
+    from uhi.cli._common import handle_errors
+    from uhi.io import write_raster
+
+    target = _touch(ctx.out.parent / "kept.tif")
+
+    @handle_errors
+    def command():
+        write_raster(_raster(units="K"), target)
+
+    from click.testing import CliRunner
+    import click
+
+    result = CliRunner().invoke(click.command()(command))
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    raise _CliError("".join(result.output.split("error:", 1)[1].splitlines()).strip())
 
 
 def _files(folder: Path) -> set[str]:
@@ -502,3 +646,103 @@ def test_safe_output_path_inside_or_refused(tmp_path, parts):
         assert "outside the output directory" in str(exc)
     else:
         assert target == base or base in target.parents
+
+
+# --- what used to be wrong or unclear now works (issue 13) ------------------------------------------
+
+def test_zonal_stats_of_a_one_pixel_geotiff_is_its_value(tmp_path):
+    """A 1 x 1 raster read from a GeoTIFF keeps its 30 m cell (stored transform): the zone gets its value."""
+    import rioxarray as rxr
+
+    from uhi.io import write_raster
+
+    path = write_raster(_gridded(np.full((1, 1), 301.5, np.float32)), tmp_path / "one.tif")
+    one = rxr.open_rasterio(path).squeeze("band", drop=True)
+    row = _zonal(one, stats=("mean", "count", "area_m2")).iloc[0]
+    assert (row["mean"], row["count"], row["area_m2"]) == (pytest.approx(301.5), 1, pytest.approx(900.0))  # 30 m x 30 m
+
+
+def test_zonal_stats_default_statistics_need_no_threshold():
+    from uhi.zonal import DEFAULT_STATS
+
+    out = _zonal(_raster(units="K"))
+    assert "area_share_above" not in DEFAULT_STATS and {"mean", "p90", "count"} <= set(out.columns)
+    assert out["count"].iloc[0] == 100  # the 300 m box holds 10 x 10 pixels of 30 m (hand count)
+
+
+def test_bare_import_reaches_analysis_and_workflows():
+    """The README snippet's ``import uhi`` then ``uhi.analysis...`` / ``uhi.workflows...`` in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    code = "import uhi; print(uhi.analysis.analyse_city.__name__, uhi.workflows.example_scenarios('Sofia')[0].suffix)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.stdout.split() == ["analyse_city", ".toml"], done.stderr
+
+
+@pytest.mark.parametrize("command, shown", [(["risk"], "[g cm-2]"), (["scenario", "run"], "[[variant]]"),
+                                            (["lst"], "[g cm-2]"), (["optimize"], "[°C]"), (["timeseries"], "[px]")])
+def test_help_texts_show_units_and_brackets(command, shown):
+    from typer.testing import CliRunner
+
+    from uhi.cli import app
+
+    result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and shown in result.output, result.output
+
+
+def test_progress_lines_when_piped(monkeypatch, capsys):
+    """Output not on a terminal: one line per step plus a heartbeat line with step and elapsed time."""
+    import time
+
+    from uhi.cli import _common
+
+    monkeypatch.setattr(_common, "HEARTBEAT_SECONDS", 0.1)
+    with _common.steps(2) as advance:
+        advance("computing [slow] step")
+        time.sleep(0.5)
+    err = capsys.readouterr().err
+    assert "- computing [slow] step" in err
+    assert re.search(r"\.\.\. computing \[slow\] step \(step 1/2, \d+ s elapsed\)", err), err
+
+
+def test_cli_prints_bracketed_names_as_typed(capsys):
+    import pandas as pd
+
+    from uhi.cli import scenario as scenario_cli
+
+    nan = float("nan")
+    df = pd.DataFrame([{"rank": 1, "scenario": "[bold]Trees[/bold] / [red]", "cost_eur": 1.0, "mean_delta_t_air": -0.1,
+                        "degc_person_reduced": 5.0, "cost_per_degc_person": 0.2, "people_protected": nan,
+                        "eur_per_resident_protected": nan}])
+    scenario_cli._print_ranking(df)
+    assert "[bold]Trees[/bold]" in capsys.readouterr().err
+
+
+def test_cli_cities_lists_sources():
+    from typer.testing import CliRunner
+
+    from uhi.cli import app
+
+    result = CliRunner().invoke(app, ["cities"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "Sources" in result.output and "Sofia population: NSI" in result.output
+
+
+def test_cli_lst_defaults_to_automatic_method_and_allow_empty(scene_dir, tmp_path):
+    """``uhi lst`` without --method picks the best method (the synthetic scene carries water vapour -> split-window);
+    an all-fill thermal band writes an all-NaN raster only with --allow-empty, and says so."""
+    import rasterio
+    from typer.testing import CliRunner
+
+    from uhi.cli import app
+
+    scene = tmp_path / scene_dir.name
+    shutil.copytree(scene_dir, scene)
+    result = CliRunner().invoke(app, ["lst", str(scene), "--out", str(tmp_path / "lst.tif")], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "split-window LST" in result.output, result.output
+    _fill_band(scene / f"{scene.name}_B10.TIF", 0)
+    result = CliRunner().invoke(app, ["lst", str(scene), "--allow-empty", "--out", str(tmp_path / "empty.tif")], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "every pixel NaN" in result.output, result.output
+    with rasterio.open(tmp_path / "empty.tif") as src:
+        assert np.isnan(src.read(1)).all()

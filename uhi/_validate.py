@@ -27,7 +27,7 @@ def check_scalar(name: str, value, *, positive: bool = False, nonneg: bool = Fal
     if nonneg and v < 0:
         raise InputValueError(f"{name} must be >= 0, got {value!r}")
     if (low is not None and v < low) or (high is not None and v > high):
-        lo = "-inf" if low is None else f"{low:g}"
+        lo = f"{low:g}" if low is not None else "0" if (positive or nonneg) else "-inf"
         hi = "inf" if high is None else f"{high:g}"
-        raise InputValueError(f"{name}={value!r} is outside its physical range [{lo}, {hi}]{'; ' + why if why else ''}")
+        raise InputValueError(f"{name}={v:g} is outside its physical range [{lo}, {hi}]{'; ' + why if why else ''}")
     return v

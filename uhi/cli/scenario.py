@@ -43,7 +43,7 @@ def _print_ranking(df) -> None:
 
     table = Table(title="ranked by cost per °C·person (lowest first)")
     for col in ("rank", "scenario", "cost EUR", "mean ΔT_air K", "°C·person", "EUR / °C·person", "protected", "EUR / resident"):
-        table.add_column(col, justify="left" if col == "scenario" else "right")
+        table.add_column(col, justify="left" if col == "scenario" else "right", no_wrap=col == "scenario")
 
     def f(v, pat):
         return "n/a" if v is None or not math.isfinite(v) else pat.format(v)
