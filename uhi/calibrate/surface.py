@@ -158,7 +158,7 @@ class SurfaceModel:
 
 
 def _block_ids(shape, cell: float, block_size_m: float):
-    b = max(1, int(round(block_size_m / cell)))
+    b = max(1, round(block_size_m / cell))
     rows, cols = np.indices(shape)
     nbx = -(-shape[1] // b)
     return (rows // b) * nbx + (cols // b), b

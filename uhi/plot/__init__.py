@@ -14,6 +14,7 @@ from __future__ import annotations
 from ._decor import add_north_arrow, add_scale_bar, save_figure
 from .charts import benefit_curve, district_choropleth, risk_bars
 from .maps import HOTSPOT_COLOURS, HOTSPOT_LABELS, RISK_COLOURS, delta_map, hotspot_map, lst_map, risk_map
+from .skill import regression_plot, residual_map, skill_scatter
 
 __all__ = [
     "HOTSPOT_COLOURS",
@@ -26,7 +27,10 @@ __all__ = [
     "district_choropleth",
     "hotspot_map",
     "lst_map",
+    "regression_plot",
+    "residual_map",
     "risk_bars",
     "risk_map",
     "save_figure",
+    "skill_scatter",
 ]
