@@ -152,3 +152,32 @@ def test_bad_arguments(kwargs, match):
     case = synthetic_case(shape=(32, 32), n_stations=6, seed=0)
     with pytest.raises(InputValueError, match=match):
         calibrate_ucm(case.params, case.stations, **kwargs)
+
+
+def test_literature_configuration_is_calibratable():
+    # The scenario configuration (uhi.cooling.literature_cooling) on the shipped land-cover table: truth generated
+    # with known t_ref / uhi_max / decay length, stations noise-free -> recovered exactly (analytic limit; the model
+    # is affine in t_ref and uhi_max, uhi.calibrate.ucm module docstring).
+    import rioxarray  # noqa: F401
+    import xarray as xr
+
+    from uhi._paths import data_path
+    from uhi.cooling import literature_cooling, parameters_from_landcover
+
+    case = synthetic_case(shape=(48, 48), n_stations=24, noise=0.0, seed=5)
+    # map the synthetic classes onto shipped land-cover codes: core 1, midrise 2, lowrise 3, park 6, forest 7, cropland 8, water 10
+    codes = np.array([1, 2, 3, 6, 7, 8, 10])[case.landcover.values]
+    lc = xr.DataArray(codes.astype(np.float32), coords=case.landcover.coords, dims=("y", "x")).rio.write_crs(case.landcover.rio.crs)
+    params = parameters_from_landcover(lc, data_path("landcover.csv"))
+    truth = literature_cooling(params, ref_et=6.0, t_ref=25.0, uhi_max=4.0)
+    from uhi.observations import sample_raster
+
+    stations = case.stations.assign(t_air=sample_raster(truth["t_air"], case.stations).to_numpy())
+    res = calibrate_ucm(params, stations, model="literature", fit=("t_ref", "uhi_max", "mixing_radius"), bounds={"mixing_radius": (0, 800)})
+    assert res.params["model"] == "literature" and "cc_method" not in res.params
+    assert res.params["t_ref"] == pytest.approx(25.0, abs=1e-3) and res.params["uhi_max"] == pytest.approx(4.0, rel=1e-3)
+    # the shipped 150 m decay length is round(1.5) = 2 pixels of 100 m in the model, i.e. the same run as 200 m
+    assert truth.attrs["decay_length_m"] == 150.0 and res.params["mixing_radius"] == 200.0 and res.skill["rmse"] < 1e-3
+    assert "decay_length_m" in res.to_toml() and "cc_method" not in res.to_toml()
+    with pytest.raises(InputValueError, match="cannot fit \\['weights'\\] with the 'literature' model"):
+        calibrate_ucm(params, stations, model="literature", fit=("weights",))

@@ -14,6 +14,11 @@ air-mixing radius and the green-area cooling distance by simulated annealing. He
   doi:10.1023/A:1008202821328), seeded, on the grid the model resolves: distances in whole pixels (the model
   rounds them so), weights in steps of 0.05. Each distinct candidate runs :func:`uhi.cooling.urban_cooling`
   once and is cached, so cross-validation folds and permutation baselines reuse the runs.
+* The scenario configuration ``model="literature"`` (:func:`uhi.cooling.literature_cooling`) is affine in
+  ``t_ref`` and ``uhi_max`` too (``T_air = t_ref + A + uhi_max · B``, its evaporative sensitivity being linear
+  in ``uhi_max``), so the same scheme fits it; its searched parameters are the mixing decay length
+  (``mixing_radius``) and the albedo sensitivity (``albedo_sensitivity``, within the configuration's
+  literature range, in steps of 0.25 K per unit albedo).
 * ``reference="derive"`` takes ``t_ref`` = the minimum of the rural stations (all stations without a
   ``class`` column) and ``uhi_max`` = maximum − that minimum, as invest-ucm-calibration does when no
   reference is given (Bosch et al. 2021, section 2.2).
@@ -32,21 +37,28 @@ import pandas as pd
 import xarray as xr
 
 from uhi.calibrate.skill import OBJECTIVES, loss, skill
+from uhi.constants import AIR_TEMPERATURE_RECORD_DEGC, UHI_MAX_LIMIT_K
 from uhi.errors import InputValueError
 
 __all__ = ["CALIBRATABLE", "CalibrationResult", "calibrate_ucm", "derive_reference", "ucm_defaults"]
 
-#: Parameters :func:`calibrate_ucm` can fit.
-CALIBRATABLE = ("t_ref", "uhi_max", "weights", "cooling_distance", "mixing_radius")
+#: Parameters :func:`calibrate_ucm` can fit, per cooling model ("invest": :func:`uhi.cooling.urban_cooling`;
+#: "literature": the scenario configuration :func:`uhi.cooling.literature_cooling`, whose ``mixing_radius`` is
+#: its mixing decay length ``decay_length_m``).
+CALIBRATABLE = ("t_ref", "uhi_max", "weights", "cooling_distance", "mixing_radius", "albedo_sensitivity")
+_MODEL_PARAMETERS = {"invest": ("t_ref", "uhi_max", "weights", "cooling_distance", "mixing_radius"),
+                     "literature": ("t_ref", "uhi_max", "mixing_radius", "albedo_sensitivity")}
 #: Step of the weight search (the model renormalises the three weights to sum 1).
 WEIGHT_STEP = 0.05
+#: Step of the albedo-sensitivity search [K per unit albedo].
+ALBEDO_SENSITIVITY_STEP = 0.25
 #: Default search bounds. Distances [m]: from one pixel to 2 km, which contains the 450 m cooling distance
 #: and 500-600 m mixing radius the InVEST UG recommends (Sharp et al., InVEST User's Guide, Urban Cooling
 #: Model) and the 0.1-1.5 km park cooling distances of the Bowler et al. 2010 meta-analysis (Landsc. Urban
-#: Plan. 97:147, doi:10.1016/j.landurbplan.2010.05.006); UHI_max [K]: 0-15, beyond the largest canopy-layer
-#: UHI Oke 1973 reports for cities of 10^6-10^7 people (~12 K; Atmos. Environ. 7:769,
-#: doi:10.1016/0004-6981(73)90140-6); t_ref [degC]: any plausible air temperature.
-DEFAULT_BOUNDS = {"t_ref": (-60.0, 60.0), "uhi_max": (0.0, 15.0), "cooling_distance": (0.0, 2000.0), "mixing_radius": (0.0, 2000.0)}
+#: Plan. 97:147, doi:10.1016/j.landurbplan.2010.05.006); UHI_max [K] and t_ref [degC]: the physical ranges of
+#: uhi.constants (Oke 1973; WMO extremes); albedo sensitivity: the configuration's own literature range.
+DEFAULT_BOUNDS = {"t_ref": AIR_TEMPERATURE_RECORD_DEGC, "uhi_max": (0.0, UHI_MAX_LIMIT_K), "cooling_distance": (0.0, 2000.0),
+                  "mixing_radius": (0.0, 2000.0), "albedo_sensitivity": (0.0, 20.0)}
 
 
 def ucm_defaults() -> dict:
@@ -114,21 +126,55 @@ def derive_reference(observed, classes=None) -> tuple[float, float]:
 # ----------------------------------------------------------------- the problem ----
 
 class _Model:
-    """U = mix_r(1 - HM) at the observation pixels, cached per (weights, d_cool, r)."""
+    """The model at the observation pixels as ``T = t_ref + A + uhi_max · B``, cached per nonlinear parameters."""
 
-    def __init__(self, params, ref_et, cc_method, rows, cols):
-        self.params, self.ref_et, self.cc_method, self.rows, self.cols = params, ref_et, cc_method, rows, cols
+    def __init__(self, params, ref_et, kind, cc_method, rows, cols, table=None, config=None):
+        self.params, self.ref_et, self.kind, self.cc_method = params, ref_et, kind, cc_method
+        self.rows, self.cols, self.table, self.config = rows, cols, table, config
         self.cache: dict = {}
 
-    def unit(self, weights, cooling_distance, mixing_radius) -> np.ndarray:
-        from uhi.cooling import urban_cooling
+    def _at(self, ds) -> np.ndarray:
+        return np.asarray(ds["t_air"].values, dtype=np.float64)[self.rows, self.cols]
 
-        key = (weights if self.cc_method == "factors" else None, float(cooling_distance), float(mixing_radius))
+    def config_for(self, p: dict):
+        import dataclasses
+
+        return dataclasses.replace(self.config, decay_length_m=float(p["mixing_radius"]),
+                                   albedo_sensitivity_k=float(p["albedo_sensitivity"]))
+
+    def uhi_max_floor(self, p: dict) -> float:
+        """Smallest UHI_max the configuration accepts (literature: the albedo/shade part of the contrast) [K]."""
+        if self.kind != "literature":
+            return 0.0
+        from uhi.cooling.literature import reference_parameters
+
+        cfg = self.config_for(p)
+        urban, rural = reference_parameters(self.table, cfg)
+        return max(0.0, cfg.albedo_sensitivity_k * (rural["albedo"] - urban["albedo"])
+                   + cfg.shade_sensitivity_k * (rural["shade"] - urban["shade"]))
+
+    def basis(self, p: dict) -> tuple[np.ndarray, np.ndarray]:
+        if self.kind == "invest":
+            key = (p["weights"] if self.cc_method == "factors" else None, float(p["cooling_distance"]), float(p["mixing_radius"]))
+        else:
+            key = (float(p["mixing_radius"]), float(p["albedo_sensitivity"]))
         if key not in self.cache:
-            kw = {"weights": weights} if self.cc_method == "factors" else {}
-            ds = urban_cooling(self.params, ref_et=self.ref_et, t_ref=0.0, uhi_max=1.0, cooling_distance=cooling_distance,
-                               mixing_radius=mixing_radius, cc_method=self.cc_method, **kw)
-            self.cache[key] = np.asarray(ds["t_air"].values, dtype=np.float64)[self.rows, self.cols]
+            if self.kind == "invest":
+                from uhi.cooling import urban_cooling
+
+                kw = {"weights": p["weights"]} if self.cc_method == "factors" else {}
+                b = self._at(urban_cooling(self.params, ref_et=self.ref_et, t_ref=0.0, uhi_max=1.0, cooling_distance=p["cooling_distance"],
+                                           mixing_radius=p["mixing_radius"], cc_method=self.cc_method, **kw))
+                a = np.zeros_like(b)
+            else:
+                from uhi.cooling import literature_cooling
+
+                cfg, u0 = self.config_for(p), self.uhi_max_floor(p)
+                t1 = self._at(literature_cooling(self.params, ref_et=self.ref_et, t_ref=0.0, uhi_max=u0 + 1.0, table=self.table, config=cfg))
+                t2 = self._at(literature_cooling(self.params, ref_et=self.ref_et, t_ref=0.0, uhi_max=u0 + 2.0, table=self.table, config=cfg))
+                b = t2 - t1
+                a = t1 - (u0 + 1.0) * b
+            self.cache[key] = (a, b)
         return self.cache[key]
 
 
@@ -210,8 +256,7 @@ class _Problem:
     classes: np.ndarray | None
 
     def _decode(self, z) -> dict:
-        p = {"weights": self.start["weights"], "cooling_distance": self.start["cooling_distance"],
-             "mixing_radius": self.start["mixing_radius"]}
+        p = {k: self.start[k] for k in ("weights", "cooling_distance", "mixing_radius", "albedo_sensitivity") if k in self.start}
         i = 0
         if "weights" in self.fit:
             p["weights"] = tuple(round(float(k) * WEIGHT_STEP, 6) for k in z[:3])
@@ -220,6 +265,8 @@ class _Problem:
             if name in self.fit:
                 p[name] = float(round(z[i])) * self.cell
                 i += 1
+        if "albedo_sensitivity" in self.fit:
+            p["albedo_sensitivity"] = round(float(z[i]) * ALBEDO_SENSITIVITY_STEP, 6)
         return p
 
     def _int_bounds(self):
@@ -230,12 +277,27 @@ class _Problem:
             if name in self.fit:
                 lo, hi = self.bounds[name]
                 b.append((max(1, math.ceil(lo / self.cell)), max(1, math.floor(hi / self.cell))))
+        if "albedo_sensitivity" in self.fit:
+            lo, hi = self.bounds["albedo_sensitivity"]
+            b.append((math.ceil(lo / ALBEDO_SENSITIVITY_STEP - 1e-9), math.floor(hi / ALBEDO_SENSITIVITY_STEP + 1e-9)))
         return b
 
     def predict(self, p: dict, idx=None) -> np.ndarray:
-        u = self.model.unit(p["weights"], p["cooling_distance"], p["mixing_radius"])
-        u = u if idx is None else u[idx]
-        return p["t_ref"] + p["uhi_max"] * u
+        a, b = self.model.basis(p)
+        if idx is not None:
+            a, b = a[idx], b[idx]
+        return p["t_ref"] + a + p["uhi_max"] * b
+
+    def _linear(self, p, y, idx, free, fixed):
+        a, b = self.model.basis(p)
+        a, b = a[idx], b[idx]
+        bounds = dict(self.bounds)
+        floor = self.model.uhi_max_floor(p)
+        bounds["uhi_max"] = (max(bounds["uhi_max"][0], floor), max(bounds["uhi_max"][1], floor))
+        fx = dict(fixed)
+        fx["uhi_max"] = max(fx["uhi_max"], floor)
+        t_ref, uhi_max = _solve_linear(b, y - a, self.objective, free, fx, bounds)
+        return t_ref, uhi_max, t_ref + a + uhi_max * b
 
     def solve(self, y: np.ndarray, idx: np.ndarray, *, history: list | None = None) -> tuple[dict, float]:
         """Fit on the observations ``y`` at station indices ``idx`` -> (parameters, objective value)."""
@@ -250,9 +312,8 @@ class _Problem:
             p = self._decode(z)
             if "weights" in self.fit and sum(p["weights"]) <= 0:
                 return np.inf
-            u = self.model.unit(p["weights"], p["cooling_distance"], p["mixing_radius"])[idx]
-            p["t_ref"], p["uhi_max"] = _solve_linear(u, y, self.objective, free, fixed, self.bounds)
-            value = loss(y, p["t_ref"] + p["uhi_max"] * u, self.objective)
+            p["t_ref"], p["uhi_max"], pred = self._linear(p, y, idx, free, fixed)
+            value = loss(y, pred, self.objective)
             if history is not None:
                 history.append({**{k: (list(v) if isinstance(v, tuple) else v) for k, v in p.items()}, "objective": value})
             return value if np.isfinite(value) else np.inf
@@ -264,15 +325,14 @@ class _Problem:
             from scipy.optimize import differential_evolution
 
             if any(lo > hi for lo, hi in bounds):
-                raise InputValueError(f"search bounds {self.bounds} hold no whole pixel of {self.cell:g} m")
+                raise InputValueError(f"search bounds {self.bounds} hold no whole pixel of {self.cell:g} m (or no search step)")
             res = differential_evolution(evaluate, bounds, integrality=[True] * len(bounds), seed=self.seed,
                                          maxiter=self.maxiter, popsize=self.popsize, tol=1e-4, polish=False,
                                          init="latinhypercube", updating="deferred")
             z = res.x
         value = evaluate(z)
         p = self._decode(z)
-        u = self.model.unit(p["weights"], p["cooling_distance"], p["mixing_radius"])[idx]
-        p["t_ref"], p["uhi_max"] = _solve_linear(u, y, self.objective, free, fixed, self.bounds)
+        p["t_ref"], p["uhi_max"], _ = self._linear(p, y, idx, free, fixed)
         return p, value
 
 
@@ -285,8 +345,10 @@ class CalibrationResult:
     Attributes
     ----------
     params : dict
-        All model settings after calibration: ``t_ref`` [degC], ``uhi_max`` [K], ``cooling_distance`` [m],
-        ``mixing_radius`` [m], ``weights`` (shade, albedo, ETI), ``cc_method``, ``ref_et`` [mm].
+        All model settings after calibration: ``model`` ("invest" or "literature"), ``t_ref`` [degC],
+        ``uhi_max`` [K], ``mixing_radius`` [m], ``ref_et`` [mm]; for "invest" also ``cooling_distance`` [m],
+        ``weights`` (shade, albedo, ETI) and ``cc_method``; for "literature" ``albedo_sensitivity``
+        [K per unit albedo] (``mixing_radius`` is its ``decay_length_m``).
     fitted : tuple of str
         The parameters that were fitted (the others were held at their given values).
     objective, objective_value : str, float
@@ -311,11 +373,17 @@ class CalibrationResult:
     _y: np.ndarray | None = field(default=None, repr=False)
 
     def run(self, params: xr.Dataset | None = None, **overrides) -> xr.Dataset:
-        """Run :func:`uhi.cooling.urban_cooling` with the calibrated settings (on ``params``, default the calibration grid)."""
+        """Run the calibrated model (on ``params``, default the calibration grid)."""
+        p = {**self.params, **overrides}
+        model = self._problem.model
+        grid = model.params if params is None else params
+        if p["model"] == "literature":
+            from uhi.cooling import literature_cooling
+
+            return literature_cooling(grid, ref_et=p["ref_et"], t_ref=p["t_ref"], uhi_max=p["uhi_max"], table=model.table,
+                                      config=model.config_for(p))
         from uhi.cooling import urban_cooling
 
-        p = {**self.params, **overrides}
-        grid = self._problem.model.params if params is None else params
         kw = {"weights": p["weights"]} if p["cc_method"] == "factors" else {}
         return urban_cooling(grid, ref_et=p["ref_et"], t_ref=p["t_ref"], uhi_max=p["uhi_max"], cooling_distance=p["cooling_distance"],
                              mixing_radius=p["mixing_radius"], cc_method=p["cc_method"], **kw)
@@ -323,28 +391,35 @@ class CalibrationResult:
     def to_toml(self, path: str | os.PathLike | None = None, *, overwrite: bool = False) -> str:
         """The ``[baseline]`` table of a scenario file with the calibrated values (returned; written to ``path`` if given).
 
-        Keys are those of the scenario schema's ``[baseline]`` (``t_ref``, ``uhi_max``, ``ref_et``,
-        ``cooling_distance``, ``mixing_radius``, ``cc_method``); calibrated cooling-capacity weights, which
-        that table does not hold, are written as a comment. The file is written atomically and never
-        overwritten unless ``overwrite=True``.
+        Keys are those of the scenario schema's ``[baseline]`` (``t_ref``, ``uhi_max``, ``ref_et``, and for the
+        InVEST model ``cooling_distance``, ``mixing_radius``, ``cc_method``). Calibrated values that table does
+        not hold (InVEST cooling-capacity weights; the literature configuration's decay length and albedo
+        sensitivity, which belong in its cooling-configuration file) are written as comments. The file is
+        written atomically and never overwritten unless ``overwrite=True``.
         """
         p, s = self.params, self.skill
         lines = [
-            f"# Calibrated with uhi.calibrate.calibrate_ucm: fitted {', '.join(self.fitted) or 'nothing'} on {s['n']} observations",
+            f"# Calibrated with uhi.calibrate.calibrate_ucm ({p['model']} cooling model): fitted "
+            f"{', '.join(self.fitted) or 'nothing'} on {s['n']} observations",
             f"# objective {self.objective}; in-sample R2 {s['r2']:.3f}, RMSE {s['rmse']:.3f} K, MAE {s['mae']:.3f} K, bias {s['bias']:+.3f} K",
             "[baseline]",
             f"t_ref = {p['t_ref']:.3f}              # rural reference air temperature [degC]",
             f"uhi_max = {p['uhi_max']:.3f}            # UHI magnitude [K]",
-            f"ref_et = {float(p['ref_et']):.3f}             # reference evapotranspiration [mm]",
-            f"cooling_distance = {p['cooling_distance']:.1f}   # green-area cooling distance [m]",
-            f"mixing_radius = {p['mixing_radius']:.1f}      # air-mixing radius [m]",
-            f'cc_method = "{p["cc_method"]}"',
         ]
-        if p["cc_method"] == "factors" and "weights" in self.fitted:
-            w = np.asarray(p["weights"], dtype=float)
-            w = w / w.sum()
-            lines.append(f"# cooling-capacity weights (shade, albedo, ETI) = ({w[0]:.2f}, {w[1]:.2f}, {w[2]:.2f}): "
-                         "pass weights= to uhi.cooling.urban_cooling")
+        if not isinstance(p["ref_et"], str):
+            lines.append(f"ref_et = {float(p['ref_et']):.3f}             # reference evapotranspiration [mm]")
+        if p["model"] == "invest":
+            lines += [f"cooling_distance = {p['cooling_distance']:.1f}   # green-area cooling distance [m]",
+                      f"mixing_radius = {p['mixing_radius']:.1f}      # air-mixing radius [m]",
+                      f'cc_method = "{p["cc_method"]}"']
+            if p["cc_method"] == "factors" and "weights" in self.fitted:
+                w = np.asarray(p["weights"], dtype=float)
+                w = w / w.sum()
+                lines.append(f"# cooling-capacity weights (shade, albedo, ETI) = ({w[0]:.2f}, {w[1]:.2f}, {w[2]:.2f}): "
+                             "pass weights= to uhi.cooling.urban_cooling")
+        else:
+            lines.append(f"# cooling configuration [model]: decay_length_m = {p['mixing_radius']:.1f}, "
+                         f"albedo_sensitivity_k = {p['albedo_sensitivity']:.2f} (set them in the cooling-configuration TOML)")
         text = "\n".join(lines) + "\n"
         if path is not None:
             from uhi.io.write import atomic_path
@@ -358,8 +433,11 @@ def calibrate_ucm(
     params: xr.Dataset,
     observations,
     *,
+    model: str = "invest",
     ref_et=6.0,
     cc_method: str | None = None,
+    table=None,
+    config=None,
     fit=("t_ref", "uhi_max", "cooling_distance", "mixing_radius"),
     start: dict | None = None,
     bounds: dict | None = None,
@@ -379,6 +457,9 @@ def calibrate_ucm(
         Per-pixel model parameters on a projected grid (:func:`uhi.cooling.parameters_from_landcover` for the
         scenario configuration -- a land cover and its biophysical table --, or
         :func:`uhi.cooling.parameters_from_scene`).
+    model : {"invest", "literature"}
+        The InVEST Urban Cooling Model (:func:`uhi.cooling.urban_cooling`) or the scenario cooling
+        configuration (:func:`uhi.cooling.literature_cooling`, with its biophysical ``table`` and ``config``).
     observations : geopandas.GeoDataFrame or xarray.DataArray
         Station points with a ``value`` column [degC] (e.g. :func:`uhi.observations.select_overpass`; an
         optional ``class`` column marks ``rural`` stations), or an observed raster (LST [degC]) on the
@@ -388,7 +469,10 @@ def calibrate_ucm(
     cc_method : {"factors", "intensity"}, optional
         Day (shade, albedo, ETI) or night (1 − building intensity); default from ``start`` or the model default.
     fit : sequence of str
-        Parameters to fit, from :data:`CALIBRATABLE`; the others stay at ``start``.
+        Parameters to fit, from :data:`CALIBRATABLE` (those the chosen model has); the others stay at ``start``.
+    table, config : optional
+        ``model="literature"`` only: biophysical table with the reference classes (default the shipped
+        land-cover table) and :class:`uhi.cooling.CoolingConfig` (default :func:`uhi.cooling.load_cooling_config`).
     start : dict, optional
         Values of the parameters not fitted (``t_ref``, ``uhi_max``, ``cooling_distance``, ``mixing_radius``,
         ``weights``, ``cc_method``), e.g. a scenario's ``[baseline]``; defaults: the model's own
@@ -411,12 +495,14 @@ def calibrate_ucm(
         raise InputValueError(f"objective must be one of {list(OBJECTIVES)}, got {objective!r}")
     if reference not in ("fit", "derive"):
         raise InputValueError(f"reference must be 'fit' or 'derive', got {reference!r}")
+    if model not in _MODEL_PARAMETERS:
+        raise InputValueError(f"model must be one of {list(_MODEL_PARAMETERS)}, got {model!r}")
     fit = tuple(fit)
-    unknown = [f for f in fit if f not in CALIBRATABLE]
+    unknown = [f for f in fit if f not in _MODEL_PARAMETERS[model]]
     if unknown:
-        raise InputValueError(f"cannot fit {unknown}; calibratable parameters are {list(CALIBRATABLE)}")
+        raise InputValueError(f"cannot fit {unknown} with the {model!r} model; its calibratable parameters are {list(_MODEL_PARAMETERS[model])}")
     start = dict(start or {})
-    bad = sorted(set(start) - set(CALIBRATABLE) - {"cc_method", "ref_et", "lst_method"})
+    bad = sorted(set(start) - set(CALIBRATABLE) - {"cc_method", "ref_et", "lst_method", "water_vapour", "mask_clouds"})
     if bad:
         raise InputValueError(f"start has unknown key(s) {bad}; expected some of {list(CALIBRATABLE) + ['cc_method', 'ref_et']}")
     defaults = ucm_defaults()
@@ -427,6 +513,13 @@ def calibrate_ucm(
         fit = tuple(f for f in fit if f != "weights")  # night-time CC = 1 - building intensity: no weights
     ref_et = start.get("ref_et", ref_et)
     b = dict(DEFAULT_BOUNDS)
+    if model == "literature":
+        from uhi._paths import data_path
+        from uhi.cooling import load_cooling_config
+
+        config = config or load_cooling_config()
+        table = table if table is not None else data_path("landcover.csv")
+        b["albedo_sensitivity"] = tuple(config.albedo_sensitivity_range_k)
     for k, v in (bounds or {}).items():
         if k not in b or len(v) != 2 or not v[0] <= v[1]:
             raise InputValueError(f"bounds[{k!r}] must be (low, high) with low <= high for one of {list(b)}, got {v!r}")
@@ -436,16 +529,23 @@ def calibrate_ucm(
     y0_ref, y0_max = derive_reference(y, classes)
     s = {"t_ref": y0_ref, "uhi_max": y0_max, "cooling_distance": defaults["cooling_distance"],
          "mixing_radius": defaults["mixing_radius"], "weights": tuple(float(w) for w in defaults["weights"])}
+    if model == "literature":
+        s.update(mixing_radius=config.decay_length_m, albedo_sensitivity=config.albedo_sensitivity_k)
     s.update({k: v for k, v in start.items() if k in CALIBRATABLE})
     s["weights"] = tuple(float(w) for w in s["weights"])
-    problem = _Problem(_Model(params, ref_et, cc_method, rows, cols), cell, fit, s, b, objective, reference, int(seed),
-                       int(maxiter), int(popsize), classes)
+    problem = _Problem(_Model(params, ref_et, model, cc_method, rows, cols, table, config), cell, fit, s, b, objective, reference,
+                       int(seed), int(maxiter), int(popsize), classes)
     history: list = []
     p, value_best = problem.solve(y, np.arange(y.size), history=history)
     hist = pd.DataFrame(history)
     hist.insert(0, "evaluation", np.arange(len(hist)))
     hist["best"] = hist["objective"].cummin()
-    p.update(cc_method=cc_method, ref_et=ref_et if not isinstance(ref_et, xr.DataArray) else "raster")
+    p.update(model=model, ref_et=ref_et if not isinstance(ref_et, xr.DataArray) else "raster")
+    if model == "invest":
+        p["cc_method"] = cc_method
+    else:
+        for k in ("weights", "cooling_distance"):
+            p.pop(k, None)
     modelled = problem.predict(p)
     table = pd.DataFrame({"station": ids, "x": xy[:, 0], "y": xy[:, 1], "observed": y, "modelled": modelled, "residual": modelled - y})
     fitted = fit if reference == "fit" else tuple(f for f in fit if f not in ("t_ref", "uhi_max"))

@@ -84,7 +84,9 @@ def cross_validate(result: CalibrationResult, *, shuffles: int = 19, seed: int =
     y = result._y
     prob = result._problem
     n = y.size
-    label = label or f"{'day' if result.params['cc_method'] == 'factors' else 'night'} ({result.params['cc_method']})"
+    if not label:
+        cc = result.params.get("cc_method")
+        label = f"{'day' if cc == 'factors' else 'night'} ({cc})" if cc else result.params["model"]
     rows = []
 
     def add(predictor, validation, obs, pred, p_value=np.nan):

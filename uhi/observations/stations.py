@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from uhi.constants import AIR_TEMPERATURE_RECORD_DEGC
 from uhi.errors import CRSError, InputValueError
 
 __all__ = ["NIGHT_HOURS", "Stations", "daily_window_means", "hot_days", "read_stations", "select_overpass", "select_window",
@@ -35,9 +36,9 @@ COLUMN_ALIASES = {
     "class": ("class", "station_class", "lcz", "type"),
 }
 
-#: Plausible near-surface air temperature [degC]: the observed extremes are -89.2 (Vostok) and 56.7 (Death
-#: Valley) degC (WMO archive of weather and climate extremes); values outside suggest kelvin or a fill code.
-T_AIR_RANGE_C = (-90.0, 60.0)
+#: Plausible near-surface air temperature [degC]: the recorded extremes (uhi.constants, WMO archive);
+#: values outside suggest kelvin or a fill code.
+T_AIR_RANGE_C = AIR_TEMPERATURE_RECORD_DEGC
 
 #: Night window [local hours] of the canopy-layer UHI: 22:00-02:59, the hours after the evening transition
 #: when the urban-rural air-temperature difference is largest (Oke 1982, Q. J. R. Meteorol. Soc. 108:1,
