@@ -399,8 +399,8 @@ class CalibrationResult:
         """
         p, s = self.params, self.skill
         lines = [
-            f"# Calibrated with uhi.calibrate.calibrate_ucm ({p['model']} cooling model): fitted "
-            f"{', '.join(self.fitted) or 'nothing'} on {s['n']} observations",
+            (f"# Calibrated with uhi.calibrate.calibrate_ucm ({p['model']} cooling model): fitted "
+             f"{', '.join(self.fitted) or 'nothing'} on {s['n']} observations"),
             f"# objective {self.objective}; in-sample R2 {s['r2']:.3f}, RMSE {s['rmse']:.3f} K, MAE {s['mae']:.3f} K, bias {s['bias']:+.3f} K",
             "[baseline]",
             f"t_ref = {p['t_ref']:.3f}              # rural reference air temperature [degC]",
