@@ -20,10 +20,10 @@ from .._backend import pixel_size_m
 from .._paths import data_path
 from .._progress import Progress, say
 from ..analysis import CityAnalysis, analyse_city, analyse_layers
-from ..errors import InputValueError, ScenarioError
+from ..errors import InputValueError, ScenarioError, UhiError
 from .schema import BaselineSpec, ScenarioSpec
 
-__all__ = ["Baseline", "baseline_analysis", "baseline_key", "classes_on_residents", "prepare_baseline"]
+__all__ = ["Baseline", "baseline_analysis", "baseline_key", "classes_on_residents", "load_health", "prepare_baseline", "run_cooling"]
 
 
 @dataclasses.dataclass
@@ -41,6 +41,9 @@ class Baseline:
     zones: np.ndarray  # int32 labels: 0 outside every district, i + 1 for districts.iloc[i]
     cell_m: float
     city: str
+    table: object = None  # biophysical table (path or DataFrame) the parameters came from
+    health: object = None  # uhi.health.HealthModel, or None when no exposure-response data was given
+    synthetic: bool = False  # the scene is a synthetic (made-up) city: every output says so
 
     @property
     def lst(self) -> xr.DataArray:
@@ -51,7 +54,7 @@ def baseline_key(spec: ScenarioSpec) -> tuple:
     """Scenarios with equal keys share a baseline (used by compare)."""
     keys = ("city", "scene", "shape", "lst", "ndvi", "ndbi", "landcover", "population", "districts",
             "district_column", "biophysical_table")
-    return tuple(str(getattr(spec, k)) for k in keys) + (spec.baseline.model_dump_json(),)
+    return tuple(str(getattr(spec, k)) for k in keys) + (spec.baseline.model_dump_json(), spec.health.model_dump_json())
 
 
 def _read_raster(path: str, what: str, like: xr.DataArray | None = None) -> xr.DataArray:
@@ -123,12 +126,51 @@ def _zones(districts: gpd.GeoDataFrame | None, like: xr.DataArray, column: str |
     return gdf, labels
 
 
+def run_cooling(params: xr.Dataset, b: BaselineSpec, table) -> xr.Dataset:
+    """Air temperature of ``params`` with the scenario's cooling model (``[baseline] cooling_model``)."""
+    from ..cooling import literature_cooling, load_cooling_config, urban_cooling
+
+    if b.cooling_model == "invest":
+        return urban_cooling(params, ref_et=b.ref_et, t_ref=b.t_ref, uhi_max=b.uhi_max, cooling_distance=b.cooling_distance,
+                             mixing_radius=b.mixing_radius, cc_method=b.cc_method)
+    try:
+        config = load_cooling_config(b.cooling_config)
+        return literature_cooling(params, ref_et=b.ref_et, t_ref=b.t_ref, uhi_max=b.uhi_max, table=table, config=config)
+    except InputValueError as exc:
+        raise ScenarioError(f"cooling model 'literature': {exc}") from None
+
+
+def load_health(spec: ScenarioSpec, city: str, progress: Progress = None):
+    """The :class:`uhi.health.HealthModel` of a scenario (``[health]`` or ``UHI_HEALTH_DATA``), None without data."""
+    import os
+
+    from ..health import load_health_folder
+
+    folder = spec.health.data or os.environ.get("UHI_HEALTH_DATA")
+    if not folder:
+        return None
+    from ..cities import get_city
+
+    lat = lon = None
+    try:
+        c = get_city(spec.city or city)
+    except UhiError:  # not a pilot city: only an exact curve or an explicit [health] city will do
+        c = None
+    if c is not None:
+        lat, lon, city = c.lat, c.lon, c.name
+    say(progress, "exposure-response curves and summer temperatures")
+    try:
+        return load_health_folder(folder, spec.health.city or city, lat=lat, lon=lon, years=spec.health.years)
+    except InputValueError as exc:
+        raise ScenarioError(f"[health]: {exc}") from None
+
+
 def prepare_baseline(spec: ScenarioSpec, *, progress: Progress = None, analysis: CityAnalysis | None = None) -> Baseline:
     """Baseline analysis, UCM parameters and baseline cooling of a scenario's inputs.
 
     ``analysis`` (a :class:`uhi.analysis.CityAnalysis`) may be given to skip the scene analysis.
     """
-    from ..cooling import parameters_from_landcover, urban_cooling
+    from ..cooling import parameters_from_landcover
 
     if analysis is None:
         analysis = baseline_analysis(spec, progress)
@@ -144,13 +186,15 @@ def prepare_baseline(spec: ScenarioSpec, *, progress: Progress = None, analysis:
     except InputValueError as exc:
         raise ScenarioError(f"biophysical table: {exc}") from None
     b = spec.baseline
-    cooling = urban_cooling(params, ref_et=b.ref_et, t_ref=b.t_ref, uhi_max=b.uhi_max, cooling_distance=b.cooling_distance,
-                            mixing_radius=b.mixing_radius, cc_method=b.cc_method)
+    cooling = run_cooling(params, b, table)
     districts, zones = _zones(analysis.districts, analysis.lst, spec.district_column)
     population = analysis.population.fillna(0.0)
+    city = str(getattr(analysis, "city", spec.name))
+    synthetic = spec.city is not None or bool(getattr(analysis, "scene", None) is not None and analysis.scene.attrs.get("city"))
     return Baseline(analysis=analysis, landcover=lc, population=population, risk=classes_on_residents(analysis.risk, population),
                     params=params, cooling=cooling, settings=b, districts=districts, zones=zones,
-                    cell_m=pixel_size_m(analysis.lst, "scenario"), city=str(getattr(analysis, "city", spec.name)))
+                    cell_m=pixel_size_m(analysis.lst, "scenario"), city=city, table=table,
+                    health=load_health(spec, city, progress), synthetic=synthetic)
 
 
 def classes_on_residents(risk: xr.Dataset, population: xr.DataArray, n: int = 5) -> xr.Dataset:

@@ -29,7 +29,7 @@ from .._backend import set_cf
 from .._progress import Progress, say
 from ..errors import ScenarioError
 from ..interventions import Intervention, apply_intervention, local_air_cooling, placement_shares, surface_cooling
-from .accounting import district_table, totals
+from .accounting import SYNTHETIC_NOTE, add_sentence, district_table, totals
 from .baseline import Baseline
 from .checks import sanity_checks
 from .placement import Placement, _label, place
@@ -60,11 +60,34 @@ def risk_after(risk: xr.Dataset, lst_after: xr.DataArray) -> tuple[xr.DataArray,
     return r_da, c_da
 
 
+def _model_delta(base: Baseline, params: xr.Dataset, placements, progress: Progress):
+    """ΔT_air of the neighbourhood measures (central, low, high) [K] with the scenario's cooling model.
+
+    ``literature``: the parameter change mixed as a difference field (:func:`uhi.cooling.cooling_channels`, exact
+    for that linear model, free of the round-off of subtracting two absolute temperature maps), with the
+    effect-size range of its albedo and evaporative parts. ``invest``: T_air(scenario) - T_air(baseline) of the
+    InVEST UCM; no range (low = high = central).
+    """
+    from ..cooling import cooling_channels, load_cooling_config
+    from .baseline import run_cooling
+
+    b = base.settings
+    zero = np.zeros(base.lst.shape, dtype=np.float64)
+    if not any(not p.intervention.is_local for p in placements):
+        return zero, zero, zero
+    say(progress, "scenario cooling model")
+    if b.cooling_model == "invest":
+        cooling = run_cooling(params, b, base.table)
+        d = np.asarray(cooling["t_air"].values, dtype=np.float64) - np.asarray(base.cooling["t_air"].values, dtype=np.float64)
+        return d, d, d
+    ch = cooling_channels(base.params, params, ref_et=b.ref_et, uhi_max=b.uhi_max, table=base.table,
+                          config=load_cooling_config(b.cooling_config))
+    return tuple(np.asarray(ch[v].values, dtype=np.float64) for v in ("delta_t_air", "delta_t_air_low", "delta_t_air_high"))
+
+
 def run_scenario(name: str, items: list[InterventionSpec], catalogue: dict[str, Intervention], base: Baseline, *,
                  shares: pd.DataFrame | None = None, progress: Progress = None, where: str = "scenario"):
     """Compute one scenario on a prepared baseline -> :class:`uhi.scenarios.ScenarioResult`."""
-    from ..cooling import urban_cooling
-
     shares = placement_shares() if shares is None else shares
     b = base.settings
     params = base.params
@@ -88,14 +111,8 @@ def run_scenario(name: str, items: list[InterventionSpec], catalogue: dict[str, 
             params = apply_intervention(params, it, f)
             delta_lst += np.asarray(surface_cooling(it, f).values, dtype=np.float64)
             treated += pl.treated_fraction
-    if any(not p.intervention.is_local for p in placements):
-        say(progress, "scenario cooling model")
-        cooling = urban_cooling(params, ref_et=b.ref_et, t_ref=b.t_ref, uhi_max=b.uhi_max, cooling_distance=b.cooling_distance,
-                                mixing_radius=b.mixing_radius, cc_method=b.cc_method)
-    else:
-        cooling = base.cooling
     valid = np.isfinite(np.asarray(base.cooling["t_air"].values))
-    d_model = np.asarray(cooling["t_air"].values, dtype=np.float64) - np.asarray(base.cooling["t_air"].values, dtype=np.float64)
+    d_model, d_low, d_high = _model_delta(base, params, placements, progress)
     d_air = np.where(valid, d_model + delta_local, np.nan)
     lst0 = base.lst
     lst1 = lst0 + xr.DataArray(delta_lst.astype(np.float32), coords=lst0.coords, dims=lst0.dims)
@@ -107,14 +124,19 @@ def run_scenario(name: str, items: list[InterventionSpec], catalogue: dict[str, 
         out = set_cf(out, name=name, units=units, long_name=long_name, **attrs)
         return out.rio.write_crs(lst0.rio.crs) if lst0.rio.crs is not None else out
 
+    model = {"invest": "InVEST Urban Cooling Model", "literature": "literature cooling configuration"}[b.cooling_model]
     maps = xr.Dataset({
-        "t_air_baseline": da(base.cooling["t_air"].values, "t_air_baseline", "degC", "air temperature, baseline (InVEST UCM)"),
+        "t_air_baseline": da(base.cooling["t_air"].values, "t_air_baseline", "degC", f"air temperature, baseline ({model})"),
         "t_air_scenario": da(np.asarray(base.cooling["t_air"].values) + np.nan_to_num(d_air), "t_air_scenario", "degC",
                              "air temperature with the interventions"),
         "delta_t_air": da(d_air.astype(np.float32), "delta_t_air", "K", "air temperature change (cooling model + hyper-local measures)",
-                          bound="InVEST T_air is within [T_ref, T_ref + UHI_max]: model cooling never exceeds UHI_max"),
+                          cooling_model=b.cooling_model),
         "delta_t_air_model": da(np.where(valid, d_model, np.nan).astype(np.float32), "delta_t_air_model", "K",
                                 "air temperature change from neighbourhood measures (cooling model)"),
+        "delta_t_air_low": da(np.where(valid, d_low, np.nan).astype(np.float32), "delta_t_air_low", "K",
+                              "air temperature change from neighbourhood measures, low end of the effect-size range"),
+        "delta_t_air_high": da(np.where(valid, d_high, np.nan).astype(np.float32), "delta_t_air_high", "K",
+                               "air temperature change from neighbourhood measures, high end of the effect-size range"),
         "delta_t_air_local": da(np.where(valid, delta_local, np.nan).astype(np.float32), "delta_t_air_local", "K",
                                 "pixel-mean air temperature change from hyper-local measures (outside the cooling model)"),
         "delta_lst": da(np.where(np.isfinite(lst0.values), delta_lst, np.nan).astype(np.float32), "delta_lst", "K",
@@ -130,8 +152,12 @@ def run_scenario(name: str, items: list[InterventionSpec], catalogue: dict[str, 
     })
     for v in ("risk_class_baseline", "risk_class_scenario"):
         maps[v].attrs.update({k: base.risk["risk_class"].attrs[k] for k in ("flag_values", "flag_meanings") if k in base.risk["risk_class"].attrs})
+    if base.synthetic:
+        for v in maps.data_vars:
+            maps[v].attrs["synthetic"] = SYNTHETIC_NOTE
+        maps.attrs["synthetic"] = SYNTHETIC_NOTE
     table = district_table(maps, base)
-    tot = totals(maps, placements, base)
+    tot = add_sentence(name, totals(maps, placements, base))
     checks = sanity_checks(maps, placements, base, params)
     return ScenarioResult(name=name, city=base.city, maps=maps, table=table, totals=tot, placements=placements,
                           settings=b, checks=checks)

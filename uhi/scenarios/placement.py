@@ -2,9 +2,12 @@
 
 Each ``[[intervention]]`` gets a location mask (polygons, named districts, or the ``top_risk`` share of
 pixels with the highest baseline risk) times the share of each pixel available to its placement
-(:func:`uhi.interventions.placement_fraction`). Neighbourhood measures spread their area (``amount`` x
-footprint, or ``coverage`` x available area) uniformly over the available area; hyper-local devices go
-one per pixel to the highest-risk available pixels first.
+(:func:`uhi.interventions.placement_fraction`). Neighbourhood measures given as an ``amount`` fill whole
+sites -- connected patches of available pixels -- to capacity in order of their mean baseline risk, the last
+one grown best-first as one contiguous patch (:func:`uhi.interventions.sites.fill_sites`): "2,500 street
+trees" are the streets of the best-ranked blocks, a park is one park. ``coverage`` treats that share of the
+available area of every pixel in the location. Hyper-local devices go one per pixel to the highest-risk
+available pixels first.
 """
 
 from __future__ import annotations
@@ -130,7 +133,12 @@ def place(i: int, item: InterventionSpec, it: Intervention, base: Baseline, shar
                 f"{label}: {units:g} {_PLURAL.get(it.unit, it.unit)} of {it.key!r} need {area:,.0f} m2 but only {capacity_m2:,.0f} m2 of "
                 f"{'/'.join(it.placement)} area is available in {where}"
             )
-        f = avail * (area / capacity_m2)
+        from ..interventions.sites import fill_sites
+
+        risk = np.asarray(base.risk["risk"].values, dtype=np.float64)
+        capacity_units = avail * cell2 / it.footprint_m2
+        placed = fill_sites(capacity_units, risk, min(units, float(capacity_units.sum())))
+        f = np.minimum(placed * it.footprint_m2 / cell2, avail)
     return Placement(label, it, units, area, cost_eur(it, units), f, None, mask)
 
 

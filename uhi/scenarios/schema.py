@@ -7,9 +7,14 @@ A scenario file names the city, the baseline inputs and a list of interventions:
     # scene = "LC08_.../"             # a Landsat scene folder (+ landcover / population / districts)
     # lst = "lst.tif"                 # or ready layers: lst [K] + ndvi + ndbi + landcover + population
 
-    [baseline]                        # InVEST UCM scalars (InVEST Urban Cooling Model user guide)
+    [baseline]                        # cooling model and its scalars
     t_ref = 22.0                      # rural reference air temperature [degC]
     uhi_max = 4.0                     # UHI magnitude [degC]
+    # cooling_model = "invest"        # default "literature" (data/cooling_literature.toml); "invest" = the InVEST UCM
+
+    [health]                          # optional: heat deaths avoided and person-degree-hours
+    data = "masselot2023/"            # folder with city_erf.csv (+ city_erf_vcov.csv) and era5_daily_<URAU>.csv.gz
+    # city = "BG001C"                 # curve to use (code or name); default: the scenario city, else the nearest
 
     [catalogue.street_trees]          # optional: override or add catalogue entries
     unit_cost_eur = 1500
@@ -38,7 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .._toml import format_validation_error, read_toml
 from ..errors import ScenarioError
 
-__all__ = ["BaselineSpec", "InterventionSpec", "ScenarioSpec", "TopRiskSpec", "VariantSpec", "parse_scenario", "validate_scenario"]
+__all__ = ["BaselineSpec", "HealthSpec", "InterventionSpec", "ScenarioSpec", "TopRiskSpec", "VariantSpec", "parse_scenario", "validate_scenario"]
 
 
 class _Strict(BaseModel):
@@ -101,6 +106,25 @@ class BaselineSpec(_Strict):
     lst_method: str = "auto"  # uhi.analysis.choose_lst_method: l2 / split-window / single-channel / simple
     water_vapour: float | None = Field(None, gt=0)  # total column water vapour [g cm-2]; None: the scene's own or none
     mask_clouds: bool | Literal["auto"] = "auto"  # QA cloud/shadow/cirrus/snow/fill -> NaN; "auto": when the scene has QA
+    # "literature": uhi.cooling.literature_cooling with data/cooling_literature.toml (sourced effect sizes);
+    # "invest": the InVEST Urban Cooling Model as natcap.invest computes it (the validated reference)
+    cooling_model: Literal["literature", "invest"] = "literature"
+    cooling_config: str | None = None  # a cooling configuration TOML (default: the shipped literature configuration)
+
+
+class HealthSpec(_Strict):
+    """Where the city exposure-response curves and daily temperatures are (``uhi.health.load_health_folder``)."""
+
+    data: str | None = None  # folder; default: the UHI_HEALTH_DATA environment variable
+    city: str | None = None  # curve to use (URAU code or city name); default: the scenario's city (nearest as a stated proxy)
+    years: tuple[int, int] | None = None  # first and last summer of the series to use; default: all
+
+    @field_validator("years")
+    @classmethod
+    def _years(cls, v):
+        if v is not None and v[0] > v[1]:
+            raise ValueError("years must be [first, last] with first <= last")
+        return v
 
 
 class VariantSpec(_Strict):
@@ -127,6 +151,7 @@ class ScenarioSpec(_Strict):
     district_column: str | None = None
     biophysical_table: str | None = None
     baseline: BaselineSpec = Field(default_factory=BaselineSpec)
+    health: HealthSpec = Field(default_factory=HealthSpec)
     catalogue: dict[str, dict[str, Any]] = Field(default_factory=dict)
     intervention: list[InterventionSpec] = Field(default_factory=list)
     variant: list[VariantSpec] = Field(default_factory=list)
@@ -186,6 +211,10 @@ def validate_scenario(data: dict, *, where: str = "scenario", text: str | None =
                 out.append(it)
             return out
 
+        if spec.health.data is not None and not Path(spec.health.data).expanduser().is_absolute():
+            updates["health"] = spec.health.model_copy(update={"data": str(base / Path(spec.health.data).expanduser())})
+        if spec.baseline.cooling_config is not None and not Path(spec.baseline.cooling_config).expanduser().is_absolute():
+            updates["baseline"] = spec.baseline.model_copy(update={"cooling_config": str(base / Path(spec.baseline.cooling_config).expanduser())})
         updates["intervention"] = fix(spec.intervention)
         updates["variant"] = [v.model_copy(update={"intervention": fix(v.intervention)}) for v in spec.variant]
         spec = spec.model_copy(update=updates)
