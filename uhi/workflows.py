@@ -11,7 +11,7 @@ from pathlib import Path
 
 from uhi.errors import OutputExistsError
 
-__all__ = ["demo_workflow", "example_scenarios", "risk_workflow", "write_maps"]
+__all__ = ["calibration_observations", "calibration_workflow", "demo_workflow", "example_scenarios", "risk_workflow", "write_maps"]
 
 _Progress = Callable[[str], None] | None
 
@@ -147,3 +147,142 @@ def demo_workflow(city: str = "Sofia", out_dir="demo-output", *, overwrite: bool
 def _check_out_dir(out_dir: Path, overwrite: bool) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputExistsError(f"output folder {str(out_dir)!r} exists and is not a folder")
+
+
+# ------------------------------------------------------------- calibration ----
+
+_RASTER_SUFFIXES = (".tif", ".tiff", ".vrt")
+
+
+def _read_layer(path, what: str):
+    """One-band raster [as stored] with its CRS (errors name the file)."""
+    import rioxarray
+
+    from uhi.errors import InputValueError
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputValueError(f"{what} raster {str(path)!r} does not exist")
+    try:
+        da = rioxarray.open_rasterio(path, masked=True)
+    except Exception as exc:  # noqa: BLE001 - rasterio raises several error types
+        raise InputValueError(f"{what} raster {str(path)!r} cannot be read: {exc}") from None
+    if da.sizes.get("band", 1) != 1:
+        raise InputValueError(f"{what} raster {str(path)!r} has {da.sizes['band']} bands; expected one")
+    return da.squeeze("band", drop=True).rename(what)
+
+
+def calibration_observations(path, *, time=None, night=None, window: str = "30min", timezone: str | None = None,
+                             station_column: str | None = None, t_air_column: str | None = None):
+    """Observations for :func:`uhi.calibrate.calibrate_ucm` from a file, and a label of what was selected.
+
+    A GeoTIFF is an observed temperature raster (kelvin converted to degC by its ``units`` or, without
+    units, values above 200); a station table (:func:`uhi.observations.read_stations`) gives one value per
+    station: the records within ``window`` of the overpass ``time``, or the mean over the night
+    (:data:`uhi.observations.NIGHT_HOURS`, local ``timezone``) that starts on the date ``night``, or, for a
+    table without times, the station values as they are.
+    """
+    import pandas as pd
+
+    from uhi.errors import InputValueError
+    from uhi.observations import NIGHT_HOURS, daily_window_means, read_stations, select_overpass
+
+    path = Path(path)
+    if path.suffix.lower() in _RASTER_SUFFIXES:
+        da = _read_layer(path, "observed temperature")
+        units = str(da.attrs.get("units", ""))
+        if units in ("K", "kelvin") or (not units and float(da.quantile(0.5)) > 200):
+            from uhi.constants import ZERO_CELSIUS_K
+
+            da = da - ZERO_CELSIUS_K
+        return da.assign_attrs(units="degC"), f"raster {path.name}"
+    if time is not None and night is not None:
+        raise InputValueError("give either an overpass time (--time) or a night (--night), not both")
+    stations = read_stations(path, timezone=timezone, station_column=station_column, t_air_column=t_air_column)
+    if time is not None:
+        return select_overpass(stations, time, window=window), f"overpass {time} ± {window}"
+    if night is not None:
+        if timezone is None:
+            raise InputValueError("--night needs the local time zone of the night hours (--timezone Europe/Berlin)")
+        day = pd.Timestamp(night).normalize()
+        means = daily_window_means(stations, NIGHT_HOURS, timezone=timezone, days=[day]).iloc[0].dropna()
+        if means.empty:
+            raise InputValueError(f"no station has every hour of the night {night} ({NIGHT_HOURS} local) in {path}")
+        obs = stations.locations.join(means.rename("t_air"), how="inner")
+        return obs, f"night of {night} ({timezone} hours {NIGHT_HOURS})"
+    if stations.records["time"].notna().any():
+        raise InputValueError(f"{path} holds time series: choose the records with --time (overpass) or --night")
+    obs = stations.locations.join(stations.records.set_index("station")["t_air"], how="inner")
+    return obs, "station values"
+
+
+def calibration_workflow(observations, out_dir, *, landcover, table=None, model: str = "invest", time=None, night=None,
+                         window: str = "30min", timezone: str | None = None, cc_method: str | None = None,
+                         fit=("t_ref", "uhi_max", "mixing_radius"), objective: str = "rmse", reference: str = "fit",
+                         start: dict | None = None, seed: int = 0, validate: bool = False, shuffles: int = 19,
+                         overwrite: bool = False, progress: _Progress = None) -> dict:
+    """Calibrate (and optionally validate) the cooling model against observations; write TOML, CSV and PNG.
+
+    Writes ``baseline.toml`` (the scenario ``[baseline]`` table), ``calibration_history.csv`` and
+    ``stations.csv`` (observed, modelled, residual); with ``validate`` also ``skill.csv`` (model vs constant
+    and shuffled baselines, in sample and leave-one-station-out), ``scatter.png`` and ``residuals.png``.
+    Returns ``{"result", "skill", "selection", "written"}``.
+    """
+    import matplotlib.pyplot as plt
+
+    from uhi import plot
+    from uhi._paths import data_path
+    from uhi.calibrate import calibrate_ucm, cross_validate
+    from uhi.cooling import parameters_from_landcover
+    from uhi.io.write import atomic_path, safe_output_path
+
+    out_dir = Path(out_dir)
+    _check_out_dir(out_dir, overwrite)
+    _say(progress, "reading observations")
+    obs, selection = calibration_observations(observations, time=time, night=night, window=window, timezone=timezone)
+    if cc_method is None and model == "invest":
+        cc_method = "intensity" if night is not None else "factors"
+    _say(progress, "building model parameters from the land cover")
+    lc = _read_layer(landcover, "landcover")
+    table = table if table is not None else data_path("landcover.csv")
+    params = parameters_from_landcover(lc, table)
+    _say(progress, f"calibrating {', '.join(fit)} ({selection})")
+    kw = {"table": table} if model == "literature" else {}
+    result = calibrate_ucm(params, obs, model=model, cc_method=cc_method, fit=fit, objective=objective, reference=reference,
+                           start=start, seed=seed, **kw)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+
+    def csv(frame, name, index=False):
+        path = safe_output_path(out_dir, name)
+        with atomic_path(path, overwrite=overwrite) as tmp:
+            frame.to_csv(tmp, index=index)
+        written.append(path)
+
+    path = safe_output_path(out_dir, "baseline.toml")
+    result.to_toml(path, overwrite=overwrite)
+    written.append(path)
+    csv(result.history, "calibration_history.csv")
+    stations = result.table.copy()
+    skill_table = None
+    if validate:
+        _say(progress, f"cross-validating (leave one station out, {shuffles} shuffles)")
+        skill_table = cross_validate(result, shuffles=shuffles, seed=seed)
+        stations["loso"] = skill_table.attrs["loso_predictions"]
+        csv(skill_table, "skill.csv")
+    csv(stations, "stations.csv")
+    if validate:
+        for name, draw in (
+            ("scatter.png", lambda ax: plot.skill_scatter(stations["observed"], stations["modelled"], others={"LOSO": stations["loso"]},
+                                                          ax=ax, title=f"Calibrated {model} model, {selection}")),
+            ("residuals.png", lambda ax: plot.residual_map(stations, crs=result.crs, ax=ax, title=f"Residuals, {selection}")),
+        ):
+            fig, ax = plt.subplots(figsize=(7, 6.5))
+            try:
+                draw(ax)
+                path = safe_output_path(out_dir, name)
+                plot.save_figure(fig, path, overwrite=overwrite)
+            finally:
+                plt.close(fig)
+            written.append(path)
+    return {"result": result, "skill": skill_table, "selection": selection, "written": written}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import typer
 
+from . import calibrate as _calibrate
 from . import cities as _cities
 from . import demo as _demo
 from . import lst as _lst
@@ -16,6 +17,7 @@ from . import optimize as _optimize
 from . import risk as _risk
 from . import scenario as _scenario
 from . import timeseries as _timeseries
+from . import validate as _validate
 from ._common import TYPER_SETTINGS
 
 app = typer.Typer(
@@ -29,6 +31,8 @@ app.command("demo")(_demo.demo)
 app.command("risk")(_risk.risk)
 app.command("optimize")(_optimize.optimize)
 app.command("timeseries")(_timeseries.timeseries)
+app.command("calibrate")(_calibrate.calibrate)
+app.command("validate")(_validate.validate)
 app.add_typer(_scenario.app, name="scenario")
 
 

@@ -1,0 +1,61 @@
+"""``uhi calibrate``: fit the cooling model to station air temperatures (or an LST raster); write the scenario [baseline]."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ._common import handle_errors, refuse_used_folder, say, steps
+
+FIT_HELP = "Comma-separated parameters to fit: t_ref, uhi_max, mixing_radius, cooling_distance, weights (invest), albedo_sensitivity (literature)."
+
+
+def run(observations, landcover, table, model, time, night, window, timezone, cc_method, fit, objective, reference, seed,
+        out, overwrite, *, validate: bool, shuffles: int = 19):
+    from ..errors import InputValueError
+    from ..workflows import calibration_workflow
+
+    refuse_used_folder(out, overwrite)
+    names = tuple(f.strip() for f in fit.split(",") if f.strip())
+    if not names:
+        raise InputValueError("--fit needs at least one parameter name")
+    with steps(5 if validate else 4) as advance:
+        res = calibration_workflow(observations, out, landcover=landcover, table=table, model=model, time=time, night=night,
+                                   window=window, timezone=timezone, cc_method=cc_method, fit=names, objective=objective,
+                                   reference=reference, seed=seed, validate=validate, shuffles=shuffles, overwrite=overwrite,
+                                   progress=advance)
+    r = res["result"]
+    p, s = r.params, r.skill
+    say(f"{res['selection']}: t_ref {p['t_ref']:.2f} °C, uhi_max {p['uhi_max']:.2f} K, mixing radius {p['mixing_radius']:.0f} m; "
+        f"in-sample R² {s['r2']:.2f}, RMSE {s['rmse']:.2f} K (n={s['n']})")
+    if res["skill"] is not None:
+        t = res["skill"].set_index(["predictor", "validation"])
+        loso = t.xs("LOSO", level="validation")
+        say("leave-one-station-out RMSE [K]: " + ", ".join(f"{k} {loso.loc[k, 'rmse']:.2f}" for k in ("model", "constant", "shuffled"))
+            + f"; permutation p = {t.loc[('model', 'LOSO'), 'p_value']:.3f}")
+    say(f"wrote {len(res['written'])} files to {out}/")
+    return res
+
+
+@handle_errors
+def calibrate(
+    observations: Path = typer.Argument(..., help="Station table (CSV, GeoPackage, Parquet) or an observed temperature GeoTIFF."),
+    landcover: Path = typer.Option(..., "--landcover", "-l", help="Land-cover raster (codes of the biophysical table), projected CRS."),
+    table: Path | None = typer.Option(None, "--table", help="Biophysical table CSV. Default: the shipped land-cover table."),
+    model: str = typer.Option("invest", "--model", help="Cooling model: invest (InVEST UCM) or literature (scenario configuration)."),
+    time: str | None = typer.Option(None, "--time", "-t", help="Overpass time with zone, e.g. 2019-06-26T10:00Z (day)."),
+    night: str | None = typer.Option(None, "--night", help="Date whose night (22-02 local) to use, e.g. 2019-06-26."),
+    window: str = typer.Option("30min", "--window", help="Half-width of the overpass window (pandas duration)."),
+    timezone: str | None = typer.Option(None, "--timezone", help="IANA zone of zone-less times and of night hours."),
+    cc_method: str | None = typer.Option(None, "--cc-method", help="factors (day) or intensity (night); default from --time/--night."),
+    fit: str = typer.Option("t_ref,uhi_max,mixing_radius", "--fit", help=FIT_HELP),
+    objective: str = typer.Option("rmse", "--objective", help="rmse, mae or r2."),
+    reference: str = typer.Option("fit", "--reference", help="fit, or derive (t_ref = rural minimum, uhi_max = max - min)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the optimiser."),
+    out: Path = typer.Option(Path("uhi-calibration"), "--out", "-o", help="Output folder."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
+) -> None:
+    """Calibrate t_ref, uhi_max and distances to observations: baseline.toml, calibration_history.csv, stations.csv."""
+    run(observations, landcover, table, model, time, night, window, timezone, cc_method, fit, objective, reference, seed, out,
+        overwrite, validate=False)
