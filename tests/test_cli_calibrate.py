@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
-
 import numpy as np
 import pandas as pd
 import pytest
+import tomllib
 from typer.testing import CliRunner
 
 from uhi.cli import app
