@@ -1,7 +1,8 @@
 """Benchmark: InVEST Urban Cooling Model equations.
 
-Subject ``uhi_fft``: :func:`uhi.cooling.urban_cooling` (eager; float32 overlap-add FFT via
-``scipy.signal.oaconvolve`` with all cores). ``numpy``: the same equations with plain float64
+Subject ``uhi_fft``: :func:`uhi.cooling.urban_cooling` (eager; float32 FFTs of fast sizes with all cores,
+four full-grid transforms per run on a raster without nodata, kernel spectra from the kernels' symmetry,
+exact disc count for the green area in Numba). ``numpy``: the same equations with plain float64
 ``scipy.signal.fftconvolve`` (one FFT of the whole padded raster per convolution, single thread),
 the straightforward reimplementation documented in InVEST Urban Cooling Model user guide. ``invest``: natcap.invest's
 ``urban_cooling_model.execute`` run in ``/work/invest-venv`` via subprocess (wall time and peak RSS

@@ -11,7 +11,14 @@ import xarray as xr
 import rioxarray  # noqa: F401
 
 from uhi.cooling import biophysical_table, parameters_from_landcover, productivity_loss, urban_cooling, wbgt
-from uhi.cooling.kernels import disc_kernel, exponential_kernel
+from uhi.cooling.kernels import (
+    FFTConvolver,
+    disc_half_widths,
+    disc_kernel,
+    exponential_kernel,
+    heat_mitigation_and_mixing,
+    kernel_spectrum,
+)
 from uhi.errors import CRSError, InputValueError
 
 TABLE = pd.DataFrame(
@@ -200,6 +207,64 @@ def test_kernels_match_pygeoprocessing_definition():
     assert k[0, 10] > 0 and k[0, 0] == 0  # dist 10 <= 10 kept (boundary included); corner dist 14.1 dropped
     d = disc_kernel(2)
     assert d.sum() == 13  # pixels with hypot <= 2: 1 + 4 + 4 + 4
+
+
+def test_disc_half_widths_are_the_disc_kernel_rows():
+    for d in (0, 1, 2, 5, 15):
+        k = disc_kernel(d)
+        np.testing.assert_array_equal(2 * disc_half_widths(d) + 1, k.sum(axis=1))  # rows are contiguous runs
+
+
+@pytest.mark.parametrize("d,fshape", [(1, (8, 9)), (3, (32, 40)), (2, (7, 5)), (0, (4, 6))])
+def test_kernel_spectrum_equals_fft_of_the_wrapped_kernel(d, fshape):
+    # definition of the DFT: the kernel centred at index (0, 0) of an fshape grid (wrapped, folding where the grid
+    # is smaller than the kernel, as with (7, 5) and 2 d = 10 + 1 = 11 rows), float64 numpy rfft2
+    k = exponential_kernel(d)
+    r = k.shape[0] // 2
+    grid = np.zeros(fshape)
+    for dy in range(-r, r + 1):
+        for dx in range(-r, r + 1):
+            grid[dy % fshape[0], dx % fshape[1]] += k[r + dy, r + dx]
+    expect = np.fft.rfft2(grid)
+    assert np.abs(expect.imag).max() < 1e-12  # symmetric kernel: real spectrum
+    np.testing.assert_allclose(kernel_spectrum(k, fshape), expect.real, atol=1e-6)  # float32 product
+
+
+def test_strips_equal_one_transform_and_scipy():
+    from scipy.signal import fftconvolve
+
+    rng = np.random.default_rng(5)
+    x = rng.random((53, 41)).astype(np.float32)
+    k = exponential_kernel(2)
+    expect = fftconvolve(x.astype(np.float64), k, mode="same")  # peer: scipy float64, zero padding
+    one = FFTConvolver(x.shape, {"k": k}).convolve(x, ["k"])[0]
+    strips = FFTConvolver(x.shape, {"k": k}, strip_rows=7).convolve(x, ["k"])[0]
+    np.testing.assert_allclose(one, expect, atol=2e-6)  # float32 transforms of values <= 1
+    np.testing.assert_allclose(strips, expect, atol=2e-6)
+
+
+def test_nodata_pass_equals_float64_reference():
+    # Independent float64 reference with scipy.signal.fftconvolve (InVEST UCM equations, Sharp et al. InVEST UG; masked means
+    # conv(x v)/conv(v), GA edge rule) on a raster with scattered nodata: checks the shared valid-mask spectrum.
+    from scipy.signal import fftconvolve
+
+    rng = np.random.default_rng(11)
+    n, d, r = 60, 3, 4
+    cc = rng.random((n, n))
+    green = (rng.random((n, n)) < 0.4).astype(float)
+    cc[rng.random((n, n)) < 0.05] = np.nan
+    v = np.isfinite(cc).astype(float)
+    c0, g0 = np.where(v > 0, cc, 0), green * v
+    ke, kd, km = exponential_kernel(d), disc_kernel(d), exponential_kernel(r)
+    park = fftconvolve(c0 * g0, ke, mode="same") / fftconvolve(v, ke, mode="same")
+    ga = fftconvolve(g0, kd, mode="same") * kd.sum() / fftconvolve(v, kd, mode="same")
+    thr = 8.0
+    hm = np.where((cc >= park) | (ga < thr), cc, park)
+    mix = fftconvolve(np.where(v > 0, hm, 0), km, mode="same") / fftconvolve(v, km, mode="same")
+    t_air = np.where(v > 0, 20.0 + 4.0 * (1 - mix), np.nan)
+    hm32, t32 = heat_mitigation_and_mixing(cc.astype(np.float32), green.astype(np.float32), d, r, thr, 20.0, 4.0)
+    np.testing.assert_allclose(hm32, np.where(v > 0, hm, np.nan), atol=1e-6, equal_nan=True)
+    np.testing.assert_allclose(t32, t_air, atol=1e-5, equal_nan=True)  # 20 degC in float32: ulp 2e-6
 
 
 def test_wbgt_hand_calculation():

@@ -8,17 +8,11 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from uhi._backend import apply_neighbourhood, check_same_grid, is_dask, pixel_size_m, set_cf
+from uhi._backend import apply_neighbourhood, apply_pointwise, check_same_grid, is_dask, pixel_size_m, set_cf
 from uhi._validate import check_scalar
 from uhi.constants import AIR_TEMPERATURE_RECORD_DEGC, UHI_MAX_LIMIT_K
 from uhi.cooling.biophysical import PARAMETERS
-from uhi.cooling.kernels import (
-    decay_pixels,
-    disc_kernel,
-    exponential_kernel,
-    masked_count_convolve,
-    masked_mean_convolve,
-)
+from uhi.cooling.kernels import air_mixing, cooling_capacity, decay_pixels, heat_mitigation, heat_mitigation_and_mixing
 from uhi.cooling.valuation import productivity_loss, wbgt
 from uhi.errors import InputValueError
 
@@ -28,23 +22,11 @@ __all__ = ["GREEN_AREA_THRESHOLD_M2", "urban_cooling"]
 GREEN_AREA_THRESHOLD_M2 = 2.0e4
 
 
-def _heat_mitigation(cc, green, k_exp, k_disc, threshold):
-    """HM of a block: CC_park (exp-kernel mean of CC·green), GA (disc count of green), then
-    HM = CC where CC >= CC_park or GA < threshold, else CC_park; NaN where CC is NaN [invest-code].
-
-    One function for both neighbourhood steps, so dask runs them as a single ``map_overlap``
-    pass with the larger of the two halos (the kernels are truncated, so the halo is exact).
-    """
-    cc = np.asarray(cc, dtype=np.float32)
-    green = np.asarray(green, dtype=np.float32)
-    cc_park = masked_mean_convolve(cc * green, k_exp)
-    ga = masked_count_convolve(green, k_disc)
-    with np.errstate(invalid="ignore"):
-        keep = (cc >= cc_park) | (ga < threshold)
-    del ga
-    hm = np.where(keep, cc, cc_park).astype(np.float32, copy=False)
-    hm[np.isnan(cc)] = np.nan
-    return hm
+def _like(values: np.ndarray, da: xr.DataArray) -> xr.DataArray:
+    """``values`` on the grid (coords, CRS) of ``da``."""
+    out = xr.DataArray(values, coords=da.coords, dims=da.dims)
+    crs = da.rio.crs
+    return out.rio.write_crs(crs, inplace=True) if crs is not None else out
 
 
 def _checkpoint(da: xr.DataArray, path: Path, crs) -> xr.DataArray:
@@ -140,41 +122,39 @@ def urban_cooling(
             raise InputValueError(f"rel_humidity is in percent and must be within [0, 100], got {rel_humidity!r}")
 
     p = {k: params[k].astype(np.float32, copy=False) for k in PARAMETERS}
+    kc_eti = p["kc"]  # ETI = kc · ETo / max(ETo); a scalar ETo is its own maximum, so ETI = kc
     if cc_method == "factors":
         if isinstance(ref_et, xr.DataArray):
             check_same_grid(params["kc"], ref_et, names=("params", "ref_et"))
             eto = ref_et.astype(np.float32, copy=False)
             et_max = float(eto.max())  # global maximum, computed before any blockwise pass [invest-code]
+            kc_eti = (p["kc"] * eto / np.float32(et_max)).astype(np.float32, copy=False)
         else:
             et_max = check_scalar("ref_et", ref_et, positive=True)
-            eto = np.float32(et_max)
         if not np.isfinite(et_max) or et_max <= 0:
             raise InputValueError(f"ref_et must have a positive maximum, got {et_max!r}")
-        eti = p["kc"] * eto / np.float32(et_max)
-        cc = (np.float32(w[0]) * p["shade"] + np.float32(w[1]) * p["albedo"] + np.float32(w[2]) * eti)
-    else:
-        cc = 1 - p["building_intensity"]
-    invalid = p[PARAMETERS[0]].isnull()
-    for k in PARAMETERS[1:]:
-        invalid = invalid | p[k].isnull()
-    cc = cc.where(~invalid)
-    green = p["green_area"].where(~invalid)
+    cc = apply_pointwise(cooling_capacity, p["shade"], p["albedo"], kc_eti, p["green_area"], p["building_intensity"],
+                         kwargs={"method": 0 if cc_method == "factors" else 1, "weights": tuple(w)})
+    green = p["green_area"]
 
     d_px = decay_pixels(cooling_distance, cell)
     r_px = decay_pixels(mixing_radius, cell)
-    k_exp = exponential_kernel(d_px)
-    k_disc = disc_kernel(d_px)
-    k_mix = exponential_kernel(r_px)
-
     threshold = GREEN_AREA_THRESHOLD_M2 / cell**2
-    hm = apply_neighbourhood(
-        _heat_mitigation, cc.astype(np.float32, copy=False), depth=max(k_exp.shape[0], k_disc.shape[0]) // 2,
-        others=(green.astype(np.float32, copy=False),), kwargs={"k_exp": k_exp, "k_disc": k_disc, "threshold": threshold},
-    )
-    if checkpoint_dir is not None and is_dask(hm):
-        hm = _checkpoint(hm, Path(checkpoint_dir) / "hm.tif", params.rio.crs)
+    cc = cc.astype(np.float32, copy=False)
+    green = green.astype(np.float32, copy=False)
+    if is_dask(cc) or is_dask(green):
+        # two map_overlap passes, each with its own kernel's halo (5 d and 5 r pixels; the disc's d is inside 5 d)
+        hm = apply_neighbourhood(heat_mitigation, cc, depth=5 * d_px, others=(green,),
+                                 kwargs={"d_pixels": d_px, "threshold": threshold})
+        if checkpoint_dir is not None:
+            hm = _checkpoint(hm, Path(checkpoint_dir) / "hm.tif", params.rio.crs)
+        t_air = apply_neighbourhood(air_mixing, hm, depth=5 * r_px,
+                                    kwargs={"r_pixels": r_px, "t_ref": t_ref, "uhi_max": uhi_max})
+    else:
+        hm_v, t_v = heat_mitigation_and_mixing(cc.values, green.values, d_px, r_px, threshold, t_ref, uhi_max)
+        hm = _like(hm_v, cc)
+        t_air = _like(t_v, cc)
     t_nomix = (np.float32(t_ref) + (1 - hm) * np.float32(uhi_max)).astype(np.float32, copy=False)
-    t_air = apply_neighbourhood(masked_mean_convolve, t_nomix, depth=k_mix.shape[0] // 2, kwargs={"kernel": k_mix})
 
     prov = dict(source="InVEST Urban Cooling Model equations (Sharp et al., InVEST UG; natcap/invest urban_cooling_model.py)",
                 cc_method=cc_method, cooling_distance_m=cooling_distance, mixing_radius_m=mixing_radius)
