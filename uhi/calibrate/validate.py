@@ -117,10 +117,11 @@ def cross_validate(result: CalibrationResult, *, shuffles: int = 19, seed: int =
         mean = {k: float(np.nanmean([s[k] for s in scores])) for k in METRICS}
         rows.append({"case": label, "predictor": "shuffled", "validation": validation, **mean, "n": n, "p_value": np.nan})
     table = pd.DataFrame(rows)
-    table.attrs["loso_predictions"] = model_loso
+    table.attrs["loso_predictions"] = [float(v) for v in model_loso]
     return table
 
 
 def skill_table(*tables: pd.DataFrame) -> pd.DataFrame:
     """Stack :func:`cross_validate` tables (e.g. day and night) into one, indexed by case, predictor, validation."""
-    return pd.concat(tables, ignore_index=True).set_index(["case", "predictor", "validation"])
+    plain = [pd.DataFrame(t.to_dict("list")) for t in tables]  # without attrs (per-table LOSO predictions)
+    return pd.concat(plain, ignore_index=True).set_index(["case", "predictor", "validation"])
