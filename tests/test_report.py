@@ -55,7 +55,9 @@ def test_report_is_self_contained_and_complete(results, tmp_path):
 
 def test_report_of_several_results_ranks_them(results, tmp_path):
     text = render_report(results)
-    assert "Ranking by cost per °C·person" in text and text.count("<h2>") >= 4
+    assert "Ranking by annualised EUR per heat death avoided" in text and text.count("<h2>") >= 4
+    assert "Why this order" in text  # one sentence per option
+    assert "SYNTHETIC" not in text  # user layers: not a synthetic scene
 
 
 def test_report_refuses_overwrite_and_is_atomic(results, tmp_path, monkeypatch):

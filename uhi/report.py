@@ -35,15 +35,27 @@ th{background:#f3f3f3}td.t,th.t{text-align:left}.warning{color:#a40000;font-weig
 """
 
 _TOTAL_LABELS = (
+    ("deaths_avoided_central", "Heat deaths avoided per summer (central)", "{:.2f}"),
+    ("deaths_avoided_low", "  low end (curve 95 % interval x effect-size range)", "{:.2f}"),
+    ("deaths_avoided_high", "  high end", "{:.2f}"),
+    ("heat_deaths_baseline", "Heat-attributable deaths per summer, baseline", "{:,.1f}"),
+    ("person_degree_hours_reduced", "Person-degree-hours above the MMT avoided per summer", "{:,.0f}"),
+    ("mmt_degC", "Minimum-mortality temperature, MMT [°C]", "{:.1f}"),
+    ("residents_cooled_0_5k", "Residents with ΔT air <= -0.5 K at home", "{:,.0f}"),
+    ("residents_65plus_cooled_0_5k", "  of whom aged 65+ (city age share)", "{:,.0f}"),
+    ("annualised_cost_eur_per_year", "Annualised cost [EUR/yr] (capital / lifetime + operation and maintenance)", "{:,.0f}"),
+    ("om_cost_eur_per_year", "  of which operation and maintenance [EUR/yr]", "{:,.0f}"),
+    ("eur_per_death_avoided", "Annualised EUR per heat death avoided", "{:,.0f}"),
+    ("eur_per_person_degree_hour", "Annualised EUR per person-degree-hour avoided", "{:,.3f}"),
+    ("mean_delta_t_air_treated", "Mean ΔT air at the treated sites [K]", "{:+.3f}"),
     ("cost_eur", "Capital cost [EUR]", "{:,.0f}"),
-    ("annualised_cost_eur_per_year", "Annualised cost [EUR/yr] (straight line over lifetimes)", "{:,.0f}"),
     ("mean_delta_t_air", "Mean ΔT air, area [K]", "{:+.3f}"),
     ("popweighted_delta_t_air", "Mean ΔT air, population-weighted [K]", "{:+.3f}"),
     ("max_cooling_t_air", "Largest pixel cooling [K]", "{:.2f}"),
     ("mean_delta_lst", "Mean ΔLST [K]", "{:+.3f}"),
     ("degc_person_reduced", "°C·person reduced", "{:,.0f}"),
     ("cost_per_degc_person", "Cost per °C·person [EUR]", "{:,.2f}"),
-    ("people_protected", "Residents moved out of the top two risk classes", "{:,.0f}"),
+    ("people_protected", "Residents moved out of the top two risk classes (secondary)", "{:,.0f}"),
     ("eur_per_resident_protected", "EUR per resident protected", "{:,.0f}"),
     ("residents_high_risk_before", "Residents at high / very high risk, before", "{:,.0f}"),
     ("residents_high_risk_after", "Residents at high / very high risk, after", "{:,.0f}"),
@@ -85,9 +97,15 @@ def _section(result) -> str:
     t = result.totals
     parts = [f"<h2>{html.escape(result.name)}</h2>"]
     if getattr(result, "city", ""):
-        parts.append(f"<p>City: <b>{html.escape(str(result.city))}</b>. Baseline: T_ref = {t['t_ref_degC']:g} °C, "
-                     f"UHI_max = {t['uhi_max_degC']:g} °C (InVEST Urban Cooling Model, Natural Capital Project).</p>")
+        model = ("InVEST Urban Cooling Model, Natural Capital Project" if t.get("cooling_model") == "invest"
+                 else "literature cooling configuration, data/cooling_literature.toml")
+        parts.append(f"<p>City: <b>{html.escape(str(result.city))}</b>{' (synthetic scene)' if t.get('synthetic') else ''}. "
+                     f"Baseline: T_ref = {t['t_ref_degC']:g} °C, UHI_max = {t['uhi_max_degC']:g} °C ({model}).</p>")
     parts.append("<p>" + html.escape(result.summary()) + "</p>")
+    if t.get("health_note"):
+        parts.append(f"<p class='default'>{html.escape(t['health_note'])}</p>")
+    if t.get("health_curve"):
+        parts.append(f"<p>Exposure-response curve: {html.escape(t['health_curve'])}; summers {html.escape(str(t.get('summer_years', '')))}.</p>")
     rows = [(label, _fmt(t.get(key), pat)) for key, label, pat in _TOTAL_LABELS]
     parts.append("<h3>Totals</h3><table>" + "".join(f"<tr><td class='t'>{html.escape(a)}</td><td>{b}</td></tr>" for a, b in rows) + "</table>")
     if t.get("cost_includes_defaults"):
@@ -108,7 +126,10 @@ def _section(result) -> str:
         "residents": "{:,.0f}", "mean_delta_t_air": "{:+.3f}", "popweighted_delta_t_air": "{:+.3f}", "max_cooling_t_air": "{:.2f}",
         "mean_delta_lst": "{:+.3f}", "degc_person_reduced": "{:,.0f}", "residents_high_risk_before": "{:,.0f}",
         "residents_high_risk_after": "{:,.0f}", "residents_protected": "{:,.0f}", "pixels_risk_class_lower": "{:,.0f}",
-        "pixels_risk_class_higher": "{:,.0f}", "residents_risk_class_lower": "{:,.0f}"}))
+        "pixels_risk_class_higher": "{:,.0f}", "residents_risk_class_lower": "{:,.0f}", "residents_cooled_0_5k": "{:,.0f}",
+        "residents_65plus_cooled_0_5k": "{:,.0f}", "deaths_avoided_low": "{:.3f}", "deaths_avoided_central": "{:.3f}",
+        "deaths_avoided_high": "{:.3f}", "heat_deaths_baseline": "{:.2f}", "person_degree_hours_baseline": "{:,.0f}",
+        "person_degree_hours_reduced": "{:,.0f}"}))
     parts.append("<h3>Maps</h3>")
     for fname, png in result.png_maps().items():
         caption = fname.removesuffix(".png").replace("_", " ")
@@ -117,7 +138,8 @@ def _section(result) -> str:
 
 
 #: Sources of every report: the cooling model, the risk framing and the sanity-check ranges (keys of uhi.references).
-REPORT_BASE_SOURCES = ("invest-ucm", "invest-code", "ipcc2014", "estoque2020", "krayenhoff2021")
+REPORT_BASE_SOURCES = ("invest-ucm", "invest-code", "ipcc2014", "estoque2020", "krayenhoff2021", "santamouris2014", "doick2014",
+                       "bowler2010", "masselot2023", "iungman2023")
 
 
 def _sources(results) -> str:
@@ -131,7 +153,9 @@ def _sources(results) -> str:
     keys = list(dict.fromkeys(keys))
     known = [k for k in keys if k in REFERENCES]
     unknown = [k for k in keys if k not in REFERENCES]
-    text = ("<h2>Sources</h2><p>Cooling model: InVEST Urban Cooling Model (Natural Capital Project). Heat risk: hazard x "
+    text = ("<h2>Sources</h2><p>Cooling model: literature configuration (Santamouris 2014; Krayenhoff et al. 2021; Doick et al. "
+            "2014; Bowler et al. 2010) or the InVEST Urban Cooling Model (Natural Capital Project). Health: Masselot et al. 2023; "
+            "Iungman et al. 2023. Heat risk: hazard x "
             "exposure x vulnerability (IPCC AR5; Estoque et al. 2020). Effect sizes and costs of the measures: the "
             "sources of each catalogue entry (data/interventions.toml, or your own catalogue).</p>")
     text += bibliography_html(known)
@@ -147,17 +171,27 @@ def render_report(results: Iterable, *, title: str | None = None) -> str:
 
     results = list(results)
     title = title or ("Cooling scenario: " + results[0].name if len(results) == 1 else f"Comparison of {len(results)} cooling scenarios")
+    synthetic = [r for r in results if r.totals.get("synthetic")]
+    if synthetic:
+        title = "SYNTHETIC city - " + title
     body = [f"<h1>{html.escape(title)}</h1>",
             f"<p>Generated {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC by uhi.</p>"]
+    if synthetic:
+        body.append("<div class='note' style='border-color:#a40000;background:#fdecea'><b>"
+                    + html.escape(synthetic[0].totals.get("synthetic_note", "synthetic scene")) + "</b></div>")
     body.append("<div class='note'><b>Read first.</b><ul>" + "".join(f"<li>{html.escape(c)}</li>" for c in CAVEATS) + "</ul></div>")
     if len(results) > 1:
         df = comparison_table(results)
-        cols = ["rank", "scenario", "lead_category", "cost_eur", "mean_delta_t_air", "popweighted_delta_t_air", "max_cooling_t_air",
-                "degc_person_reduced", "cost_per_degc_person", "people_protected", "eur_per_resident_protected", "measures"]
-        body.append("<h2>Ranking by cost per °C·person</h2>" + _table(df[[c for c in cols if c in df.columns]], {
-            "rank": "{:.0f}", "cost_eur": "{:,.0f}", "mean_delta_t_air": "{:+.3f}", "popweighted_delta_t_air": "{:+.3f}",
-            "max_cooling_t_air": "{:.2f}", "degc_person_reduced": "{:,.0f}", "cost_per_degc_person": "{:,.2f}",
-            "people_protected": "{:,.0f}", "eur_per_resident_protected": "{:,.0f}"}))
+        cols = ["rank", "scenario", "lead_category", "annualised_cost_eur_per_year", "deaths_avoided_central", "deaths_avoided_low",
+                "deaths_avoided_high", "person_degree_hours_reduced", "residents_cooled_0_5k", "eur_per_death_avoided",
+                "eur_per_person_degree_hour", "popweighted_delta_t_air", "mean_delta_t_air_treated", "measures"]
+        body.append("<h2>Ranking by annualised EUR per heat death avoided</h2>" + _table(df[[c for c in cols if c in df.columns]], {
+            "rank": "{:.0f}", "annualised_cost_eur_per_year": "{:,.0f}", "deaths_avoided_central": "{:.2f}",
+            "deaths_avoided_low": "{:.2f}", "deaths_avoided_high": "{:.2f}", "person_degree_hours_reduced": "{:,.0f}",
+            "residents_cooled_0_5k": "{:,.0f}", "eur_per_death_avoided": "{:,.0f}", "eur_per_person_degree_hour": "{:,.3f}",
+            "popweighted_delta_t_air": "{:+.3f}", "mean_delta_t_air_treated": "{:+.3f}"}))
+        if "why" in df.columns:
+            body.append("<h3>Why this order</h3><ol>" + "".join(f"<li>{html.escape(str(w))}</li>" for w in df["why"]) + "</ol>")
     body.extend(_section(r) for r in results)
     body.append(_sources(results))
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"

@@ -255,10 +255,11 @@ class HealthModel:
     # ---------------------------------------------------------------------------- maps ----
 
     def _grid(self, *deltas) -> np.ndarray:
-        lo = min(float(np.min(d)) for d in deltas)
-        hi = max(float(np.max(d)) for d in deltas)
-        grid = np.unique(np.concatenate((np.linspace(min(lo, 0.0), max(hi, 0.0), 49), [0.0])))
-        return grid
+        lo = min(min(float(np.min(d)) for d in deltas if np.size(d)), 0.0) if any(np.size(d) for d in deltas) else 0.0
+        hi = max(max(float(np.max(d)) for d in deltas if np.size(d)), 0.0) if any(np.size(d) for d in deltas) else 0.0
+        if hi - lo < 1e-6:  # no change anywhere: any two nodes around 0 will do (all weight on the 0 node)
+            lo = -1e-3
+        return np.unique(np.concatenate((np.linspace(lo, hi, 49), [0.0])))
 
     def _zone_weights(self, delta, residents, zones, n, grid) -> np.ndarray:
         """W[z, k]: residents of zone z on grid node k (linear interpolation weights)."""
@@ -326,12 +327,13 @@ class HealthModel:
         c_lo, sd_lo = central_and_sd(dl)
         c_hi, sd_hi = central_and_sd(dh)
         residents_z = np.bincount(z - 1, weights=pop, minlength=n)
-        pdh0 = residents_z * float(self.degree_hours_per_resident(0.0))
-        pdh1 = np.bincount(z - 1, weights=pop * self.degree_hours_per_resident(d), minlength=n)
+        f0 = float(self.degree_hours_per_resident(0.0))
+        pdh0 = residents_z * f0
+        reduced = np.bincount(z - 1, weights=pop * (f0 - self.degree_hours_per_resident(d)), minlength=n)
         return HealthOutcome(
             deaths_avoided_low=c_lo - Z95 * sd_lo, deaths_avoided_central=central, deaths_avoided_high=c_hi + Z95 * sd_hi,
             heat_deaths_baseline=residents_z * self.heat_deaths_per_resident(),
-            person_degree_hours_baseline=pdh0, person_degree_hours_reduced=pdh0 - pdh1,
+            person_degree_hours_baseline=pdh0, person_degree_hours_reduced=reduced,
             mmt=self.curves.mmt, source=self.curves.source, note=self.curves.note, n_summers=self.n_summers, years=self.years,
         )
 

@@ -206,20 +206,31 @@ def delta_map(
     districts: gpd.GeoDataFrame | None = None,
     vmax: float | None = None,
     label: str = "Temperature change",
+    treated: np.ndarray | xr.DataArray | None = None,
+    mask_below: float = 0.01,
 ) -> Axes:
     """Diverging map of a temperature difference (after − before) in °C, centred on zero.
 
     A difference in K equals one in °C, so ``units`` K or degC are both labelled °C; other
-    units are shown as given. Colour limits are symmetric: ±``vmax`` (default: the 98th
-    percentile of ``|delta|``). Cooling is blue, warming red.
+    units are shown as given. Cells with ``|delta| < mask_below`` (default 0.01 K: below any
+    meaningful change, e.g. float round-off of a convolution) are left blank. Colour limits
+    are symmetric: ±``vmax`` (default: the largest ``|delta|`` over the ``treated`` cells when
+    given, else the 98th percentile of the shown ``|delta|``), so the treated sites do not
+    saturate. Cooling is blue, warming red.
     """
     da = _as_2d(delta, "delta")
     values = np.asarray(da.values, dtype=np.float64)
     units = da.attrs.get("units", "K")
     unit = "°C" if units in KELVIN_UNITS + CELSIUS_UNITS else units
+    if mask_below > 0:
+        values = np.where(np.abs(values) < mask_below, np.nan, values)
     finite = np.abs(values[np.isfinite(values)])
     if vmax is None:
-        vmax = float(np.percentile(finite, 98)) if finite.size else 1.0
+        sel = None if treated is None else np.asarray(treated, dtype=bool) & np.isfinite(values)
+        if sel is not None and sel.any():
+            vmax = float(np.abs(values[sel]).max())
+        else:
+            vmax = float(np.percentile(finite, 98)) if finite.size else 1.0
     vmax = vmax if vmax > 0 else 1.0
     ax = _axes(ax)
     im = _show(ax, da, values, cmap=cmap, norm=TwoSlopeNorm(vcenter=0.0, vmin=-vmax, vmax=vmax))

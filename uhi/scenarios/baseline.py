@@ -190,7 +190,8 @@ def prepare_baseline(spec: ScenarioSpec, *, progress: Progress = None, analysis:
     districts, zones = _zones(analysis.districts, analysis.lst, spec.district_column)
     population = analysis.population.fillna(0.0)
     city = str(getattr(analysis, "city", spec.name))
-    synthetic = spec.city is not None or bool(getattr(analysis, "scene", None) is not None and analysis.scene.attrs.get("city"))
+    # a pilot city's default scene, or a scene folder whose MTL carries the synthetic generator's CITY_NAME
+    synthetic = spec.city is not None or bool(spec.scene is not None and analysis.scene.attrs.get("city"))
     return Baseline(analysis=analysis, landcover=lc, population=population, risk=classes_on_residents(analysis.risk, population),
                     params=params, cooling=cooling, settings=b, districts=districts, zones=zones,
                     cell_m=pixel_size_m(analysis.lst, "scenario"), city=city, table=table,

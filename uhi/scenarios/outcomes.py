@@ -42,8 +42,15 @@ def _bincount(labels: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(labels.ravel(), weights=weights.ravel(), minlength=n + 1)[1 : n + 1]
 
 
-def health_columns(maps: xr.Dataset, zones: np.ndarray, n: int, health=None) -> dict[str, np.ndarray]:
-    """Per-zone outcome columns (zone i + 1 -> index i).
+def _label_layers(zones) -> list[np.ndarray]:
+    """Label rasters of the zones: one int array, or the ``layers`` of a :class:`uhi.zonal.ZoneLayers`
+    (overlapping zones burnt into several rasters, each zone in exactly one)."""
+    layers = getattr(zones, "layers", None)
+    return [np.asarray(lay, dtype=np.int64) for lay in (layers if layers is not None else [zones])]
+
+
+def health_columns(maps: xr.Dataset, zones, n: int, health=None) -> dict[str, np.ndarray]:
+    """Per-zone outcome columns (zone i + 1 -> index i); ``zones`` a label array or a ``ZoneLayers``.
 
     ``maps`` needs ``population`` and ``delta_t_air_model`` (else ``delta_t_air``); ``delta_t_air_low`` /
     ``delta_t_air_high`` give the effect-size range when present. Without ``health`` (a
@@ -52,7 +59,8 @@ def health_columns(maps: xr.Dataset, zones: np.ndarray, n: int, health=None) -> 
     pop = _arr(maps, "population")
     d = _arr(maps, "delta_t_air_model", "delta_t_air")
     cooled = d <= COOLED_THRESHOLD_K
-    cols = {"residents_cooled_0_5k": _bincount(zones, pop * cooled, n)}
+    layers = _label_layers(zones)
+    cols = {"residents_cooled_0_5k": sum(_bincount(lay, pop * cooled, n) for lay in layers)}
     if health is None:
         for k in _HEALTH_KEYS:
             cols[k] = np.full(n, np.nan)
@@ -60,10 +68,15 @@ def health_columns(maps: xr.Dataset, zones: np.ndarray, n: int, health=None) -> 
         return cols
     low = _arr(maps, "delta_t_air_low", "delta_t_air_model") if "delta_t_air_low" in maps else d
     high = _arr(maps, "delta_t_air_high", "delta_t_air_model") if "delta_t_air_high" in maps else d
-    out = health.assess(d, pop, zones, delta_t_low=low, delta_t_high=high)
     for k in _HEALTH_KEYS:
-        v = np.asarray(getattr(out, k), dtype=np.float64)
-        cols[k] = np.pad(v, (0, max(0, n - len(v))))[:n]
+        cols[k] = np.zeros(n)
+    for lay in layers:
+        if not (lay > 0).any():
+            continue
+        out = health.assess(d, pop, lay, delta_t_low=low, delta_t_high=high)
+        for k in _HEALTH_KEYS:
+            v = np.asarray(getattr(out, k), dtype=np.float64)
+            cols[k] += np.pad(v, (0, max(0, n - len(v))))[:n]
     share = health.curves.share_65_plus
     cols["residents_65plus_cooled_0_5k"] = cols["residents_cooled_0_5k"] * share if share is not None else np.full(n, np.nan)
     return cols
@@ -125,7 +138,7 @@ def option_sentence(name: str, totals: dict) -> str:
                    if any(i["type"] == "misting" for i in totals["interventions"]) else "."))
     pw = totals.get("popweighted_delta_t_air")
     site = totals.get("mean_delta_t_air_treated")
-    text = f"{name}: cools the air where people live by {abs(pw or 0):.2f} K on average"
+    text = f"{name}: cools the air at home by {abs(pw or 0):.3f} K on average over all the city's residents"
     if site is not None:
         text += f" and by {abs(site):.2f} K at the treated sites"
     text += f"; {totals.get('residents_cooled_0_5k', 0):,.0f} residents get at least 0.5 K cooler"

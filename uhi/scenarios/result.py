@@ -19,7 +19,7 @@ import xarray as xr
 from ..errors import OutputExistsError
 from ..io.write import atomic_path, safe_output_path, write_raster
 
-__all__ = ["CAVEATS", "OUTPUT_FILES", "ScenarioResult", "comparison_table", "figure_png"]
+__all__ = ["CAVEATS", "OUTPUT_FILES", "RANKING", "ScenarioResult", "comparison_table", "figure_png"]
 
 #: Files written by :meth:`ScenarioResult.write` (relative to the output folder).
 OUTPUT_FILES = (
@@ -30,45 +30,74 @@ OUTPUT_FILES = (
 #: Caveats printed in every report.
 CAVEATS = (
     (
-        "Air temperature comes from the InVEST Urban Cooling Model (Natural Capital Project, InVEST user guide). InVEST bounds air temperature "
-        "by construction to T_air in [T_ref, T_ref + UHI_max], so its cooling can never exceed UHI_max (T_air = T_ref + (1 - HM)·UHI_max in the InVEST user guide): "
-        "the magnitudes scale with the UHI_max you set."
+        "Air temperature comes from the scenario cooling configuration 'literature' by default (data/cooling_literature.toml): "
+        "the dense core is UHI_max warmer than cropland before mixing, +0.10 albedo cools by 0.3 K (Santamouris 2014, "
+        "doi:10.1016/j.solener.2012.07.003; range 0.2-0.6 K, Krayenhoff et al. 2021, doi:10.1088/1748-9326/abdcf1), vegetation "
+        "and water cool through their crop coefficient, and the air mixes with an exponential decay over 150 m (park cooling "
+        "decays exponentially and reaches 20-440 m, Doick et al. 2014, doi:10.1016/j.scitotenv.2014.06.048). [baseline] "
+        "cooling_model = \"invest\" runs the InVEST Urban Cooling Model instead, whose T_air stays within [T_ref, T_ref + UHI_max] "
+        "and whose cooling is much weaker. Either way the magnitudes scale with the UHI_max you set."
+    ),
+    (
+        "Heat deaths avoided per summer use the city exposure-response curves of Masselot et al. 2023 (Lancet Planet. Health "
+        "7:e271, doi:10.1016/S2542-5196(23)00023-2) and the method of Iungman et al. 2023 (Lancet 401:577, "
+        "doi:10.1016/S0140-6736(22)02585-5): the scenario's ΔT_air at each resident's home is applied to every June-August "
+        "daily mean temperature of the city series. The range combines the curve's 95 % interval (delta method) with the "
+        "effect-size range of the cooling; the modelled ΔT_air is an afternoon effect, so applying it to daily means may "
+        "overstate the benefit. Version-1 results of Masselot et al. inflate the 85+ death rates (corrected in their v2). "
+        "Cities without their own curve use the nearest city's curve, stated with every result."
     ),
     (
         "Hyper-local measures (misting, fountains, green walls: green walls ~1.5 m [jccr-vgs], misting and fountains the immediate surroundings [buildings2024-misting; urban-green-blue-grids]) are not put through the district-scale "
         "cooling model: each unit cools the air by its at-device value over its footprint (a disc of its radius, a strip "
-        "along a wall); maps show the pixel mean. They do not cool a district. Misting is iso-enthalpic: WBGT barely "
+        "along a wall); maps show the pixel mean. They do not cool a district and change no resident's daily temperature, "
+        "so they avoid no modelled deaths; their operating cost is counted. Misting is iso-enthalpic: WBGT barely "
         "improves (Atmosphere 2023, 14:177, doi:10.3390/atmos14010177)."
     ),
     (
         "Surface temperature changes (ΔLST) are the catalogue's effect sizes (the studies cited in each catalogue entry) times the treated share "
         "of each pixel; they feed the heat hazard of the risk map. Exposure and vulnerability are held at the baseline, "
         "and the baseline normalisation bounds and class breaks (fitted on populated pixels) are kept fixed, so class "
-        "changes are real changes."
+        "changes are real changes. 'Residents moved out of the top risk classes' is a secondary figure: relative classes "
+        "need many kelvin of surface cooling to change."
     ),
     (
         "Costs marked as defaults have no local source (published cost figures are sparse): override them with local prices "
-        "in a [catalogue.<key>] table."
+        "in a [catalogue.<key>] table. The annualised cost is capital / lifetime plus yearly operation and maintenance."
     ),
     (
         "Neighbourhood cooling is cross-checked against the modelling review of Krayenhoff et al. 2021 (0.2-0.6 °C per "
-        "+0.10 neighbourhood albedo, roughly 0.3 °C per +0.10 canopy; Environ. Res. Lett. 16:053007, doi:10.1088/1748-9326/abdcf1); results outside these ranges "
-        "are flagged. The UCM gives albedo a weight of 0.2 (InVEST Urban Cooling Model user guide), so with a UHI_max below ~10 °C white "
-        "measures fall below the review's range: a known limitation of the model, flagged rather than corrected."
+        "+0.10 neighbourhood albedo, roughly 0.3 °C per +0.10 canopy; Environ. Res. Lett. 16:053007, doi:10.1088/1748-9326/abdcf1), "
+        "integrated over the city because air mixing moves the cooling beyond the treated cells; results outside these ranges "
+        "are flagged."
     ),
 )
 
 
+#: Ranking keys of :func:`comparison_table`, lowest first; an option without the outcome ranks after those with it.
+RANKING = ("eur_per_death_avoided", "eur_per_person_degree_hour", "cost_per_degc_person")
+
+
 def comparison_table(results) -> pd.DataFrame:
-    """Totals of several results side by side, ranked by cost per °C·person (lowest first)."""
+    """Totals of several results side by side, ranked by annualised EUR per heat death avoided (lowest first).
+
+    Ties and options that avoid no modelled death (hyper-local measures, or no exposure-response data) are
+    ordered by annualised EUR per person-degree-hour, then by capital cost per °C·person. ``why`` is the
+    option's one-sentence summary (:func:`uhi.scenarios.outcomes.option_sentence`).
+    """
     rows = []
     for r in results:
         t = {k: v for k, v in r.totals.items() if k != "interventions"}
         t["measures"] = ", ".join(f"{i['units']:g} {i['unit']} {i['type']}" for i in r.totals["interventions"])
+        t["why"] = t.pop("outcome_sentence", "")
         rows.append({"scenario": r.name, "city": r.city, **t})
     df = pd.DataFrame(rows)
-    df["_key"] = df["cost_per_degc_person"].astype(float).fillna(np.inf)
-    df = df.sort_values(["_key", "cost_eur"], kind="stable").drop(columns="_key").reset_index(drop=True)
+    keys = []
+    for k in RANKING:
+        if k in df.columns:
+            df[f"_{k}"] = pd.to_numeric(df[k], errors="coerce").astype(float).fillna(np.inf)
+            keys.append(f"_{k}")
+    df = df.sort_values([*keys, "cost_eur"], kind="stable").drop(columns=keys).reset_index(drop=True)
     df.insert(0, "rank", np.arange(1, len(df) + 1))
     return df
 
@@ -121,16 +150,33 @@ class ScenarioResult:
     _png: dict | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
     @property
+    def sites(self) -> np.ndarray:
+        """Boolean map of the treated cells: neighbourhood measures and hyper-local devices."""
+        m = np.zeros(self.maps["delta_t_air"].shape, dtype=bool)
+        if "treated_fraction" in self.maps:
+            m |= np.nan_to_num(np.asarray(self.maps["treated_fraction"].values, dtype=np.float64)) > 0
+        for p in self.placements:
+            if getattr(p, "units_per_pixel", None) is not None:
+                m |= np.asarray(p.units_per_pixel) > 0
+        return m
+
+    @property
+    def _title_prefix(self) -> str:
+        return "SYNTHETIC city - " if self.totals.get("synthetic") else ""
+
+    @property
     def warnings(self) -> list[str]:
         return [c["message"] for c in self.checks if c["status"] == "warning"]
 
     def summary(self) -> str:
+        """One paragraph: the outcome sentence, then the secondary figures (°C·person, residents out of high risk)."""
         t = self.totals
         cpp = "n/a" if t["cost_per_degc_person"] is None else f"{t['cost_per_degc_person']:,.2f} EUR"
-        epr = "n/a" if t["eur_per_resident_protected"] is None else f"{t['eur_per_resident_protected']:,.0f} EUR"
-        return (f"{self.name}: cost {t['cost_eur']:,.0f} EUR; mean ΔT_air {t['mean_delta_t_air']:+.3f} K "
-                f"(max cooling {t['max_cooling_t_air']:.2f} K); {t['degc_person_reduced']:,.0f} °C·person reduced "
-                f"({cpp} per °C·person); {t['people_protected']:,.0f} residents out of high risk ({epr} each)")
+        head = (t.get("synthetic_note", "") + " ") if t.get("synthetic") else ""
+        sentence = t.get("outcome_sentence") or (f"{self.name}: cost {t['cost_eur']:,.0f} EUR; mean ΔT_air "
+                                                 f"{t['mean_delta_t_air']:+.3f} K (max cooling {t['max_cooling_t_air']:.2f} K).")
+        return (f"{head}{sentence} Capital cost {t['cost_eur']:,.0f} EUR; {t['degc_person_reduced']:,.0f} °C·person reduced "
+                f"({cpp} per °C·person); {t['people_protected']:,.0f} residents out of the top risk classes (secondary).")
 
     def plot(self, ax=None, variable: str = "delta_t_air"):
         """Map of one of :attr:`maps` (default the air temperature change) with district outlines; returns the Axes.
@@ -143,13 +189,18 @@ class ScenarioResult:
         from .. import plot as uplot
 
         da = self.maps[variable]
-        title = f"{self.name}: {_SHORT.get(variable, variable)}"
+        title = f"{self._title_prefix}{self.name}: {_SHORT.get(variable, variable)}"
         outlines = self.table[["district", "geometry"]] if self.table is not None else None
         if variable.startswith("risk_class"):
             return uplot.risk_map(da, ax=ax, title=title, districts=outlines, legend_loc="lower right")
         if variable.startswith("delta"):
             label = "Surface temperature change" if variable == "delta_lst" else "Air temperature change"
-            return uplot.delta_map(da, ax=ax, title=title, districts=outlines, label=label)
+            sites = self.sites
+            ax = uplot.delta_map(da, ax=ax, title=title, districts=outlines, label=label, treated=sites)
+            if sites.any():  # outline the treated sites
+                x, y = da["x"].values, da["y"].values
+                ax.contour(x, y, sites.astype(float), levels=[0.5], colors="k", linewidths=0.6)
+            return ax
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 5))
         units = da.attrs.get("units", "")
@@ -170,7 +221,7 @@ class ScenarioResult:
         figs = {}
         for fname, da, title in (("t_air_before.png", t0, "air temperature before"), ("t_air_after.png", t1, "air temperature after")):
             fig, ax = plt.subplots(figsize=(6, 5))
-            _imshow(ax, da, cmap="inferno", vmin=vmin, vmax=vmax, title=f"{self.name}: {title}", label="T_air [°C]")
+            _imshow(ax, da, cmap="inferno", vmin=vmin, vmax=vmax, title=f"{self._title_prefix}{self.name}: {title}", label="T_air [°C]")
             ax.set_xticks([])
             ax.set_yticks([])
             ax.set_xlabel("")

@@ -169,7 +169,7 @@ def run_all(scenarios_or_paths: Iterable, progress=None) -> list[ScenarioResult]
 
 
 def compare(scenarios_or_paths: Iterable, progress=None) -> pd.DataFrame:
-    """Run and rank scenarios by cost per °C·person (lowest first), with all totals as columns.
+    """Run and rank scenarios by annualised EUR per heat death avoided (lowest first; :func:`comparison_table`).
 
     Files with ``[[variant]]`` tables expand to every variant. Use :func:`run_all` and
     :func:`uhi.scenarios.comparison_table` to keep the results (maps, tables) as well.
