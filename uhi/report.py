@@ -26,12 +26,17 @@ __all__ = ["REPORT_NAME", "render_report", "write_report"]
 REPORT_NAME = "report.html"
 
 _CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;color:#222}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans","Noto Sans",sans-serif;max-width:1150px;margin:2em auto;
+padding:0 1em;color:#222;overflow-wrap:break-word}
 h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}h3{margin-top:1.5em}
+.scroll{max-width:100%;overflow-x:auto;margin:.6em 0;border:1px solid #e4e4e4}
+.scroll table{margin:0}
 table{border-collapse:collapse;margin:.6em 0;font-size:.88em}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right}
-th{background:#f3f3f3}td.t,th.t{text-align:left}.warning{color:#a40000;font-weight:600}.ok{color:#1a7f37}.info{color:#555}
-.note{background:#fff8e1;border-left:4px solid #f0b400;padding:.5em 1em;margin:1em 0}img{max-width:100%;margin:.5em 0}
-.default{color:#a65f00}ol.refs li{margin:.2em 0}
+td.t{max-width:28em;overflow-wrap:anywhere}
+th{background:#f3f3f3;position:sticky;top:0}td.t,th.t{text-align:left}.warning{color:#a40000;font-weight:600}.ok{color:#1a7f37}
+.info{color:#555}.note{background:#fff8e1;border-left:4px solid #f0b400;padding:.5em 1em;margin:1em 0}
+img{max-width:100%;height:auto;margin:.5em 0}
+.default{color:#a65f00}ol.refs li{margin:.2em 0;overflow-wrap:anywhere}
 """
 
 _TOTAL_LABELS = (
@@ -85,7 +90,8 @@ def _table(df: pd.DataFrame, formats: dict | None = None) -> str:
             cls = "" if numeric else " class='t'"
             cells.append(f"<td{cls}>{_fmt(v, formats.get(c, '{:,.3g}'))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+    # wide tables (per district: ~15 columns) scroll inside their own box instead of widening the page
+    return f"<div class='scroll'><table><tr>{head}</tr>{''.join(rows)}</table></div>"
 
 
 def _img(png: bytes, alt: str) -> str:
@@ -107,7 +113,8 @@ def _section(result) -> str:
     if t.get("health_curve"):
         parts.append(f"<p>Exposure-response curve: {html.escape(t['health_curve'])}; summers {html.escape(str(t.get('summer_years', '')))}.</p>")
     rows = [(label, _fmt(t.get(key), pat)) for key, label, pat in _TOTAL_LABELS]
-    parts.append("<h3>Totals</h3><table>" + "".join(f"<tr><td class='t'>{html.escape(a)}</td><td>{b}</td></tr>" for a, b in rows) + "</table>")
+    parts.append("<h3>Totals</h3><div class='scroll'><table>" + "".join(
+        f"<tr><td class='t'>{html.escape(a)}</td><td>{b}</td></tr>" for a, b in rows) + "</table></div>")
     if t.get("cost_includes_defaults"):
         parts.append("<p class='default'>Some unit costs are catalogue defaults without a local source (published cost figures exist only for street trees, green roofs and cool roofs): "
                      "override them with local prices in a [catalogue.&lt;key&gt;] table before quoting costs.</p>")
@@ -195,6 +202,7 @@ def render_report(results: Iterable, *, title: str | None = None) -> str:
     body.extend(_section(r) for r in results)
     body.append(_sources(results))
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>" + "\n".join(body) + "</body></html>")
 
 

@@ -33,10 +33,11 @@ def write_maps(analysis, out_dir: Path, *, overwrite: bool = False, progress: _P
                                                         districts=analysis.districts))]
     if analysis.hotspots is not None:
         figures.append(("hotspots_map.png", lambda ax: plot.hotspot_map(analysis.hotspots, ax=ax,
-                                                                        title=f"Getis-Ord Gi* hot spots, {title}")))
+                                                                        title=f"Getis-Ord Gi* hot spots, {title}",
+                                                                        districts=analysis.districts)))
     if analysis.risk is not None:
         figures.append(("risk_map.png", lambda ax: plot.risk_map(analysis.risk["risk_class"], ax=ax,
-                                                                  title=f"Heat risk, {title}")))
+                                                                  title=f"Heat risk, {title}", districts=analysis.districts)))
     if analysis.district_table is not None:
         figures.append(("districts_lst.png", lambda ax: plot.district_choropleth(
             analysis.district_table, "lst_mean", ax=ax, title=f"Mean LST per district, {title}", label="Mean LST")))

@@ -146,27 +146,34 @@ class OptimizationResult:
         for _, row in self.sites.iterrows():
             colour = _CATEGORY_COLOURS.get(row["category"], "cyan")
             gpd.GeoSeries([row.geometry], crs=self.sites.crs).boundary.plot(ax=ax, color=colour, linewidth=1.5)
-            # sites are small at city scale: a marker at each one, numbered by rank
-            c = row.geometry.centroid
+            c = row.geometry.centroid  # sites are small at city scale: a marker at each one
             ax.plot(c.x, c.y, marker="o", ms=7, mfc=colour, mec="black", mew=0.8, ls="none")
-            ax.annotate(str(row["rank"]), (c.x, c.y), xytext=(5, 4), textcoords="offset points", color="white",
-                        fontsize=7, weight="bold", path_effects=[patheffects.withStroke(linewidth=2, foreground="black")])
             handles.setdefault(row["intervention"], Line2D([], [], color=colour, marker="o", mec="black", ls="none",
                                                            label=f"{row['intervention']} ({row['category']})"))
+        if len(self.sites):
+            # one label per site listing the ranks of its measures ("1, 4"), placed where no other label is
+            from uhi.plot import label_points
+
+            ranks = self.sites.groupby("site", sort=False)["rank"].apply(lambda r: ", ".join(map(str, sorted(r))))
+            centres = self.sites.groupby("site", sort=False).geometry.first().centroid
+            label_points(ax, centres.x.to_numpy(), centres.y.to_numpy(), ranks.loc[centres.index].tolist(), color="white",
+                         weight="bold", path_effects=[patheffects.withStroke(linewidth=2, foreground="black")])
         if handles:
             ax.legend(handles=list(handles.values()), loc="lower right", fontsize=7, framealpha=0.8)
         ax.set_title(f"{len(self.sites)} measures on {self.sites['site'].nunique()} sites, "
                      f"{self.stats.get('spent_eur', 0):,.0f} of {self.budget_eur:,.0f} EUR")
-        from uhi.plot import add_scale_bar
+        from uhi.plot import add_north_arrow, add_scale_bar, use_font
 
         crs = self.delta_t_air.rio.crs
         if crs is not None:
             add_scale_bar(ax, crs)
+            add_north_arrow(ax)
         ax.ticklabel_format(useOffset=False, style="plain")
         ax.xaxis.set_major_locator(MaxNLocator(4))
         ax.yaxis.set_major_locator(MaxNLocator(5))
         ax.set_xlabel("x [m]")
         ax.set_ylabel("y [m]")
+        use_font(ax)
         return ax
 
     def plot_curve(self, ax=None):

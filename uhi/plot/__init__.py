@@ -11,7 +11,7 @@ with the city and date found in the data's attrs::
 
 from __future__ import annotations
 
-from ._decor import add_north_arrow, add_scale_bar, save_figure
+from ._decor import add_north_arrow, add_scale_bar, label_points, save_figure, use_font
 from .charts import benefit_curve, district_choropleth, risk_bars
 from .maps import HOTSPOT_COLOURS, HOTSPOT_LABELS, RISK_COLOURS, delta_map, hotspot_map, lst_map, risk_map
 from .skill import regression_plot, residual_map, skill_scatter
@@ -26,6 +26,7 @@ __all__ = [
     "delta_map",
     "district_choropleth",
     "hotspot_map",
+    "label_points",
     "lst_map",
     "regression_plot",
     "residual_map",
@@ -33,4 +34,5 @@ __all__ = [
     "risk_map",
     "save_figure",
     "skill_scatter",
+    "use_font",
 ]

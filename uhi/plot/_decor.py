@@ -29,6 +29,9 @@ __all__ = [
     "add_north_arrow",
     "add_scale_bar",
     "crs_of",
+    "legend_outside",
+    "label_points",
+    "use_font",
     "finish_map",
     "map_title",
     "nice_length",
@@ -42,6 +45,66 @@ CELSIUS_UNITS = ("degC", "°C", "C", "celsius", "Celsius", "degree_Celsius", "de
 #: Length of one degree of latitude / of longitude at the equator [m] (WGS 84 equatorial circumference / 360).
 METRES_PER_DEGREE = 111_319.49
 _HALO = [pe.withStroke(linewidth=3, foreground="white")]
+#: Font for every uhi figure: DejaVu Sans ships with matplotlib and covers Latin Extended (Niš, Timișoara,
+#: Győr), Cyrillic (София, Ниш) and Greek, so place names in any script of the pilot cities render.
+FONT_FAMILY = ["DejaVu Sans", "sans-serif"]
+
+
+def use_font(ax: Axes) -> Axes:
+    """Set :data:`FONT_FAMILY` on every text of ``ax``'s figure (titles, labels, legends, annotations, ticks)."""
+    from matplotlib.text import Text
+
+    for text in ax.figure.findobj(Text):
+        text.set_fontfamily(FONT_FAMILY)
+    return ax
+
+
+def legend_outside(ax: Axes, handles, *, title: str, loc: str = "outside", **kwargs):
+    """A legend beside the map (``loc="outside"``, right of the axes, top-aligned) or at a matplotlib ``loc``.
+
+    Outside, it never hides data; the figure is saved with ``bbox_inches="tight"`` so it stays in the image.
+    """
+    if loc == "outside":
+        return ax.legend(handles=handles, title=title, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0,
+                         frameon=False, **kwargs)
+    return ax.legend(handles=handles, title=title, loc=loc, framealpha=0.85, **kwargs)
+
+
+def label_points(ax: Axes, xs, ys, texts, *, fontsize: float = 7, **kwargs) -> list:
+    """Write ``texts`` next to the points ``(xs, ys)`` (data coordinates) without overlapping one another.
+
+    Greedy placement: each label tries eight offsets around its point (right, above, left, below,
+    then the diagonals, at growing distance) and takes the first whose box overlaps no label
+    already placed and stays inside the axes. Returns the text artists.
+    """
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    placed, artists = [], []
+    axes_box = ax.get_window_extent(renderer)
+    steps = [(1, 0), (0, 1), (-1, 0), (0, -1), (1, 1), (-1, 1), (-1, -1), (1, -1)]
+    for x, y, text in zip(xs, ys, texts):
+        best = None
+        for radius in (6, 12, 20, 30):
+            for dx, dy in steps:
+                ha = "left" if dx > 0 else "right" if dx < 0 else "center"
+                va = "bottom" if dy > 0 else "top" if dy < 0 else "center"
+                artist = ax.annotate(text, (x, y), xytext=(dx * radius, dy * radius), textcoords="offset points",
+                                     ha=ha, va=va, fontsize=fontsize, **kwargs)
+                box = artist.get_window_extent(renderer).expanded(1.05, 1.1)
+                inside = axes_box.contains(box.x0, box.y0) and axes_box.contains(box.x1, box.y1)
+                if inside and not any(box.overlaps(other) for other in placed):
+                    best = (artist, box)
+                    break
+                artist.remove()
+            if best is not None:
+                break
+        if best is None:  # crowded: keep the first position rather than drop the label
+            artist = ax.annotate(text, (x, y), xytext=(6, 0), textcoords="offset points", ha="left", va="center",
+                                 fontsize=fontsize, **kwargs)
+            best = (artist, artist.get_window_extent(renderer))
+        placed.append(best[1])
+        artists.append(best[0])
+    return artists
 
 
 def _axes(ax: Axes | None, figsize=(7.5, 6.0)) -> Axes:
@@ -182,6 +245,7 @@ def finish_map(ax: Axes, crs) -> None:
     ax.set_ylabel("")
     if crs is None:
         ax.text(0.99, 0.01, "no CRS: no scale bar", transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color="0.3")
+        use_font(ax)
         return
     from pyproj import CRS
 
@@ -193,6 +257,7 @@ def finish_map(ax: Axes, crs) -> None:
     )
     add_scale_bar(ax, crs)
     add_north_arrow(ax)
+    use_font(ax)
 
 
 def save_figure(fig, path: str | os.PathLike, *, overwrite: bool = False, dpi: int = 150) -> Path:

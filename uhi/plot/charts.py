@@ -14,7 +14,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
 from ..errors import InputValueError
-from ._decor import _HALO, KELVIN_UNITS, _axes, finish_map, map_title
+from ._decor import _HALO, KELVIN_UNITS, _axes, finish_map, map_title, use_font
 from .maps import RISK_COLOURS, _colorbar
 
 __all__ = ["benefit_curve", "column_label", "district_choropleth", "risk_bars"]
@@ -143,7 +143,8 @@ def risk_bars(
     labels = _label_column(table, label_column)
     values = pd.to_numeric(table[column], errors="coerce").fillna(0.0)
     order = values.sort_values(ascending=False).index
-    if top is not None:
+    shown_all = top is None or len(order) <= top
+    if not shown_all:
         order = order[:top]
     ax = _axes(ax, figsize=(7.5, 0.35 * len(order) + 1.5))
     y = np.arange(len(order))[::-1]
@@ -161,7 +162,11 @@ def risk_bars(
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="x", color="0.9")
     ax.set_axisbelow(True)
-    ax.set_title(map_title("Residents at high heat risk", table, title=title))
+    heading = map_title("Residents at high heat risk", table, title=title)
+    if not shown_all:  # a planner must see that districts are missing
+        heading += f"\n(top {len(order)} of {len(values)} districts, largest first; all are in the district table)"
+    ax.set_title(heading)
+    use_font(ax)
     return ax
 
 

@@ -17,7 +17,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap, TwoSlopeNorm
 from matplotlib.patches import Patch
 
 from ..errors import InputValueError
-from ._decor import CELSIUS_UNITS, KELVIN_UNITS, _axes, crs_of, finish_map, map_title, raster_extent
+from ._decor import CELSIUS_UNITS, KELVIN_UNITS, _axes, crs_of, finish_map, legend_outside, map_title, raster_extent
 
 __all__ = ["HOTSPOT_COLOURS", "HOTSPOT_LABELS", "RISK_COLOURS", "delta_map", "hotspot_map", "lst_map", "risk_map"]
 
@@ -126,12 +126,14 @@ def risk_map(
     title: str | None = None,
     districts: gpd.GeoDataFrame | None = None,
     colours=RISK_COLOURS,
-    legend_loc: str = "upper left",
+    legend_loc: str = "outside",
 ) -> Axes:
     """Map of the five heat-risk classes (1 very low ... 5 very high) with a class legend.
 
     ``risk_class`` is the output of :func:`uhi.risk.classify` (0 = unclassified, drawn
-    transparent). Legend labels come from its ``flag_meanings`` when present.
+    transparent). Legend labels come from its ``flag_meanings`` when present. ``districts``
+    outlines are drawn on top; the legend sits beside the map (``legend_loc="outside"``) or at
+    a matplotlib location.
     """
     da = _as_2d(risk_class, "risk_class")
     values = np.asarray(da.values, dtype=np.float64)
@@ -149,7 +151,7 @@ def risk_map(
     crs = crs_of(da)
     _districts(ax, districts, crs)
     handles = [Patch(facecolor=c, edgecolor="0.4", linewidth=0.5, label=n) for c, n in zip(colours, names)]
-    ax.legend(handles=handles[::-1], title="Heat risk class", loc=legend_loc, fontsize=8, title_fontsize=9, framealpha=0.85)
+    legend_outside(ax, handles[::-1], title="Heat risk class", loc=legend_loc, fontsize=8, title_fontsize=9)
     ax.set_title(map_title("Heat risk", da, title=title))
     finish_map(ax, crs)
     return ax
@@ -161,9 +163,9 @@ def hotspot_map(
     ax: Axes | None = None,
     title: str | None = None,
     districts: gpd.GeoDataFrame | None = None,
-    legend_loc: str = "upper left",
+    legend_loc: str = "outside",
 ) -> Axes:
-    """Map of Getis-Ord Gi* confidence bins (hot/cold spots at 90/95/99 %) with a 7-entry legend.
+    """Map of Getis-Ord Gi* confidence bins (hot/cold spots at 90/95/99 %) with a 7-entry legend beside the map.
 
     ``hotspots`` is the Dataset of :func:`uhi.metrics.hotspots` (its ``gi_bin``; pixels with a
     NaN ``gi_zscore`` are drawn as no data) or the ``gi_bin`` DataArray itself (int, -3..3;
@@ -191,7 +193,7 @@ def hotspot_map(
     handles = [Patch(facecolor=c, edgecolor="0.4", linewidth=0.5, label=n) for c, n in zip(HOTSPOT_COLOURS, HOTSPOT_LABELS)]
     distance = next((o.attrs.get("distance_m") for o in attrs_src if "distance_m" in o.attrs), None)
     legend_title = "Getis-Ord Gi*" + (f" ({float(distance):g} m band)" if distance is not None else "")
-    ax.legend(handles=handles[::-1], title=legend_title, loc=legend_loc, fontsize=7.5, title_fontsize=8.5, framealpha=0.85)
+    legend_outside(ax, handles[::-1], title=legend_title, loc=legend_loc, fontsize=7.5, title_fontsize=8.5)
     ax.set_title(map_title("Surface heat hot spots", *attrs_src, title=title))
     finish_map(ax, crs)
     return ax
