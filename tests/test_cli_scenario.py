@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
-from test_scenarios_city import make_city, write_scenario
 from typer.testing import CliRunner
 
+from uhi.cli import scenario as scenario_cli
 from uhi.scenarios import OUTPUT_FILES
 
-scenario_cli = pytest.importorskip("uhi.cli.scenario", reason="uhi.cli does not import (a sibling command module is missing)")
 runner = CliRunner()
 
 TREES = '\n[[intervention]]\ntype = "street_trees"\namount = 300\ndistricts = ["North-East"]\n'
 MIST = '\n[[intervention]]\ntype = "misting"\namount = 4\ntop_risk = { share = 0.02 }\n'
 
 
-@pytest.fixture(scope="module")
-def city(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("city")
-    make_city(folder)
-    return folder
-
-
 def invoke(*args):
     return runner.invoke(scenario_cli.app, [str(a) for a in args])
 
 
-def test_run_writes_everything_and_refuses_to_clobber(city, tmp_path):
+def test_run_writes_everything_and_refuses_to_clobber(city, tmp_path, write_scenario):
     out = tmp_path / "out"
     res = invoke("run", write_scenario(city, TREES, "trees.toml"), "--out", out)
     assert res.exit_code == 0, res.output
@@ -36,7 +27,7 @@ def test_run_writes_everything_and_refuses_to_clobber(city, tmp_path):
     assert again.exit_code == 1 and "already exists" in again.output and "Traceback" not in again.output
 
 
-def test_malformed_toml_exits_1_with_one_line(city, tmp_path):
+def test_malformed_toml_exits_1_with_one_line(city, tmp_path, write_scenario):
     bad = write_scenario(city, '\n[[intervention]]\ntype = "street_trees"\namount = "many"\ndistricts = ["North-East"]\n', "bad.toml")
     res = invoke("run", bad, "--out", tmp_path / "o")
     assert res.exit_code == 1
@@ -50,7 +41,7 @@ def test_malformed_toml_exits_1_with_one_line(city, tmp_path):
     assert res.exit_code == 1 and "TOML syntax error" in res.output
 
 
-def test_compare_ranks_and_writes_one_report(city, tmp_path):
+def test_compare_ranks_and_writes_one_report(city, tmp_path, write_scenario):
     write_scenario(city, MIST, "mist.toml")
     res = invoke("compare", city / "trees.toml", city / "mist.toml", "--out", tmp_path / "cmp")
     assert res.exit_code == 0, res.output

@@ -19,9 +19,7 @@ import numpy as np
 import pytest
 import rioxarray
 
-from uhi import lst
-
-synthetic = pytest.importorskip("uhi.synthetic", reason="uhi.synthetic is not available")
+from uhi import lst, synthetic
 
 SHAPE = (128, 128)
 

@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import rioxarray
-from test_scenarios_city import make_city, write_scenario
 
 from uhi.errors import OutputExistsError, OutputPathError
 from uhi.report import render_report, write_report
@@ -29,7 +28,7 @@ top_risk = { share = 0.02 }
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory):
+def results(tmp_path_factory, make_city, write_scenario):
     folder = tmp_path_factory.mktemp("city")
     make_city(folder)
     a = Scenario.from_toml(write_scenario(folder, BODY, "a.toml"))

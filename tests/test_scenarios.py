@@ -8,7 +8,6 @@ import geopandas as gpd
 import numpy as np
 import pytest
 from shapely.geometry import box
-from test_scenarios_city import CELL, CRS, X0, Y0, N, make_city, write_scenario
 
 from uhi.errors import ScenarioError
 from uhi.scenarios import Scenario, comparison_table, risk_after, run_all
@@ -28,14 +27,7 @@ top_risk = { share = 0.05 }
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("city")
-    make_city(folder)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def baseline(city):
+def baseline(city, write_scenario):
     s = Scenario.from_toml(write_scenario(city, TREES, "trees.toml"))
     return s.prepare_baseline()
 
@@ -45,7 +37,7 @@ def trees(city, baseline):
     return Scenario.from_toml(city / "trees.toml").run(baseline=baseline)
 
 
-def test_invest_cooling_model_stays_bounded_by_uhi_max(city, baseline):
+def test_invest_cooling_model_stays_bounded_by_uhi_max(city, baseline, write_scenario):
     # [baseline] cooling_model = "invest": T_air in [T_ref, T_ref + UHI_max] (InVEST UCM user guide) -> cooling <= UHI_max
     s = Scenario.from_toml(write_scenario(city, TREES, "trees_invest.toml"))
     spec = s.spec.model_copy(update={"baseline": s.spec.baseline.model_copy(update={"cooling_model": "invest"})})
@@ -57,7 +49,8 @@ def test_invest_cooling_model_stays_bounded_by_uhi_max(city, baseline):
     np.testing.assert_array_equal(r.maps["delta_t_air_low"].values, r.maps["delta_t_air"].values)  # no range for InVEST
 
 
-def test_cooling_concentrated_where_placed(trees):
+def test_cooling_concentrated_where_placed(trees, city_grid):
+    CELL = city_grid.CELL
     maps, t = trees.maps, trees.table.set_index("district")
     assert trees.totals["cooling_model"] == "literature"  # the default scenario cooling configuration
     d = maps["delta_t_air_model"].values
@@ -100,7 +93,7 @@ def test_risk_after_without_change_reproduces_baseline(baseline):
     np.testing.assert_array_equal(cls.values, baseline.risk["risk_class"].values)
 
 
-def test_zero_coverage_changes_nothing(city, baseline):
+def test_zero_coverage_changes_nothing(city, baseline, write_scenario):
     s = Scenario.from_toml(write_scenario(city, '\n[[intervention]]\ntype = "cool_roof"\ncoverage = 0.0\ntop_risk = { share = 0.1 }\n', "zero.toml"))
     r = s.run(baseline=baseline)
     assert np.nanmax(np.abs(r.maps["delta_t_air"].values)) == 0.0
@@ -109,7 +102,7 @@ def test_zero_coverage_changes_nothing(city, baseline):
     assert r.totals["cost_per_degc_person"] is None  # undefined, not infinite
 
 
-def test_misting_cools_only_its_own_pixels(city, baseline):
+def test_misting_cools_only_its_own_pixels(city, baseline, write_scenario):
     r = Scenario.from_toml(write_scenario(city, MISTING, "mist.toml")).run(baseline=baseline)
     d = r.maps["delta_t_air"].values
     # 5 devices, one per highest-risk pixel; a 10 m disc inside a 30 m pixel: -2.42 x pi 10^2 / 30^2 each (hand)
@@ -121,8 +114,9 @@ def test_misting_cools_only_its_own_pixels(city, baseline):
     assert any(c["check"] == "hyper-local misting" for c in r.checks)
 
 
-def test_polygons_location_and_relative_paths(city, baseline, tmp_path, monkeypatch):
+def test_polygons_location_and_relative_paths(city, baseline, tmp_path, monkeypatch, city_grid, write_scenario):
     # a 600 m square in the core, written next to the scenario and referred to by a relative path
+    N, CELL, X0, Y0, CRS = city_grid.N, city_grid.CELL, city_grid.X0, city_grid.Y0, city_grid.CRS
     xm, ym = X0 + N * CELL / 2, Y0 - N * CELL / 2
     gpd.GeoDataFrame(geometry=[box(xm - 300, ym - 300, xm + 300, ym + 300)], crs=CRS).to_file(city / "block.geojson")
     p = write_scenario(city, '\n[[intervention]]\ntype = "cool_pavement"\ncoverage = 1.0\npolygons = "block.geojson"\n', "poly.toml")
@@ -136,7 +130,7 @@ def test_polygons_location_and_relative_paths(city, baseline, tmp_path, monkeypa
     assert lst[N // 2, N // 2] == pytest.approx(-10.0 * 0.90, rel=1e-5)
 
 
-def test_placement_errors_are_scenario_errors(city, baseline):
+def test_placement_errors_are_scenario_errors(city, baseline, write_scenario):
     too_many = write_scenario(city, '\n[[intervention]]\ntype = "green_roof"\namount = 1e9\ntop_risk = { share = 0.01 }\n', "big.toml")
     with pytest.raises(ScenarioError, match=r"need .* m2 but only .* of roof area"):
         Scenario.from_toml(too_many).run(baseline=baseline)
@@ -148,7 +142,7 @@ def test_placement_errors_are_scenario_errors(city, baseline):
         Scenario.from_toml(half).run(baseline=baseline)
 
 
-def test_variants_and_compare_rank_by_cost_per_degc_person(city, baseline):
+def test_variants_and_compare_rank_by_cost_per_degc_person(city, baseline, write_scenario):
     body = """
 [[variant]]
 name = "trees"
@@ -220,7 +214,7 @@ def test_residents_protected_stays_a_consistent_secondary_column(trees):
         trees.totals["residents_high_risk_before"] - trees.totals["people_protected"], rel=1e-9)
 
 
-def test_more_trees_never_warm_and_cool_more(city, baseline):
+def test_more_trees_never_warm_and_cool_more(city, baseline, write_scenario):
     # monotonicity: the same location with twice the trees cools at least as much everywhere (UCM is monotone in
     # shade and kc with the "max" edits; SCIENCE.md 4.6b lists peer models where more vegetation warmed)
     runs = []

@@ -8,8 +8,6 @@ import pytest
 from uhi._toml import tomllib
 from uhi.scenarios import Scenario, comparison_table, example_path, run_all
 
-pytest.importorskip("uhi.synthetic")
-
 
 def small(name: str) -> Scenario:
     """The example on a 128 x 128 scene (3.8 km) with its cells widened to 10 % so the amounts fit."""

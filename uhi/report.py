@@ -29,10 +29,10 @@ _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans","Noto Sans",sans-serif;max-width:1150px;margin:2em auto;
 padding:0 1em;color:#222;overflow-wrap:break-word}
 h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}h3{margin-top:1.5em}
-.scroll{max-width:100%;overflow-x:auto;margin:.6em 0;border:1px solid #e4e4e4}
+.scroll{width:fit-content;max-width:100%;overflow-x:auto;margin:.6em 0}
 .scroll table{margin:0}
 table{border-collapse:collapse;margin:.6em 0;font-size:.88em}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right}
-td.t{max-width:28em;overflow-wrap:anywhere}
+td.t{min-width:8em;max-width:30em;overflow-wrap:break-word}
 th{background:#f3f3f3;position:sticky;top:0}td.t,th.t{text-align:left}.warning{color:#a40000;font-weight:600}.ok{color:#1a7f37}
 .info{color:#555}.note{background:#fff8e1;border-left:4px solid #f0b400;padding:.5em 1em;margin:1em 0}
 img{max-width:100%;height:auto;margin:.5em 0}

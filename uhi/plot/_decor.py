@@ -75,7 +75,8 @@ def label_points(ax: Axes, xs, ys, texts, *, fontsize: float = 7, **kwargs) -> l
 
     Greedy placement: each label tries eight offsets around its point (right, above, left, below,
     then the diagonals, at growing distance) and takes the first whose box overlaps no label
-    already placed and stays inside the axes. Returns the text artists.
+    already placed and stays inside the axes; a label moved further than the first ring gets a thin
+    leader line to its point. Returns the text artists.
     """
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
@@ -88,8 +89,9 @@ def label_points(ax: Axes, xs, ys, texts, *, fontsize: float = 7, **kwargs) -> l
             for dx, dy in steps:
                 ha = "left" if dx > 0 else "right" if dx < 0 else "center"
                 va = "bottom" if dy > 0 else "top" if dy < 0 else "center"
+                leader = {"arrowprops": {"arrowstyle": "-", "color": "0.6", "lw": 0.6, "shrinkA": 0, "shrinkB": 3}} if radius > 6 else {}
                 artist = ax.annotate(text, (x, y), xytext=(dx * radius, dy * radius), textcoords="offset points",
-                                     ha=ha, va=va, fontsize=fontsize, **kwargs)
+                                     ha=ha, va=va, fontsize=fontsize, **leader, **kwargs)
                 box = artist.get_window_extent(renderer).expanded(1.05, 1.1)
                 inside = axes_box.contains(box.x0, box.y0) and axes_box.contains(box.x1, box.y1)
                 if inside and not any(box.overlaps(other) for other in placed):
