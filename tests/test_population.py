@@ -11,7 +11,7 @@ from rasterio.transform import from_origin
 from rasterio.warp import transform_geom
 from shapely.geometry import box, mapping
 
-from uhi.errors import CRSError, InputValueError, SceneFormatError
+from uhi.errors import CRSError, InputValueError
 from uhi.io import load_population
 
 
@@ -85,11 +85,11 @@ def test_nodata_zero_or_nan(tmp_path):
 def test_errors(tmp_path, synthetic_pop):
     path, _ = synthetic_pop
     like = _grid((4_800_000.0, 2_570_000.0, 4_840_000.0, 2_600_000.0), 1000.0, "EPSG:3035")
-    with pytest.raises(SceneFormatError, match="does not exist"):
+    with pytest.raises(InputValueError, match="does not exist"):
         load_population(tmp_path / "missing.tif", like)
     bad = tmp_path / "not_a_raster.tif"
     bad.write_text("hello")
-    with pytest.raises(SceneFormatError, match="not a readable raster"):
+    with pytest.raises(InputValueError, match="not a readable raster"):
         load_population(bad, like)
     nocrs = _write(tmp_path / "nocrs.tif", np.ones((3, 3)), crs=None)
     with pytest.raises(CRSError, match="no CRS"):

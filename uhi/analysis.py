@@ -51,6 +51,7 @@ class CityAnalysis:
     city: str
     date: str
     notes: list = dataclasses.field(default_factory=list)
+    district_column: str | None = None  # the column of ``districts`` naming each district
 
     @property
     def title(self) -> str:
@@ -134,22 +135,6 @@ def _scene_title(ds: xr.Dataset) -> tuple[str, str]:
     city = ds.attrs.get("city") or ds.attrs.get("scene_id") or "scene"
     date = str(ds.attrs.get("acquisition_time", ""))[:10]
     return str(city), date
-
-
-def _read_landcover(path, like: xr.DataArray) -> xr.DataArray:
-    import rioxarray
-    from rasterio.enums import Resampling
-
-    from uhi.errors import SceneFormatError
-
-    try:
-        lc = rioxarray.open_rasterio(path, masked=False).squeeze("band", drop=True)
-    except Exception as exc:  # rasterio raises several types for unreadable files
-        raise SceneFormatError(f"land-cover raster {str(path)!r} cannot be read: {exc}") from None
-    if lc.rio.crs is None:
-        raise InputValueError(f"land-cover raster {str(path)!r} has no CRS")
-    lc = lc.rio.reproject_match(like, resampling=Resampling.mode)
-    return lc.assign_coords(x=like.x, y=like.y).rename("landcover")
 
 
 def analyse_city(
@@ -299,7 +284,7 @@ def analyse_layers(
     (``attrs["index_scale"] == "dn"``, no reflectance thresholds apply) or are missing. Steps that cannot
     run (no urban pixel, no population) are skipped with a note in ``notes`` and the summary.
     """
-    from uhi.io import load_population
+    from uhi.io import load_population, load_raster
     from uhi.metrics import hotspots, suhii
     from uhi.metrics._common import lst_kelvin
     from uhi.risk import assess_risk
@@ -308,7 +293,7 @@ def analyse_layers(
     lst = lst_kelvin(lst)
     idx = xr.Dataset({k: v for k, v in {"ndvi": ndvi, "ndbi": ndbi, "mndwi": mndwi}.items() if v is not None})
     if landcover is not None and not isinstance(landcover, xr.DataArray):
-        landcover = _read_landcover(landcover, lst)
+        landcover = load_raster(landcover, lst, resampling="mode", name="landcover", what="land-cover raster", masked=False)
     if population is not None and not isinstance(population, xr.DataArray):
         population = load_population(population, like=lst)
     zones = None
@@ -352,7 +337,7 @@ def analyse_layers(
     return CityAnalysis(
         scene=scene, lst=lst, indices=idx, population=population, districts=zones, landcover=landcover,
         urban_mask=urban, suhii=urban_result, hotspots=hot, risk=risk, district_table=table,
-        city=city or "scene", date=date, notes=notes,
+        city=city or "scene", date=date, notes=notes, district_column=district_column if zones is not None else None,
     )
 
 

@@ -16,6 +16,8 @@ _EXPORTS = {
     "decode_qa": "qa",
     "load_population": "population",
     "load_vector": "vectors",
+    "load_raster": "raster",
+    "open_raster": "raster",
     "write_raster": "write",
     "atomic_path": "write",
     "safe_output_path": "write",

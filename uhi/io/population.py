@@ -37,7 +37,7 @@ import xarray as xr
 from rasterio.enums import Resampling
 from rasterio.warp import reproject
 
-from ..errors import CRSError, InputValueError, SceneFormatError
+from ..errors import CRSError, InputValueError
 
 __all__ = ["load_population", "GHS_POP_NODATA"]
 
@@ -96,12 +96,10 @@ def load_population(
 
     Raises
     ------
-    uhi.errors.SceneFormatError
-        The file is missing or not a readable raster.
+    uhi.errors.InputValueError
+        The file is missing or not a readable raster; unknown ``resampling`` / ``nodata``, or a band out of range.
     uhi.errors.CRSError
         The file or ``like`` has no CRS.
-    uhi.errors.InputValueError
-        Unknown ``resampling`` / ``nodata``, or a band out of range.
     """
     path = Path(path)
     if resampling not in ("sum", "density"):
@@ -109,12 +107,12 @@ def load_population(
     if nodata not in ("zero", "nan"):
         raise InputValueError(f"nodata must be 'zero' or 'nan', got {nodata!r}")
     if not path.is_file():
-        raise SceneFormatError(f"population raster {path} does not exist")
+        raise InputValueError(f"population raster {path} does not exist")
     transform, shape, crs, template = _target_grid(like)
     try:
         src_ds = rasterio.open(path)
     except rasterio.errors.RasterioIOError as exc:
-        raise SceneFormatError(f"population raster {path} is not a readable raster: {exc}") from None
+        raise InputValueError(f"population raster {path} is not a readable raster: {exc}") from None
     with src_ds as src:
         if not 1 <= band <= src.count:
             raise InputValueError(f"{path} has {src.count} band(s); band={band} does not exist")

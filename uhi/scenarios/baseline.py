@@ -13,17 +13,20 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import rioxarray
+import rioxarray  # noqa: F401  (registers the .rio accessor)
 import xarray as xr
+from shapely.geometry import box
 
 from .._backend import pixel_size_m
 from .._paths import data_path
 from .._progress import Progress, say
 from ..analysis import CityAnalysis, analyse_city, analyse_layers
 from ..errors import InputValueError, ScenarioError, UhiError
+from ..io.raster import load_raster
+from ..zonal import ZoneLayers, rasterize_zones
 from .schema import BaselineSpec, ScenarioSpec
 
-__all__ = ["Baseline", "baseline_analysis", "baseline_key", "classes_on_residents", "load_health", "prepare_baseline", "run_cooling"]
+__all__ = ["Baseline", "baseline_analysis", "baseline_key", "classes_on_residents", "district_zones", "load_health", "prepare_baseline", "run_cooling"]
 
 
 @dataclasses.dataclass
@@ -38,7 +41,7 @@ class Baseline:
     cooling: xr.Dataset
     settings: BaselineSpec
     districts: gpd.GeoDataFrame  # one row per district (or one "city" row), column "district"
-    zones: np.ndarray  # int32 labels: 0 outside every district, i + 1 for districts.iloc[i]
+    zones: ZoneLayers  # the districts burnt onto the grid (uhi.zonal.rasterize_zones): label i + 1 = districts.iloc[i]
     cell_m: float
     city: str
     table: object = None  # biophysical table (path or DataFrame) the parameters came from
@@ -57,23 +60,6 @@ def baseline_key(spec: ScenarioSpec) -> tuple:
     return tuple(str(getattr(spec, k)) for k in keys) + (spec.baseline.model_dump_json(), spec.health.model_dump_json())
 
 
-def _read_raster(path: str, what: str, like: xr.DataArray | None = None) -> xr.DataArray:
-    from rasterio.enums import Resampling
-
-    if not Path(path).is_file():
-        raise ScenarioError(f"{what} raster {path!r} does not exist")
-    try:
-        da = rioxarray.open_rasterio(path, masked=True).squeeze("band", drop=True)
-    except Exception as exc:  # noqa: BLE001 - rasterio raises several error types for unreadable files
-        raise ScenarioError(f"{what} raster {path!r} cannot be read: {exc}") from None
-    if da.rio.crs is None:
-        raise ScenarioError(f"{what} raster {path!r} has no CRS")
-    if like is not None and (da.shape != like.shape or da.rio.transform() != like.rio.transform() or da.rio.crs != like.rio.crs):
-        da = da.rio.reproject_match(like, resampling=Resampling.mode if what == "landcover" else Resampling.bilinear)
-        da = da.assign_coords(x=like.x, y=like.y)
-    return da.astype(np.float32).rename(what)
-
-
 def baseline_analysis(spec: ScenarioSpec, progress: Progress = None) -> CityAnalysis:
     """The city analysis of a scenario's inputs (districts read, not summarised: the scenario accounts for them).
 
@@ -86,14 +72,10 @@ def baseline_analysis(spec: ScenarioSpec, progress: Progress = None) -> CityAnal
               "district_column": spec.district_column, "district_stats": False}
     if spec.lst is not None:
         say(progress, "baseline analysis from layers")
-        lst = _read_raster(spec.lst, "lst")
-        lst.attrs["units"] = "K"
-        return analyse_layers(
-            lst, ndvi=_read_raster(spec.ndvi, "ndvi", like=lst), ndbi=_read_raster(spec.ndbi, "ndbi", like=lst),
-            **{**common, "landcover": _read_raster(spec.landcover, "landcover", like=lst),
-               "population": _read_raster(spec.population, "population", like=lst).fillna(0.0)},
-            city=spec.name,
-        )
+        lst = load_raster(spec.lst, name="lst", what="LST raster").assign_attrs(units="K")
+        ndvi = load_raster(spec.ndvi, lst, name="ndvi", what="NDVI raster")
+        ndbi = load_raster(spec.ndbi, lst, name="ndbi", what="NDBI raster")
+        return analyse_layers(lst, ndvi=ndvi, ndbi=ndbi, city=spec.name, **common)
     if spec.city is not None:
         from ..cities import get_city
         from ..synthetic import default_scene
@@ -109,21 +91,22 @@ def baseline_analysis(spec: ScenarioSpec, progress: Progress = None) -> CityAnal
     return analyse_city(scene, lst_method=b.lst_method, water_vapour=b.water_vapour, mask_clouds=b.mask_clouds, **common)
 
 
-def _zones(districts: gpd.GeoDataFrame | None, like: xr.DataArray, column: str | None) -> tuple[gpd.GeoDataFrame, np.ndarray]:
-    from rasterio.features import rasterize
-    from shapely.geometry import box
+def district_zones(analysis: CityAnalysis) -> tuple[gpd.GeoDataFrame, ZoneLayers]:
+    """The districts of an analysis as ``district`` names + geometry, burnt onto the LST grid by :mod:`uhi.zonal`.
 
+    Without districts the whole frame is one district, ``"city"``.
+    """
+    like = analysis.lst
+    districts = analysis.districts
     if districts is None or len(districts) == 0:
         x0, y0, x1, y1 = like.rio.bounds()
         gdf = gpd.GeoDataFrame({"district": ["city"]}, geometry=[box(x0, y0, x1, y1)], crs=like.rio.crs)
-        return gdf, np.ones(like.shape, dtype=np.int32)
-    if column is None:
-        column = "district" if "district" in districts.columns else None
-    names = districts[column].astype(str).tolist() if column else [f"zone {i + 1}" for i in range(len(districts))]
-    gdf = gpd.GeoDataFrame({"district": names}, geometry=districts.geometry.to_numpy(), crs=districts.crs).to_crs(like.rio.crs)
-    shapes = [(geom, i + 1) for i, geom in enumerate(gdf.geometry) if geom is not None and not geom.is_empty]
-    labels = rasterize(shapes, out_shape=like.shape, transform=like.rio.transform(), fill=0, dtype="int32")
-    return gdf, labels
+    else:
+        column = analysis.district_column
+        names = districts[column].astype(str).tolist() if column else [f"zone {i + 1}" for i in range(len(districts))]
+        gdf = gpd.GeoDataFrame({"district": names}, geometry=districts.geometry.to_numpy(), crs=districts.crs)
+        gdf = gdf.to_crs(like.rio.crs)
+    return gdf, rasterize_zones(gdf, like)
 
 
 def run_cooling(params: xr.Dataset, b: BaselineSpec, table) -> xr.Dataset:
@@ -187,7 +170,7 @@ def prepare_baseline(spec: ScenarioSpec, *, progress: Progress = None, analysis:
         raise ScenarioError(f"biophysical table: {exc}") from None
     b = spec.baseline
     cooling = run_cooling(params, b, table)
-    districts, zones = _zones(analysis.districts, analysis.lst, spec.district_column)
+    districts, zones = district_zones(analysis)
     population = analysis.population.fillna(0.0)
     city = str(getattr(analysis, "city", spec.name))
     # a pilot city's default scene, or a scene folder whose MTL carries the synthetic generator's CITY_NAME

@@ -15,12 +15,13 @@ from __future__ import annotations
 import dataclasses
 import math
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from ..errors import InputValueError, ScenarioError
 from ..interventions import Intervention, cost_eur, placement_fraction
+from ..io.vectors import load_vector
+from ..zonal import rasterize_zones
 from .baseline import Baseline
 from .schema import InterventionSpec
 
@@ -35,19 +36,12 @@ def _label(i: int, item: InterventionSpec) -> str:
 
 def location_mask(item: InterventionSpec, base: Baseline, *, label: str = "") -> np.ndarray:
     """Boolean mask of the pixels an intervention may use (before placement shares)."""
-    from rasterio.features import rasterize
-
-    shape = base.lst.shape
     kind = item.location_kind
     if kind == "polygons":
-        gdf = _read_polygons(item.polygons, base.lst.rio.crs)
-        geoms = [g for g in gdf.geometry if g is not None and not g.is_empty]
-        if not geoms:
-            raise ScenarioError(f"{label}: polygons file {item.polygons!r} has no geometry")
-        mask = rasterize([(g, 1) for g in geoms], out_shape=shape, transform=base.lst.rio.transform(), fill=0, dtype="uint8") > 0
-        if not mask.any():
-            raise ScenarioError(f"{label}: polygons in {item.polygons!r} cover no pixel of the scene")
-        return mask
+        try:
+            return rasterize_zones(load_vector(item.polygons, like=base.lst), base.lst).mask()
+        except InputValueError as exc:
+            raise InputValueError(f"{label}: {exc}") from None
     if kind == "districts":
         names = base.districts["district"].tolist()
         folded = {n.casefold(): i for i, n in enumerate(names)}
@@ -56,7 +50,7 @@ def location_mask(item: InterventionSpec, base: Baseline, *, label: str = "") ->
             if name.casefold() not in folded:
                 raise ScenarioError(f"{label}: district {name!r} is not in the districts layer; it has {names}")
             ids.append(folded[name.casefold()] + 1)
-        return np.isin(base.zones, ids)
+        return base.zones.mask(ids)
     risk = np.asarray(base.risk["risk"].values, dtype=np.float64)
     finite = np.isfinite(risk)
     if not finite.any():
@@ -141,16 +135,3 @@ def place(i: int, item: InterventionSpec, it: Intervention, base: Baseline, shar
         f = np.minimum(placed * it.footprint_m2 / cell2, avail)
     return Placement(label, it, units, area, cost_eur(it, units), f, None, mask)
 
-
-def _read_polygons(path, crs) -> gpd.GeoDataFrame:
-    from pathlib import Path
-
-    if not Path(path).is_file():
-        raise ScenarioError(f"vector file {str(path)!r} does not exist")
-    try:
-        gdf = gpd.read_file(path)
-    except Exception as exc:  # noqa: BLE001 - pyogrio raises several error types
-        raise ScenarioError(f"vector file {str(path)!r} cannot be read: {exc}") from None
-    if gdf.crs is None:
-        raise ScenarioError(f"vector file {str(path)!r} has no CRS")
-    return gdf.to_crs(crs)

@@ -34,6 +34,7 @@ from rasterio.features import rasterize
 
 from .._backend import grid_transform
 from ..errors import CRSError, GridMismatchError, InputValueError
+from ..io.vectors import load_vector
 
 __all__ = ["ZoneLayers", "choose_id_column", "prepare_zones", "rasterize_zones", "read_zones", "spatial_2d"]
 
@@ -66,18 +67,25 @@ class ZoneLayers:
         """Labels per layer: zones + 1 (label 0 = outside)."""
         return len(self.zones) + 1
 
+    def labels(self) -> np.ndarray:
+        """One int32 label raster (0 outside): the only layer, or the layers overlaid in order where zones overlap."""
+        out = np.zeros(self.shape, dtype=np.int32)
+        for lab in self.layers:
+            np.copyto(out, lab, where=lab > 0, casting="unsafe")
+        return out
+
+    def mask(self, labels=None) -> np.ndarray:
+        """Boolean raster of the pixels in any of the zones ``labels`` (1-based; default: in any zone)."""
+        out = np.zeros(self.shape, dtype=bool)
+        for lab in self.layers:
+            out |= (lab > 0) if labels is None else np.isin(lab, np.asarray(list(labels)))
+        return out
+
 
 def read_zones(zones: gpd.GeoDataFrame | str | os.PathLike, id_column: str | None = None) -> tuple[gpd.GeoDataFrame, str]:
     """Zones as a GeoDataFrame plus a name for messages (the file, or ``"zones"``); checks ``id_column``."""
     if isinstance(zones, (str, os.PathLike)):
-        path = Path(zones)
-        if not path.exists():
-            raise InputValueError(f"zones file {path} does not exist")
-        try:
-            gdf = gpd.read_file(path)
-        except Exception as exc:  # pyogrio raises its own DataSourceError family
-            raise InputValueError(f"cannot read zones file {path}: {exc}") from None
-        source = str(path)
+        gdf, source = load_vector(zones), str(Path(zones))
     elif isinstance(zones, gpd.GeoDataFrame):
         gdf, source = zones, "zones GeoDataFrame"
     else:
