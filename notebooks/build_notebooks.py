@@ -346,11 +346,12 @@ daily means only: days with a mean ≥ 24 °C (the threshold of the source repos
     new_code_cell("""\
 vienna = pd.read_csv(stations_dir / "vienna_hohe_warte_daily.csv", parse_dates=["date"])
 vienna["year"] = vienna["date"].dt.year
-print("Hohe Warte Tmax on 2019-06-26 (a hot overpass day):", float(vienna.loc[vienna.date == "2019-06-26", "tmax_C"].iloc[0]), "°C")
+# t_ref for a (hypothetical) overpass on 2019-06-26: that day's maximum at Hohe Warte
+print("Hohe Warte Tmax on 2019-06-26:", float(vienna.loc[vienna.date == "2019-06-26", "tmax_C"].iloc[0]), "°C")
 lj = pd.read_csv(stations_dir / "ljubljana_bezigrad_daily_1992_2016.csv", parse_dates=["date"])
 counts = pd.concat({"Vienna: days Tmax >= 30 °C": vienna[vienna.tmax_C >= 30].groupby("year").size(),
                     "Ljubljana: days Tmean >= 24 °C": lj[lj.tmean_C >= 24].groupby(lj.date.dt.year).size()}, axis=1)
-counts.fillna(0).astype(int).T"""),
+counts.sort_index().astype("Int64").T  # <NA>: the year is outside the station's record"""),
     new_markdown_cell("""\
 ## 2 · Synthetic recovery: does the calibration find parameters it should?
 
@@ -412,6 +413,11 @@ m3.summary().round(2)"""),
     new_code_cell("""\
 # the fitted vegetation sensitivity against the catalogue's ΔLST (flag: they differ by more than 2x)
 compare_catalogue(models["20190812"], uhi.interventions.load_catalogue()).round(2)"""),
+    new_code_cell("""\
+# the hook for scenarios: paste these [catalogue] overrides into a scenario file to use Sofia's own sensitivity
+from uhi.calibrate.surface import catalogue_overrides
+
+print(catalogue_overrides(models["20190812"], uhi.interventions.load_catalogue())[1])"""),
     new_markdown_cell("""\
 ## 4 · A calibrated `[baseline]`, written and run
 

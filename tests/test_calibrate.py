@@ -115,7 +115,7 @@ def test_to_toml_is_a_valid_scenario_baseline(tmp_path):
     data = tomllib.loads(text)
     spec = BaselineSpec.model_validate(data["baseline"])  # the scenario schema accepts it as is
     assert spec.t_ref == pytest.approx(24.0, abs=1e-3) and spec.uhi_max == pytest.approx(4.0, abs=1e-3)
-    assert spec.mixing_radius == 600.0 and spec.cc_method == "factors"
+    assert spec.mixing_radius == 600.0 and spec.cc_method == "factors" and spec.cooling_model == "invest"
     with pytest.raises(OutputExistsError):
         res.to_toml(tmp_path / "baseline.toml")
     # the calibrated settings reproduce the station values when run again
@@ -154,7 +154,7 @@ def test_bad_arguments(kwargs, match):
         calibrate_ucm(case.params, case.stations, **kwargs)
 
 
-def test_literature_configuration_is_calibratable():
+def test_literature_configuration_is_calibratable(tmp_path):
     # The scenario configuration (uhi.cooling.literature_cooling) on the shipped land-cover table: truth generated
     # with known t_ref / uhi_max / decay length, stations noise-free -> recovered exactly (analytic limit; the model
     # is affine in t_ref and uhi_max, uhi.calibrate.ucm module docstring).
@@ -179,5 +179,16 @@ def test_literature_configuration_is_calibratable():
     # the shipped 150 m decay length is round(1.5) = 2 pixels of 100 m in the model, i.e. the same run as 200 m
     assert truth.attrs["decay_length_m"] == 150.0 and res.params["mixing_radius"] == 200.0 and res.skill["rmse"] < 1e-3
     assert "decay_length_m" in res.to_toml() and "cc_method" not in res.to_toml()
+    # the calibrated cooling configuration round-trips through the scenario loaders
+    import tomllib
+
+    from uhi.cooling import load_cooling_config
+    from uhi.scenarios.schema import BaselineSpec
+
+    text = res.to_toml(tmp_path / "b.toml", cooling_config=tmp_path / "cooling.toml")
+    base = BaselineSpec.model_validate(tomllib.loads(text)["baseline"])
+    assert base.cooling_model == "literature" and base.t_ref == pytest.approx(25.0, abs=1e-3)
+    cfg = load_cooling_config(base.cooling_config)
+    assert cfg.decay_length_m == 200.0 and cfg.urban_lucode == 1 and cfg.rural_lucode == 8
     with pytest.raises(InputValueError, match="cannot fit \\['weights'\\] with the 'literature' model"):
         calibrate_ucm(params, stations, model="literature", fit=("weights",))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from uhi.calibrate.surface import apply_to_catalogue, compare_catalogue, fit_surface_model, fvc, vif
+from uhi.calibrate.surface import apply_to_catalogue, catalogue_overrides, compare_catalogue, fit_surface_model, fvc, vif
 from uhi.errors import InputValueError
 
 
@@ -81,6 +81,15 @@ def test_catalogue_comparison_flags_and_hook():
     new, _ = apply_to_catalogue(cat, m)
     assert new["street_trees"].lst_change_k == pytest.approx(m.coef["fvc"]) and "city-fitted" in new["street_trees"].lst_source
     assert new["cool_roof"] is cat["cool_roof"]
+    # the scenario hook: [catalogue] overrides the scenario loader accepts as they are
+    import tomllib
+
+    from uhi.interventions.catalogue import merge_catalogue
+
+    overrides, text = catalogue_overrides(m, cat)
+    assert tomllib.loads(text)["catalogue"] == overrides and set(overrides) == set(t.index[t["covered"]])
+    merged = merge_catalogue(None, overrides)
+    assert merged["street_trees"].lst_change_k == pytest.approx(m.coef["fvc"], abs=1e-3)
 
 
 def _sofia(shared_data, year):

@@ -39,8 +39,8 @@ import xarray as xr
 from uhi.calibrate.skill import skill
 from uhi.errors import InputValueError
 
-__all__ = ["DISAGREEMENT_RATIO", "VIF_MAX", "SurfaceModel", "apply_to_catalogue", "compare_catalogue", "fit_surface_model",
-           "fvc", "vif"]
+__all__ = ["DISAGREEMENT_RATIO", "VIF_MAX", "SurfaceModel", "apply_to_catalogue", "catalogue_overrides", "compare_catalogue",
+           "fit_surface_model", "fvc", "vif"]
 
 #: Variance-inflation threshold (O'Brien 2007, Qual. Quant. 41:673, doi:10.1007/s11135-006-9018-6).
 VIF_MAX = 5.0
@@ -332,3 +332,26 @@ def apply_to_catalogue(catalogue: Mapping, model: SurfaceModel, *, ratio: float 
         else:
             out[key] = it
     return out, table
+
+
+def catalogue_overrides(model: SurfaceModel, catalogue: Mapping, *, ratio: float = DISAGREEMENT_RATIO) -> tuple[dict, str]:
+    """The city-fitted ΔLST as scenario ``[catalogue]`` overrides: ``({key: {"lst_change_k", "lst_source"}}, TOML text)``.
+
+    Paste the text into a scenario file (or merge the mapping with :func:`uhi.interventions.merge_catalogue`) to
+    run the scenario's surface chain on the city's own sensitivities; only covered interventions are listed,
+    and a comment marks those whose catalogue value differs from the fitted one by more than ``ratio``x.
+    """
+    new, table = apply_to_catalogue(catalogue, model, ratio=ratio)
+    out, lines = {}, [f"# city-fitted LST sensitivities ({model.label or 'surface model'}, block-CV R2 {model.cv['r2']:.2f}), "
+                      "uhi.calibrate.surface.catalogue_overrides"]
+    for key, row in table.iterrows():
+        if not row["covered"]:
+            continue
+        it = new[key]
+        out[key] = {"lst_change_k": round(float(it.lst_change_k), 3), "lst_source": it.lst_source}
+        if row["flag"]:
+            lines.append(f"# {key}: catalogue {row['catalogue_dlst_K']:g} K differs from the fitted {row['fitted_dlst_K']:.2f} K "
+                         f"by more than {ratio:g}x")
+        src = it.lst_source.replace("\\", "/").replace('"', "'")
+        lines += [f"[catalogue.{key}]", f"lst_change_k = {out[key]['lst_change_k']!r}", f'lst_source = "{src}"']
+    return out, "\n".join(lines) + "\n"

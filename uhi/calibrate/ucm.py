@@ -388,21 +388,26 @@ class CalibrationResult:
         return urban_cooling(grid, ref_et=p["ref_et"], t_ref=p["t_ref"], uhi_max=p["uhi_max"], cooling_distance=p["cooling_distance"],
                              mixing_radius=p["mixing_radius"], cc_method=p["cc_method"], **kw)
 
-    def to_toml(self, path: str | os.PathLike | None = None, *, overwrite: bool = False) -> str:
+    def to_toml(self, path: str | os.PathLike | None = None, *, overwrite: bool = False,
+                cooling_config: str | os.PathLike | None = None) -> str:
         """The ``[baseline]`` table of a scenario file with the calibrated values (returned; written to ``path`` if given).
 
-        Keys are those of the scenario schema's ``[baseline]`` (``t_ref``, ``uhi_max``, ``ref_et``, and for the
-        InVEST model ``cooling_distance``, ``mixing_radius``, ``cc_method``). Calibrated values that table does
-        not hold (InVEST cooling-capacity weights; the literature configuration's decay length and albedo
-        sensitivity, which belong in its cooling-configuration file) are written as comments. The file is
-        written atomically and never overwritten unless ``overwrite=True``.
+        Keys are those of the scenario schema's ``[baseline]``: ``cooling_model``, ``t_ref``, ``uhi_max``,
+        ``ref_et``, and for the InVEST model ``cooling_distance``, ``mixing_radius``, ``cc_method``. The
+        literature configuration's calibrated decay length and albedo sensitivity live in a cooling-configuration
+        file: give ``cooling_config`` (a path) to have it written there (:meth:`cooling_config_toml`) and named
+        in ``[baseline]``. Calibrated InVEST cooling-capacity weights, which no key holds, are written as a
+        comment. Files are written atomically and never overwritten unless ``overwrite=True``.
         """
+        from uhi.io.write import atomic_path
+
         p, s = self.params, self.skill
         lines = [
             (f"# Calibrated with uhi.calibrate.calibrate_ucm ({p['model']} cooling model): fitted "
              f"{', '.join(self.fitted) or 'nothing'} on {s['n']} observations"),
             f"# objective {self.objective}; in-sample R2 {s['r2']:.3f}, RMSE {s['rmse']:.3f} K, MAE {s['mae']:.3f} K, bias {s['bias']:+.3f} K",
             "[baseline]",
+            f'cooling_model = "{p["model"]}"',
             f"t_ref = {p['t_ref']:.3f}              # rural reference air temperature [degC]",
             f"uhi_max = {p['uhi_max']:.3f}            # UHI magnitude [K]",
         ]
@@ -417,16 +422,48 @@ class CalibrationResult:
                 w = w / w.sum()
                 lines.append(f"# cooling-capacity weights (shade, albedo, ETI) = ({w[0]:.2f}, {w[1]:.2f}, {w[2]:.2f}): "
                              "pass weights= to uhi.cooling.urban_cooling")
+        elif cooling_config is not None:
+            cfg_path = Path(cooling_config)
+            with atomic_path(cfg_path, overwrite=overwrite) as tmp:
+                tmp.write_text(self.cooling_config_toml(), encoding="utf-8")
+            lines.append(f'cooling_config = "{cfg_path.as_posix()}"   # decay length and albedo sensitivity calibrated')
         else:
-            lines.append(f"# cooling configuration [model]: decay_length_m = {p['mixing_radius']:.1f}, "
-                         f"albedo_sensitivity_k = {p['albedo_sensitivity']:.2f} (set them in the cooling-configuration TOML)")
+            lines.append(f"# calibrated cooling configuration [model]: decay_length_m = {p['mixing_radius']:.1f}, "
+                         f"albedo_sensitivity_k = {p['albedo_sensitivity']:.2f} (to_toml(cooling_config=...) writes the file)")
         text = "\n".join(lines) + "\n"
         if path is not None:
-            from uhi.io.write import atomic_path
-
             with atomic_path(Path(path), overwrite=overwrite) as tmp:
                 tmp.write_text(text, encoding="utf-8")
         return text
+
+    def cooling_config_toml(self) -> str:
+        """The literature cooling configuration with the calibrated decay length and albedo sensitivity (TOML text,
+        readable by :func:`uhi.cooling.load_cooling_config`)."""
+        if self.params["model"] != "literature":
+            raise InputValueError("cooling_config_toml() is for results of model='literature'")
+        cfg = self._problem.model.config_for(self.params)
+
+        def pair(v):
+            return f"[{float(v[0])!r}, {float(v[1])!r}]"
+
+        return "\n".join([
+            f"# Cooling configuration calibrated by uhi.calibrate.calibrate_ucm from {Path(cfg.source).name or 'the shipped configuration'}:",
+            "# decay_length_m and albedo_sensitivity_k fitted to observations; the other values and their sources as in that file.",
+            "schema_version = 1",
+            'name = "literature (calibrated)"',
+            "",
+            "[model]",
+            f"albedo_sensitivity_k = {cfg.albedo_sensitivity_k!r}",
+            f"albedo_sensitivity_range_k = {pair(cfg.albedo_sensitivity_range_k)}",
+            f"shade_sensitivity_k = {cfg.shade_sensitivity_k!r}",
+            f"evaporative_range_factor = {pair(cfg.evaporative_range_factor)}",
+            f"decay_length_m = {cfg.decay_length_m!r}",
+            "",
+            "[references]",
+            f"urban_lucode = {cfg.urban_lucode}",
+            f"rural_lucode = {cfg.rural_lucode}",
+            "",
+        ])
 
 
 def calibrate_ucm(
