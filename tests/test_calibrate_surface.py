@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from uhi.calibrate.surface import apply_to_catalogue, catalogue_overrides, compare_catalogue, fit_surface_model, fvc, vif
+from uhi.calibrate.surface import (
+    apply_to_catalogue,
+    catalogue_overrides,
+    compare_catalogue,
+    fit_surface_model,
+    fvc,
+    vif,
+)
 from uhi.errors import InputValueError
 
 

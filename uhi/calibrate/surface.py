@@ -342,8 +342,9 @@ def catalogue_overrides(model: SurfaceModel, catalogue: Mapping, *, ratio: float
     and a comment marks those whose catalogue value differs from the fitted one by more than ``ratio``x.
     """
     new, table = apply_to_catalogue(catalogue, model, ratio=ratio)
-    out, lines = {}, [f"# city-fitted LST sensitivities ({model.label or 'surface model'}, block-CV R2 {model.cv['r2']:.2f}), "
-                      "uhi.calibrate.surface.catalogue_overrides"]
+    head = (f"# city-fitted LST sensitivities ({model.label or 'surface model'}, block-CV R2 {model.cv['r2']:.2f}), "
+            "uhi.calibrate.surface.catalogue_overrides")
+    out, lines = {}, [head]
     for key, row in table.iterrows():
         if not row["covered"]:
             continue
