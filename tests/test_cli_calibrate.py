@@ -83,3 +83,12 @@ def test_bad_input_one_line(city, tmp_path, args, match):
     r = runner.invoke(app, ["calibrate", str(city / "stations.csv"), "--landcover", str(city / "landcover.tif"),
                             "--out", str(tmp_path / "x"), *args])
     assert r.exit_code == 1 and match in r.output and "Traceback" not in r.output
+
+
+def test_missing_landcover_and_station_file(city, tmp_path):
+    r = runner.invoke(app, ["calibrate", str(city / "stations.csv"), "--landcover", str(tmp_path / "none.tif"),
+                            "--time", "2019-07-02T10:00Z", "--out", str(tmp_path / "x")])
+    assert r.exit_code == 1 and "none.tif" in r.output and "Traceback" not in r.output
+    r = runner.invoke(app, ["validate", str(tmp_path / "none.csv"), "--landcover", str(city / "landcover.tif"),
+                            "--time", "2019-07-02T10:00Z", "--out", str(tmp_path / "y")])
+    assert r.exit_code == 1 and "none.csv" in r.output and "does not exist" in r.output

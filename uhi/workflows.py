@@ -156,21 +156,10 @@ _RASTER_SUFFIXES = (".tif", ".tiff", ".vrt")
 
 
 def _read_layer(path, what: str):
-    """One-band raster [as stored] with its CRS (errors name the file)."""
-    import rioxarray
+    """One-band raster (NaN = nodata) with its CRS, through :func:`uhi.io.load_raster` (errors name the file)."""
+    from uhi.io import load_raster
 
-    from uhi.errors import InputValueError
-
-    path = Path(path)
-    if not path.is_file():
-        raise InputValueError(f"{what} raster {str(path)!r} does not exist")
-    try:
-        da = rioxarray.open_rasterio(path, masked=True)
-    except Exception as exc:  # noqa: BLE001 - rasterio raises several error types
-        raise InputValueError(f"{what} raster {str(path)!r} cannot be read: {exc}") from None
-    if da.sizes.get("band", 1) != 1:
-        raise InputValueError(f"{what} raster {str(path)!r} has {da.sizes['band']} bands; expected one")
-    return da.squeeze("band", drop=True).rename(what)
+    return load_raster(path, name=what.replace(" ", "_"), what=f"{what} raster")
 
 
 def calibration_observations(path, *, time=None, night=None, window: str = "30min", timezone: str | None = None,
