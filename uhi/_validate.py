@@ -6,7 +6,7 @@ import math
 
 from uhi.errors import InputValueError
 
-__all__ = ["check_scalar"]
+__all__ = ["check_scalar", "check_t_ref", "check_uhi_max"]
 
 
 def check_scalar(name: str, value, *, positive: bool = False, nonneg: bool = False,
@@ -31,3 +31,18 @@ def check_scalar(name: str, value, *, positive: bool = False, nonneg: bool = Fal
         hi = "inf" if high is None else f"{high:g}"
         raise InputValueError(f"{name}={v:g} is outside its physical range [{lo}, {hi}]{'; ' + why if why else ''}")
     return v
+
+
+def check_uhi_max(value, name: str = "uhi_max") -> float:
+    """A UHI magnitude [K] in [0, :data:`uhi.constants.UHI_MAX_LIMIT_K`] (Oke 1973 measured up to ~12 K)."""
+    from uhi.constants import UHI_MAX_LIMIT_K
+
+    return check_scalar(name, value, nonneg=True, high=UHI_MAX_LIMIT_K, why="a UHI magnitude in K (Oke 1973 measured up to ~12 K)")
+
+
+def check_t_ref(value, name: str = "t_ref") -> float:
+    """A reference air temperature [degC] within the air temperatures ever recorded (WMO extremes)."""
+    from uhi.constants import AIR_TEMPERATURE_RECORD_DEGC
+
+    low, high = AIR_TEMPERATURE_RECORD_DEGC
+    return check_scalar(name, value, low=low, high=high, why="degrees Celsius, within the air temperatures ever recorded")

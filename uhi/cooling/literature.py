@@ -40,7 +40,7 @@ import xarray as xr
 from uhi._backend import apply_neighbourhood, check_same_grid, pixel_size_m, set_cf
 from uhi._paths import data_path
 from uhi._toml import read_toml
-from uhi._validate import check_scalar
+from uhi._validate import check_scalar, check_t_ref, check_uhi_max
 from uhi.cooling.biophysical import PARAMETERS, biophysical_table
 from uhi.cooling.kernels import decay_pixels, exponential_kernel, masked_mean_convolve
 from uhi.errors import InputValueError, ScenarioError
@@ -235,8 +235,8 @@ def literature_cooling(params: xr.Dataset, *, ref_et, t_ref: float, uhi_max: flo
         raise InputValueError(f"params lacks variable(s) {missing}; build it with parameters_from_landcover()")
     cfg = config or load_cooling_config()
     cell = pixel_size_m(params, "literature_cooling")
-    t_ref = check_scalar("t_ref", t_ref)
-    uhi_max = check_scalar("uhi_max", uhi_max, nonneg=True)
+    t_ref = check_t_ref(t_ref)
+    uhi_max = check_uhi_max(uhi_max)
     urban, rural = reference_parameters(table if table is not None else data_path("landcover.csv"), cfg)
     s_e = evaporative_sensitivity(cfg, urban, rural, uhi_max)
     p_rural = cfg.albedo_sensitivity_k * rural["albedo"] + cfg.shade_sensitivity_k * rural["shade"] + s_e * rural["kc"]
@@ -270,7 +270,7 @@ def cooling_channels(before: xr.Dataset, after: xr.Dataset, *, ref_et, uhi_max: 
     cfg = config or load_cooling_config()
     cell = pixel_size_m(before, "cooling_channels")
     urban, rural = reference_parameters(table if table is not None else data_path("landcover.csv"), cfg)
-    s_e = evaporative_sensitivity(cfg, urban, rural, check_scalar("uhi_max", uhi_max, nonneg=True))
+    s_e = evaporative_sensitivity(cfg, urban, rural, check_uhi_max(uhi_max))
     invalid = _invalid(before) | _invalid(after)
 
     def part(parts):

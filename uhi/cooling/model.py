@@ -9,8 +9,7 @@ import numpy as np
 import xarray as xr
 
 from uhi._backend import apply_neighbourhood, apply_pointwise, check_same_grid, is_dask, pixel_size_m, set_cf
-from uhi._validate import check_scalar
-from uhi.constants import AIR_TEMPERATURE_RECORD_DEGC, UHI_MAX_LIMIT_K
+from uhi._validate import check_scalar, check_t_ref, check_uhi_max
 from uhi.cooling.biophysical import PARAMETERS
 from uhi.cooling.kernels import air_mixing, cooling_capacity, decay_pixels, heat_mitigation, heat_mitigation_and_mixing
 from uhi.cooling.valuation import productivity_loss, wbgt
@@ -106,8 +105,8 @@ def urban_cooling(
     if missing:
         raise InputValueError(f"params lacks variable(s) {missing}; build it with parameters_from_landcover()")
     cell = pixel_size_m(params, "urban_cooling")
-    t_ref = check_scalar("t_ref", t_ref, low=AIR_TEMPERATURE_RECORD_DEGC[0], high=AIR_TEMPERATURE_RECORD_DEGC[1], why="degrees Celsius, within the air temperatures ever recorded")
-    uhi_max = check_scalar("uhi_max", uhi_max, nonneg=True, high=UHI_MAX_LIMIT_K, why="a UHI magnitude in K (Oke 1973 measured up to ~12 K)")
+    t_ref = check_t_ref(t_ref)
+    uhi_max = check_uhi_max(uhi_max)
     cooling_distance = check_scalar("cooling_distance", cooling_distance, positive=True)
     mixing_radius = check_scalar("mixing_radius", mixing_radius, positive=True)
     if cc_method not in ("factors", "intensity"):

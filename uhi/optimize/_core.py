@@ -12,8 +12,7 @@ import xarray as xr
 from shapely.geometry import box
 
 from uhi._backend import check_same_grid, pixel_size_m, set_cf
-from uhi._validate import check_scalar
-from uhi.constants import AIR_TEMPERATURE_RECORD_DEGC, UHI_MAX_LIMIT_K
+from uhi._validate import check_scalar, check_t_ref, check_uhi_max
 from uhi.cooling.biophysical import PARAMETERS
 from uhi.errors import CRSError, InputValueError
 from uhi.optimize._search import Option, Problem, lazy_greedy, milp_plan, naive_greedy
@@ -337,11 +336,11 @@ def optimize(
             check_same_grid(like, extra, names=("params", name))
     budget = check_scalar("budget_eur", budget_eur, nonneg=True)
     site_size_m = check_scalar("site_size_m", site_size_m, positive=True)
-    uhi_max = check_scalar("uhi_max", uhi_max, nonneg=True, high=UHI_MAX_LIMIT_K, why="a UHI magnitude in K (Oke 1973 measured up to ~12 K)")
+    uhi_max = check_uhi_max(uhi_max)
     if uhi_max == 0:
         raise InputValueError("uhi_max=0 means no heat island, so the cooling model gives no measure any effect and there is "
                               "nothing to optimise; give the city's UHI magnitude in K (e.g. 3.5)")
-    t_ref = check_scalar("t_ref", t_ref, low=AIR_TEMPERATURE_RECORD_DEGC[0], high=AIR_TEMPERATURE_RECORD_DEGC[1], why="degrees Celsius, within the air temperatures ever recorded")
+    t_ref = check_t_ref(t_ref)
     cooling_distance = check_scalar("cooling_distance", cooling_distance, positive=True)
     mixing_radius = check_scalar("mixing_radius", mixing_radius, positive=True)
     if method not in METHODS:
