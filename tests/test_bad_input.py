@@ -194,7 +194,7 @@ def _all_nan_risk(ctx: Ctx):
     from uhi.risk import assess_risk
 
     lst = _raster(np.full((N, N), np.nan, np.float32), units="K")
-    assess_risk(lst, _raster(np.ones((N, N), np.float32)), ndvi=_raster(np.linspace(0, 1, N * N).reshape(N, N)))
+    assess_risk(lst, _raster(np.ones((N, N), np.float32)))
 
 
 def _cooling(**kw):
@@ -446,7 +446,7 @@ def _heat_risk(h, e, v, **kw):
 def _assess(lst, population):
     from uhi.risk import assess_risk
 
-    return assess_risk(lst, population, ndvi=_raster(np.linspace(0, 1, N * N).reshape(N, N)))
+    return assess_risk(lst, population)
 
 
 def _suhii(lst):

@@ -44,6 +44,9 @@ def test_risk_on_every_real_scene(shared_data, tmp_path, name):
     assert "no population" in result.output
     assert any("no population" in note for note in summary["notes"])
     assert not (out / "risk.tif").exists()
+    # hazard-only outputs: absolute heat-stress classes of the LST
+    assert (out / "hazard.tif").is_file() and (out / "hazard_class.tif").is_file()
+    assert sum(v for v in summary["hazard_class_shares"].values() if v is not None) == pytest.approx(1.0)
     if name == "pensacola":  # no SWIR band: NDBI (and MNDWI) dropped, stated
         assert summary["indices"] == ["ndvi"]
         assert any("NDBI not computed" in note and "swir1" in note for note in summary["notes"])

@@ -166,9 +166,8 @@ def test_classify_and_traffic_light_lazy(layers, scheme):
 def test_assess_risk_lazy(layers):
     from uhi.risk import assess_risk
 
-    kw = dict(ndvi=layers["ndvi"], ndbi=layers["ndbi"])
-    eager = assess_risk(layers["lst"], layers["population"], **kw)
-    result = assess_risk(lazy(layers["lst"]), lazy(layers["population"]), **{k: lazy(v) for k, v in kw.items()})
+    eager = assess_risk(layers["lst"], layers["population"])
+    result = assess_risk(lazy(layers["lst"]), lazy(layers["population"]))
     assert_lazy_equal(result, eager)
 
 
@@ -288,7 +287,7 @@ def run_pipeline(scene_dir, chunks) -> dict:
     split = uhi.land_surface_temperature(ds, "split-window", water_vapour=2.0)
     vi, bi = ndvi(ds["red"], ds["nir"]), ndbi(ds["swir1"], ds["nir"])
     population = _read_truth(truth / "population.tif", chunks, lst)
-    risk = assess_risk(lst, population, ndvi=vi, ndbi=bi)
+    risk = assess_risk(lst, population)
     spots = hotspots(lst, distance_m=300.0)
     layers = xr.Dataset({"lst": lst, "risk": risk["risk"]})
     table = zonal_stats(layers, truth / "districts.gpkg", ("mean", "max", "count", "p90"), weights=population, id_column="district")

@@ -218,19 +218,126 @@ def test_traffic_light_mapping():
 
 
 def test_assess_risk_dataset():
+    """Default: absolute hazard and exposure, uniform flagged vulnerability, absolute and relative classes."""
     lst, pop, ndvi, ndbi = _layers()
-    ds = assess_risk(lst, pop, ndvi=ndvi, ndbi=ndbi, method="geometric", scheme="quantile")
-    assert set(ds.data_vars) == {"hazard", "exposure", "vulnerability", "risk", "risk_class", "risk_grade"}
-    assert ds.attrs["vulnerability_layers"] == "ndvi(-) ndbi(+)"
+    ds = assess_risk(lst, pop, method="geometric")
+    assert set(ds.data_vars) == {"hazard", "hazard_class", "exposure", "vulnerability", "risk", "risk_class",
+                                 "risk_class_relative", "risk_grade"}
+    assert ds.attrs["vulnerability_default"] == 1 and ds.attrs["vulnerability_layers"] == "uniform default"
     assert ds["risk_class"].attrs["flag_meanings"] == "very_low low moderate high very_high"
+    assert ds["risk_class"].attrs["scheme"] == "absolute" and "RELATIVE" in ds["risk_class_relative"].attrs["long_name"]
     for k in ("hazard", "exposure", "vulnerability", "risk"):
         assert ds[k].attrs["units"] == "1" and float(ds[k].min()) >= 0 and float(ds[k].max()) <= 1
     assert ds.rio.crs.to_epsg() == 32634
     # the risk is the geometric mean of the returned components (independent recomputation)
     ref = np.cbrt(ds.hazard.values.astype(float) * ds.exposure.values * ds.vulnerability.values)
     np.testing.assert_allclose(ds.risk.values, ref, atol=1e-6)
+    # with uniform vulnerability the ranking has no vulnerability part: its correlation is undefined
+    assert np.isnan(ds.attrs["spearman_risk_vulnerability"]) and ds.attrs["spearman_risk_hazard"] > 0
     with pytest.raises(GridMismatchError):
-        assess_risk(lst, pop.isel(y=slice(0, 20)), ndvi=ndvi)
+        assess_risk(lst, pop.isel(y=slice(0, 20)))
+
+
+def test_absolute_hazard_same_heat_same_class_anywhere():
+    """Hazard classes are the UTCI heat-stress categories (Blazejczyk et al. 2013 Table 1: 26/32/38/46 degC),
+    independent of the rest of the scene: 35 degC is 'strong heat stress' (class 3) in a cool scene and in a hot one;
+    the hazard index is the linear ramp 26 -> 46 degC (35 degC: 9/20 = 0.45)."""
+    from uhi.risk import hazard_classes, hazard_index
+
+    cool = _da(np.array([[15.0, 20.0, 35.0]]), units="degC")
+    hot = _da(np.array([[35.0, 45.0, 50.0]]), units="degC")
+    assert hazard_classes(cool).values[0, 2] == hazard_classes(hot).values[0, 0] == 3
+    assert hazard_index(cool).values[0, 2] == pytest.approx(0.45, abs=1e-6)
+    assert hazard_index(hot).values[0, 0] == pytest.approx(0.45, abs=1e-6)
+    assert hazard_classes(hot).attrs["flag_meanings"].split()[2] == "strong_heat_stress"
+    assert "surface proxy" in hazard_classes(hot).attrs["scale"]
+    with pytest.raises(InputValueError, match="increasing"):
+        hazard_classes(hot, thresholds=(30.0, 25.0))
+    with pytest.raises(InputValueError, match="kelvin"):
+        hazard_classes(hot, thresholds=(299.15, 305.15))
+
+
+def test_exposure_saturates_at_urban_cluster_density():
+    """E = min(1, density / 300 km-2) (Dijkstra et al. 2021 urban-cluster density). 30 m pixels are 0.0009 km2:
+    0.135 residents = 150 km-2 -> 0.5; 0.27 residents = 300 km-2 -> 1; 27 residents -> 1 (clipped)."""
+    from uhi.risk import exposure_index
+
+    e = exposure_index(_da(np.array([[0.0, 0.135], [0.27, 27.0]])))
+    np.testing.assert_allclose(e.values, [[0.0, 0.5], [1.0, 1.0]], atol=1e-5)
+
+
+def test_hazard_only_without_population():
+    lst, _, _, _ = _layers()
+    ds = assess_risk(lst)
+    assert set(ds.data_vars) == {"hazard", "hazard_class"} and "no population" in ds.attrs["risk"]
+
+
+def test_surface_proxies_never_double_counted():
+    """NDVI/NDBI drive the LST hazard: as vulnerability with an LST hazard they are refused; with an air-temperature
+    hazard they are an explicit, labelled option."""
+    lst, pop, ndvi, ndbi = _layers()
+    with pytest.raises(InputValueError, match="twice"):
+        assess_risk(lst, pop, surface_proxies={"ndvi": ndvi, "ndbi": ndbi})
+    ds = assess_risk(lst, pop, surface_proxies={"ndvi": ndvi, "ndbi": ndbi}, quantity="air_temperature")
+    assert ds.attrs["vulnerability_layers"] == "ndvi(-) ndbi(+)" and "surface proxy" in ds.attrs["vulnerability_scale"]
+
+
+def test_vulnerability_from_people_table(tmp_path):
+    """Two districts (left / right half): shares aged >= 65 of 0.10 and 0.30, income 2000 and 1000. Min-max across
+    districts with income flipped (Bao et al. 2015): left (0 + 0) / 2 = 0, right (1 + 1) / 2 = 1. Rasterised onto
+    the halves; risk on the right equals hazard x exposure, on the left 0 (product)."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from uhi.risk import vulnerability_from_table
+
+    lst, pop, _, _ = _layers(n=10)
+    x0, y0, x1, y1 = lst.rio.bounds()
+    xm = (x0 + x1) / 2
+    districts = gpd.GeoDataFrame({"name": ["west", "east"]}, geometry=[box(x0, y0, xm, y1), box(xm, y0, x1, y1)],
+                                 crs="EPSG:32634")
+    path = tmp_path / "people.csv"
+    path.write_text("name,elderly,income\nwest,0.10,2000\neast,0.30,1000\n")
+    v, table, notes = vulnerability_from_table(path, districts, lst, id_column="name")
+    assert table.set_index("name")["vulnerability"].to_dict() == {"west": 0.0, "east": 1.0}
+    assert (v.values[:, :5] == 0).all() and (v.values[:, 5:] == 1).all()
+    assert v.attrs["vulnerability_layers"] == "elderly(+) income(-)" and notes == []
+    ds = assess_risk(lst, pop, vulnerability=v)
+    np.testing.assert_allclose(ds.risk.values[:, 5:], ds.hazard.values[:, 5:] * ds.exposure.values[:, 5:], atol=1e-6)
+    assert ds.attrs["vulnerability_default"] == 0
+    bad = tmp_path / "surface.csv"
+    bad.write_text("name,ndvi\nwest,0.2\neast,0.5\n")
+    with pytest.raises(InputValueError, match="twice"):
+        vulnerability_from_table(bad, districts, lst, id_column="name")
+    partial = tmp_path / "partial.csv"
+    partial.write_text("name,elderly,children\nwest,0.1,0.05\nsouth,0.2,0.05\n")
+    v2, _, notes2 = vulnerability_from_table(partial, districts, lst, id_column="name")
+    assert any("'children' is constant" in n for n in notes2) and any("east" in n for n in notes2)
+    assert np.isnan(v2.values[:, 5:]).all() and (v2.values[:, :5] == 0).all()
+
+
+def test_component_correlations_name_the_driver():
+    """Risk = H x E x V with V uniform and E constant: the ranking is the hazard's (Spearman 1); with hazard
+    constant and exposure varying below saturation it is the exposure's."""
+    from uhi.risk import component_correlations
+
+    rng = np.random.default_rng(3)
+    lst = _da(300 + 10 * rng.random((20, 20)), units="K")
+    ds = assess_risk(lst, _da(np.full((20, 20), 50.0)))
+    rho = component_correlations(ds, _da(np.full((20, 20), 50.0)))
+    assert rho["hazard"] == pytest.approx(1.0) and rho["exposure"] is None and rho["vulnerability"] is None
+    pop = _da(rng.uniform(0.01, 0.2, (20, 20)))  # 11-222 km-2 on 30 m pixels: below the 300 km-2 saturation
+    ds = assess_risk(_da(np.full((20, 20), 310.0), units="K"), pop)
+    assert component_correlations(ds, pop)["exposure"] == pytest.approx(1.0)
+
+
+def test_high_risk_classes_pinned():
+    """The headline 'residents at high risk' counts absolute risk classes 4 and 5 (high, very high)."""
+    from uhi.analysis import HIGH_RISK_CLASSES as from_analysis
+    from uhi.risk import HIGH_RISK_CLASSES
+
+    assert HIGH_RISK_CLASSES == (4, 5) and from_analysis is HIGH_RISK_CLASSES
+    np.testing.assert_allclose(class_breaks(_da(np.zeros((2, 2))), "absolute"), [0.2, 0.4, 0.6, 0.8], rtol=0, atol=1e-12)
 
 
 def test_combine_kernel_body_without_jit():
@@ -245,19 +352,18 @@ def test_combine_kernel_body_without_jit():
         np.testing.assert_allclose(out, combine(h, e, v, method, (0.2, 0.3, 0.5)), rtol=1e-6)
 
 
-def test_assess_risk_breaks_fitted_on_populated_pixels():
-    """80 % of the frame is unpopulated (risk 0 with the product method). Quintile breaks fitted on the
+def test_assess_risk_relative_breaks_fitted_on_populated_pixels():
+    """80 % of the frame is unpopulated (risk 0 with the product method). Relative quintile breaks fitted on the
     populated pixels put exactly a fifth of them in each class (closed form: 1000 distinct risks, quintiles);
     fitted on the whole frame (populated_breaks=False), every populated pixel would land in the top class."""
     rng = np.random.default_rng(0)
-    lst = rng.uniform(295, 320, (50, 100)).astype("float32")
+    lst = rng.uniform(300, 320, (50, 100)).astype("float32")  # 27-47 degC: distinct hazards
     pop = np.zeros((50, 100), "float32")
-    pop[:10, :] = rng.uniform(1, 100, (10, 100))  # 1000 populated pixels
-    ndvi = rng.uniform(0, 0.8, (50, 100)).astype("float32")
-    res = assess_risk(_da(lst, units="K"), _da(pop), ndvi=_da(ndvi))
-    cls = res["risk_class"].values
+    pop[:10, :] = rng.uniform(0.01, 0.25, (10, 100))  # 1000 populated pixels, all below exposure saturation
+    res = assess_risk(_da(lst, units="K"), _da(pop))
+    cls = res["risk_class_relative"].values
     counts = np.bincount(cls[:10].ravel(), minlength=6)[1:]
     assert counts.tolist() == [200, 200, 200, 200, 200]
     assert (cls[10:] == 1).all()
-    frame = assess_risk(_da(lst, units="K"), _da(pop), ndvi=_da(ndvi), populated_breaks=False)["risk_class"].values
+    frame = assess_risk(_da(lst, units="K"), _da(pop), populated_breaks=False)["risk_class_relative"].values
     assert (frame[:10] == 5).mean() > 0.95

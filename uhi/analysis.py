@@ -27,6 +27,9 @@ from uhi.synthetic import truth_layers
 
 __all__ = ["CityAnalysis", "analyse_city", "analyse_layers", "choose_lst_method", "district_table"]
 
+#: Hazard classes counted as "very strong or extreme heat" (uhi.risk.hazard_classes: UTCI categories 4 and 5).
+HOT_HAZARD_CLASSES = (4, 5)
+
 #: Land-cover classes of data/landcover.csv counted as urban for SUHII (dense core, mid-rise, suburban,
 #: industrial, roads) and excluded from the rural ring (plus water 10), docs/ARCHITECTURE.md.
 URBAN_LANDCOVER = (1, 2, 3, 4, 5)
@@ -70,8 +73,9 @@ class CityAnalysis:
             out["gi_zscore"] = self.hotspots["gi_zscore"]
             out["hotspot_bin"] = self.hotspots["gi_bin"]
         if self.risk is not None:
-            for name in ("hazard", "exposure", "vulnerability", "risk", "risk_class"):
-                out[name] = self.risk[name]
+            for name in ("hazard", "hazard_class", "exposure", "vulnerability", "risk", "risk_class", "risk_class_relative"):
+                if name in self.risk:
+                    out[name] = self.risk[name]
         return out
 
     def write(self, out_dir, *, overwrite: bool = False, progress=None) -> list[Path]:
@@ -125,9 +129,26 @@ class CityAnalysis:
         if self.population is not None:
             pop = np.nan_to_num(self.population.values)
             out["residents"] = float(pop.sum())
-            if self.risk is not None:
+            if self.risk is not None and "risk_class" in self.risk:
                 high = np.isin(self.risk["risk_class"].values, HIGH_RISK_CLASSES)
                 out["residents_high_risk"] = float(pop[high].sum())
+                hot = np.isin(self.risk["hazard_class"].values, HOT_HAZARD_CLASSES)
+                out["residents_very_strong_heat"] = float(pop[hot].sum())
+        if self.risk is not None:
+            hc = self.risk["hazard_class"].values
+            valid = hc > 0
+            out["hazard_class_shares"] = {label: float(np.mean(hc[valid] == k)) if valid.any() else None
+                                          for k, label in enumerate(self.risk["hazard_class"].attrs["flag_meanings"].split(), 1)}
+            out["hazard_scale"] = self.risk.attrs.get("hazard_scale")
+            if "risk" in self.risk:
+                out["vulnerability"] = ("uniform default (no vulnerability table given)"
+                                        if self.risk.attrs.get("vulnerability_default") else
+                                        f"{self.risk.attrs.get('vulnerability_layers')} "
+                                        f"({self.risk.attrs.get('vulnerability_scale')})")
+                out["risk_rank_correlation"] = {
+                    k: (None if not np.isfinite(self.risk.attrs.get(f"spearman_risk_{k}", np.nan))
+                        else float(self.risk.attrs[f"spearman_risk_{k}"]))
+                    for k in ("hazard", "exposure", "vulnerability", "population")}
         return out
 
 
@@ -149,6 +170,7 @@ def analyse_city(
     hotspot_distance_m: float | None = None,
     district_column: str | None = None,
     district_stats: bool = True,
+    vulnerability=None,
     chunks=None,
 ) -> CityAnalysis:
     """Analyse one scene of a city.
@@ -173,6 +195,10 @@ def analyse_city(
     mask_clouds : bool or "auto"
         Cloud masking from the QA band (:func:`uhi.io.load_landsat`); ``"auto"`` masks when the scene
         has a QA band.
+    vulnerability : path, DataFrame or xarray.DataArray, optional
+        Residents' attributes per district (CSV or vector file; joined on ``district_column``,
+        :func:`uhi.risk.vulnerability_from_table`) or a vulnerability raster in [0, 1]. Default: uniform,
+        flagged in the outputs.
     hotspot_distance_m : float, optional
         Distance band of the Gi* hot-spot statistic [m] (default 500 m, :func:`uhi.metrics.hotspots`, which
         runs on ~100 m cells with Benjamini-Hochberg FDR control).
@@ -214,7 +240,7 @@ def analyse_city(
         districts=districts if districts is not None else truth["districts"],
         landcover=landcover if landcover is not None else truth["landcover"],
         hotspot_distance_m=hotspot_distance_m, district_column=district_column, district_stats=district_stats,
-        city=city, date=date, scene=ds,
+        city=city, date=date, scene=ds, vulnerability=vulnerability,
     )
 
 
@@ -270,6 +296,7 @@ def analyse_layers(
     date: str = "",
     scene: xr.Dataset | None = None,
     notes: list[str] | None = None,
+    vulnerability=None,
 ) -> CityAnalysis:
     """The analysis of :func:`analyse_city` on layers already computed (e.g. a real city's LST/index stack).
 
@@ -306,7 +333,8 @@ def analyse_layers(
             warnings.simplefilter("always")
             zones, district_column = prepare_zones(districts, lst, id_column=district_column)
         for w in caught:
-            notes.append(str(w.message))
+            if issubclass(w.category, UserWarning) and not issubclass(w.category, DeprecationWarning):
+                notes.append(str(w.message))
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
     urban, water, rule = _urban_mask(idx, population, landcover, notes)
@@ -324,14 +352,26 @@ def analyse_layers(
         hot = None
         notes.append(f"hot spots not computed: {exc}")
 
+    v_layer = v_table = None
     if population is None:
-        notes.append("no population given (--population): hazard-only outputs; exposure, vulnerability and risk "
-                     "are not computed")
-    risk = None if population is None else assess_risk(lst, population, ndvi=idx.get("ndvi"), ndbi=idx.get("ndbi"))
+        notes.append("no population given (--population): hazard-only outputs (hazard, hazard_class); exposure, "
+                     "vulnerability and risk are not computed")
+    elif isinstance(vulnerability, xr.DataArray):
+        v_layer = vulnerability
+    elif vulnerability is not None:
+        v_layer, v_table, more = _vulnerability_layer(vulnerability, zones, district_column, lst)
+        notes += more
+    else:
+        notes.append("no vulnerability table given (--vulnerability): vulnerability is a uniform default (1), "
+                     "so risk = hazard x exposure")
+    risk = assess_risk(lst, population, vulnerability=v_layer)
 
     table = None
     if zones is not None and district_stats:
         table = district_table(lst, zones, population=population, risk=risk, id_column=district_column)
+        if v_table is not None:
+            lookup = dict(zip(v_table[district_column].astype(str), v_table["vulnerability"]))
+            table["vulnerability_index"] = [lookup.get(str(i), np.nan) for i in table[district_column]]
     if scene is None:
         scene = xr.Dataset({"lst": lst}, attrs={"city": city, "acquisition_time": date})
     return CityAnalysis(
@@ -339,6 +379,23 @@ def analyse_layers(
         urban_mask=urban, suhii=urban_result, hotspots=hot, risk=risk, district_table=table,
         city=city or "scene", date=date, notes=notes, district_column=district_column if zones is not None else None,
     )
+
+
+def _vulnerability_layer(table, zones, id_column, like):
+    """Rasterise a per-district vulnerability table: on ``zones``, or on the table's own geometry."""
+    from uhi.risk import read_vulnerability_table, vulnerability_from_table
+
+    frame = read_vulnerability_table(table, id_column=id_column)
+    if zones is None:
+        if "geometry" not in frame:
+            raise InputValueError("a vulnerability table without geometry needs district polygons (--districts) to "
+                                  "place it; or give a GeoPackage/GeoJSON with the district polygons")
+        from uhi.zonal import prepare_zones
+
+        zones, id_column = prepare_zones(frame, like, id_column=id_column)
+    if id_column is None:
+        raise InputValueError("name the district id column that joins the vulnerability table (--district-id)")
+    return vulnerability_from_table(frame, zones, like, id_column=id_column)
 
 
 def _urban_mask(idx: xr.Dataset, population, landcover, notes: list[str]):
@@ -369,12 +426,13 @@ def _urban_mask(idx: xr.Dataset, population, landcover, notes: list[str]):
 
 
 def district_table(lst, zones, *, population=None, risk=None, id_column=None):
-    """Per-district LST statistics (degC), population-weighted LST and residents in high-risk classes."""
+    """Per-district LST statistics (degC), population-weighted LST, residents in very strong / extreme heat
+    (absolute hazard classes 4-5) and in high-risk classes (absolute risk classes 4-5)."""
     from uhi.lst import to_celsius
     from uhi.zonal import rasterize_zones, zonal_stats
 
     layers = {"lst": to_celsius(lst)}
-    if risk is not None:
+    if risk is not None and "risk" in risk:
         layers["risk"] = risk["risk"]
     zones = rasterize_zones(zones, lst, id_column=id_column)  # burn the polygons once for every table below
     table = zonal_stats(xr.Dataset(layers), zones, stats=("mean", "min", "max", "p90", "count"))
@@ -385,7 +443,11 @@ def district_table(lst, zones, *, population=None, risk=None, id_column=None):
         table["residents"] = weighted["population"].to_numpy()
         table["lst_popweighted_mean"] = weighted["lst_population_weighted_mean"].to_numpy()
         if risk is not None:
-            people = people_in_classes(risk["risk_class"], population, zones, classes=HIGH_RISK_CLASSES)
-            table["residents_high_risk"] = people["people_in_classes"].to_numpy()
-            table["share_high_risk"] = people["share_in_classes"].to_numpy()
+            hot = people_in_classes(risk["hazard_class"], population, zones, classes=HOT_HAZARD_CLASSES)
+            table["residents_very_strong_heat"] = hot["people_in_classes"].to_numpy()
+            table["share_very_strong_heat"] = hot["share_in_classes"].to_numpy()
+            if "risk_class" in risk:
+                people = people_in_classes(risk["risk_class"], population, zones, classes=HIGH_RISK_CLASSES)
+                table["residents_high_risk"] = people["people_in_classes"].to_numpy()
+                table["share_high_risk"] = people["share_in_classes"].to_numpy()
     return table

@@ -208,6 +208,15 @@ REFERENCES: dict[str, Reference] = dict([
        "Predicting hospitalization for heat-related illness at the census-tract level: accuracy of a generic heat "
        "vulnerability index in Phoenix, Arizona (USA)", "Environ. Health Perspect.", "123(6):606-612",
        doi="10.1289/ehp.1307868"),
+    _r("blazejczyk2013", "Błażejczyk K., Jendritzky G., Bröde P., Fiala D., Havenith G., Epstein Y., Psikuta A., "
+       "Kampmann B.", 2013, "An introduction to the Universal Thermal Climate Index (UTCI)", "Geogr. Pol.", "86(1):5-10",
+       doi="10.7163/GPol.2013.1"),
+    _r("brode2012", "Bröde P., Fiala D., Błażejczyk K., Holmér I., Jendritzky G., Kampmann B., Tinz B., Havenith G.", 2012,
+       "Deriving the operational procedure for the Universal Thermal Climate Index (UTCI)", "Int. J. Biometeorol.",
+       "56(3):481-494", doi="10.1007/s00484-011-0454-1"),
+    _r("dijkstra2021", "Dijkstra L., Florczyk A.J., Freire S., Kemper T., Melchiorri M., Pesaresi M., Schiavina M.", 2021,
+       "Applying the Degree of Urbanisation to the globe: a new harmonised definition reveals a different picture of "
+       "global urbanisation", "J. Urban Econ.", "125:103312", doi="10.1016/j.jue.2020.103312"),
     _r("be-ready", "Interreg Danube Region", "2024",
        "Be Ready - UrBan hEat islands REsilience, prepAreDness and mitigation strategY (DRP0200793): vulnerability "
        "self-assessment tools", "Interreg Danube Region 2021-2027", url="https://be-uhi-ready.net/vulnerability-assessment-tools",

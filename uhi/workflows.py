@@ -35,7 +35,7 @@ def write_maps(analysis, out_dir: Path, *, overwrite: bool = False, progress: _P
         figures.append(("hotspots_map.png", lambda ax: plot.hotspot_map(analysis.hotspots, ax=ax,
                                                                         title=f"Getis-Ord Gi* hot spots, {title}",
                                                                         districts=analysis.districts)))
-    if analysis.risk is not None:
+    if analysis.risk is not None and "risk_class" in analysis.risk:
         figures.append(("risk_map.png", lambda ax: plot.risk_map(analysis.risk["risk_class"], ax=ax,
                                                                   title=f"Heat risk, {title}", districts=analysis.districts)))
     if analysis.district_table is not None:
@@ -70,6 +70,7 @@ def risk_workflow(
     lst_method: str = "auto",
     water_vapour: float | None = None,
     mask_clouds: bool | str = "auto",
+    vulnerability=None,
     city: str | None = None,
     overwrite: bool = False,
     progress: _Progress = None,
@@ -92,7 +93,7 @@ def risk_workflow(
     _say(progress, f"analysing {scene}")
     analysis = analyse_city(scene, population=population, districts=districts, landcover=landcover,
                             lst_method=lst_method, water_vapour=water_vapour, mask_clouds=mask_clouds,
-                            district_column=district_column)
+                            district_column=district_column, vulnerability=vulnerability)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = analysis.write(out_dir, overwrite=overwrite, progress=progress)
     written += write_maps(analysis, out_dir, overwrite=overwrite, progress=progress)

@@ -166,6 +166,13 @@ def print_analysis_summary(analysis) -> None:
         f"(mean {summary['lst_mean_degC']:.1f} °C, {summary['lst_method']}), SUHII {suhii}")
     for note in summary.get("notes", ()):
         say(f"note: {note}", "yellow")
+    if summary.get("hotspot_flagged_share") is not None:
+        say(f"hot spots: {summary['hot_spot_share']:.1%} of the cells hot, {summary['hotspot_flagged_share']:.1%} "
+            f"flagged ({summary['hotspot_method']})")
     if "residents_high_risk" in summary:
         say(f"{summary['residents_high_risk']:,.0f} of {summary['residents']:,.0f} residents live in high or "
-            "very high heat-risk cells")
+            f"very high heat-risk cells; {summary['residents_very_strong_heat']:,.0f} in very strong or extreme "
+            "heat (absolute hazard classes)")
+        rho = summary.get("risk_rank_correlation", {})
+        shown = ", ".join(f"{k} {v:.2f}" for k, v in rho.items() if v is not None)
+        say(f"rank correlation of risk with: {shown}; vulnerability: {summary['vulnerability']}")

@@ -15,6 +15,8 @@ def risk(
     population: Path | None = typer.Option(None, "--population", "-p", help="Population raster (residents per cell, any CRS)."),
     districts: Path | None = typer.Option(None, "--districts", "-d", help="District polygons (GeoPackage, GeoJSON, shapefile)."),
     district_id: str | None = typer.Option(None, "--district-id", help="Column naming the districts (default: the one unique name/id column)."),
+    vulnerability: Path | None = typer.Option(None, "--vulnerability", "-v", help="Per-district table of residents' attributes "
+                                              "(CSV or GeoPackage; columns such as elderly, living_alone, low_income; joined on --district-id)."),
     mask_clouds: bool | None = typer.Option(None, "--mask-clouds/--no-mask-clouds",
                                             help="Cloud masking from the QA band. Default: on where the scene has a QA band."),
     landcover: Path | None = typer.Option(None, "--landcover", help="Land-cover raster (codes of data/landcover.csv) for the urban mask."),
@@ -24,14 +26,17 @@ def risk(
     out: Path = typer.Option(Path("uhi-risk"), "--out", "-o", help="Output folder."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
 ) -> None:
-    """LST, hazard, exposure, vulnerability, risk and class rasters (COG), district table and PNG maps."""
+    """LST, absolute hazard classes, exposure, vulnerability, risk and class rasters (COG), district table, PNG maps.
+
+    Without --population only the hazard outputs are written (and the summary says so).
+    """
     from ..workflows import risk_workflow
 
     refuse_used_folder(out, overwrite)  # before the work, not after it
     with steps(14) as advance:
         analysis, written = risk_workflow(
             scene, out, population=population, districts=districts, district_column=district_id, landcover=landcover,
-            lst_method=method, mask_clouds="auto" if mask_clouds is None else mask_clouds,
+            lst_method=method, mask_clouds="auto" if mask_clouds is None else mask_clouds, vulnerability=vulnerability,
             water_vapour=water_vapour, city=city, overwrite=overwrite, progress=advance,
         )
     print_analysis_summary(analysis)

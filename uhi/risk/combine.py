@@ -11,7 +11,8 @@ variants the reference recommends offering, with the one used recorded in ``attr
 on components normalised to [0, 1]. Weights that do not sum to 1 (within 1e-6) are refused
 with :class:`~uhi.errors.InputValueError` rather than silently renormalised.
 
-Classes (Estoque et al. 2020, doi:10.1038/s41467-020-15218-8): ``quantile``, ``natural`` (Jenks, via ``mapclassify.FisherJenks`` -- the
+Classes (Estoque et al. 2020, doi:10.1038/s41467-020-15218-8): ``absolute`` (fixed breaks 0.2, 0.4, 0.6, 0.8
+of the [0, 1] scale, comparable between scenes), and the relative schemes ``quantile``, ``natural`` (Jenks, via ``mapclassify.FisherJenks`` -- the
 optimal Jenks breaks -- fitted on a seeded sample of at most ``sample_size`` pixels), ``equal``
 (equal intervals) and ``stddev`` (mean +- 0.5 and 1 standard deviation, the five-zone scheme of
 [scirep2026-bluegreen]), labelled very_low, low, moderate, high, very_high for five classes.
@@ -37,7 +38,6 @@ __all__ = [
     "RISK_LABELS",
     "SCHEMES",
     "TRAFFIC_LIGHT",
-    "assess_risk",
     "class_breaks",
     "classify",
     "combine",
@@ -52,7 +52,7 @@ HIGH_RISK_CLASSES = (4, 5)
 #: Traffic-light grade (1 green, 2 amber, 3 red) of each of the five classes.
 TRAFFIC_LIGHT = {1: 1, 2: 1, 3: 2, 4: 3, 5: 3}
 TRAFFIC_LIGHT_MEANINGS = "green amber red"
-SCHEMES = ("quantile", "natural", "equal", "stddev")
+SCHEMES = ("absolute", "quantile", "natural", "equal", "stddev")
 #: Multiples of the standard deviation of the ``stddev`` scheme (Sci. Rep. 2026, doi:10.1038/s41598-026-39813-9, Table 4).
 STDDEV_MULTIPLES = (-1.0, -0.5, 0.5, 1.0)
 
@@ -184,6 +184,8 @@ def class_breaks(risk: xr.DataArray, scheme: str = "quantile", n: int = 5, *, sa
     n = int(n)
     if scheme == "stddev" and n != 5:
         raise InputValueError("scheme='stddev' has exactly 5 classes (mean +- 0.5 and 1 std); use n=5")
+    if scheme == "absolute":  # fixed breaks on the [0, 1] risk scale: the same risk, the same class everywhere
+        return np.linspace(0.0, 1.0, n + 1)[1:-1]
     data = risk.data if isinstance(risk, xr.DataArray) else risk
     values = _FiniteValues(data)
     if values.size == 0:
@@ -346,83 +348,3 @@ def traffic_light(risk_class: xr.DataArray) -> xr.DataArray:
                  mapping="very_low, low -> green; moderate -> amber; high, very_high -> red")
     out.attrs.update(flag_values=np.array([1, 2, 3], dtype=np.uint8), flag_meanings=TRAFFIC_LIGHT_MEANINGS, _FillValue=np.uint8(0))
     return out
-
-
-def assess_risk(
-    lst: xr.DataArray,
-    population: xr.DataArray,
-    *,
-    ndvi: xr.DataArray | None = None,
-    ndbi: xr.DataArray | None = None,
-    vulnerability_layers: dict[str, xr.DataArray] | None = None,
-    method: str = "product",
-    weights=None,
-    scheme: str = "quantile",
-    normalise: str = "minmax",
-    n_classes: int = 5,
-    populated_breaks: bool = True,
-) -> xr.Dataset:
-    """One call from LST and population to a classified heat-risk map.
-
-    Parameters
-    ----------
-    lst : xarray.DataArray
-        Land surface temperature [K] (``degC`` attrs converted) -> hazard.
-    population : xarray.DataArray
-        Residents per pixel on the same grid (e.g. :func:`uhi.io.load_population` with ``like=``)
-        -> exposure as density [km-2].
-    ndvi, ndbi : xarray.DataArray, optional
-        Vulnerability proxies used when ``vulnerability_layers`` is empty.
-    vulnerability_layers : dict, optional
-        Socio-economic layers (see :func:`uhi.risk.vulnerability`).
-    method, weights, normalise
-        As in :func:`heat_risk`.
-    scheme, n_classes
-        As in :func:`classify`.
-    populated_breaks : bool, default True
-        Fit the class breaks on populated pixels only (exposure > 0); unpopulated pixels (risk 0 with the
-        product method) then fall in the lowest class. False fits them on every pixel of the frame.
-
-    Returns
-    -------
-    xarray.Dataset
-        ``hazard``, ``exposure``, ``vulnerability`` (normalised to [0, 1]), ``risk`` [0, 1],
-        ``risk_class`` (1..n, CF flags) and ``risk_grade`` (traffic light, five classes only), with
-        attrs ``method``, ``scheme``, ``normalise`` and ``vulnerability_layers``.
-
-    Raises
-    ------
-    uhi.errors.GridMismatchError
-        Population (or a layer) not on the LST grid.
-    """
-    check_same_grid(lst, population, names=("lst", "population"))
-    hazard_raw = hazard_from_lst(lst)
-    exposure_raw = exposure_from_population(population)
-    vuln = vulnerability(vulnerability_layers, ndvi=ndvi, ndbi=ndbi, normalise_method=normalise)
-    check_same_grid(lst, vuln, names=("lst", "vulnerability"))
-    h = _normalise_component(hazard_raw, "hazard", normalise, DEFAULT_PERCENTILES)
-    e = _normalise_component(exposure_raw, "exposure", normalise, DEFAULT_PERCENTILES)
-    v = _normalise_component(vuln, "vulnerability", normalise, DEFAULT_PERCENTILES)
-    risk = heat_risk(h, e, v, method=method, weights=weights, normalise=None)
-    risk.attrs["normalise"] = normalise
-    # Risk is only defined where people live: breaks are fitted on populated pixels (exposure > 0), else
-    # quintiles over a frame that is mostly fields put every inhabited pixel in the top classes.
-    populated = e > 0 if populated_breaks else None
-    risk_class = classify(risk, scheme, n_classes, where=populated)
-    h.attrs.update(long_name="normalised heat hazard (land surface temperature)", source_units="K")
-    e.attrs.update(long_name="normalised heat exposure (population density)", source_units="km-2")
-    v.attrs.update(long_name="normalised heat vulnerability", vulnerability_layers=vuln.attrs["vulnerability_layers"])
-    data = {"hazard": h, "exposure": e, "vulnerability": v, "risk": risk, "risk_class": risk_class}
-    if n_classes == 5:
-        data["risk_grade"] = traffic_light(risk_class)
-    ds = xr.Dataset(data)
-    ds.attrs.update(
-        method=method,
-        scheme=scheme,
-        normalise=normalise,
-        vulnerability_layers=vuln.attrs["vulnerability_layers"],
-        Conventions="CF-1.8",
-        title="Heat risk assessment (hazard x exposure x vulnerability)",
-    )
-    crs = lst.rio.crs
-    return ds.rio.write_crs(crs) if crs is not None else ds
