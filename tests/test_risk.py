@@ -333,10 +333,9 @@ def test_component_correlations_name_the_driver():
 
 def test_high_risk_classes_pinned():
     """The headline 'residents at high risk' counts absolute risk classes 4 and 5 (high, very high)."""
-    from uhi.analysis import HIGH_RISK_CLASSES as from_analysis
     from uhi.risk import HIGH_RISK_CLASSES
 
-    assert HIGH_RISK_CLASSES == (4, 5) and from_analysis is HIGH_RISK_CLASSES
+    assert HIGH_RISK_CLASSES == (4, 5)
     np.testing.assert_allclose(class_breaks(_da(np.zeros((2, 2))), "absolute"), [0.2, 0.4, 0.6, 0.8], rtol=0, atol=1e-12)
 
 
