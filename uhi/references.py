@@ -349,6 +349,21 @@ REFERENCES: dict[str, Reference] = dict([
        doi="10.4324/9780203407219"),
     _r("urban-atlas-2018", "Copernicus Land Monitoring Service", 2018, "Urban Atlas 2018 (land use / land cover nomenclature)",
        "European Environment Agency", url="https://land.copernicus.eu/en/products/urban-atlas"),
+    # --- calibration and validation (uhi.calibrate, uhi.observations) ---------------------------------
+    _r("storn1997", "Storn R., Price K.", 1997,
+       "Differential evolution - a simple and efficient heuristic for global optimization over continuous spaces",
+       "J. Global Optim.", "11(4):341-359", doi="10.1023/A:1008202821328"),
+    _r("roberts2017", "Roberts D.R., Bahn V., Ciuti S., Boyce M.S., Elith J., Guillera-Arroita G., Hauenstein S., "
+       "Lahoz-Monfort J.J., Schröder B., Thuiller W., Warton D.I., Wintle B.A., Hartig F., Dormann C.F.", 2017,
+       "Cross-validation strategies for data with temporal, spatial, hierarchical, or phylogenetic structure", "Ecography",
+       "40(8):913-929", doi="10.1111/ecog.02881"),
+    _r("obrien2007", "O'Brien R.M.", 2007, "A caution regarding rules of thumb for variance inflation factors",
+       "Qual. Quant.", "41(5):673-690", doi="10.1007/s11135-006-9018-6"),
+    _r("gutman1998", "Gutman G., Ignatov A.", 1998,
+       "The derivation of the green vegetation fraction from NOAA/AVHRR data for use in numerical weather prediction models",
+       "Int. J. Remote Sens.", "19(8):1533-1543", doi="10.1080/014311698215333"),
+    _r("oke1982", "Oke T.R.", 1982, "The energetic basis of the urban heat island", "Q. J. R. Meteorol. Soc.",
+       "108(455):1-24", doi="10.1002/qj.49710845502"),
 ])
 
 
