@@ -60,3 +60,18 @@ def test_examples_lists_the_shipped_scenarios():
         assert name in res.output
     missing = invoke("run", "atlantis-green")
     assert missing.exit_code == 1 and "not found" in missing.output and "nis-green" in missing.output
+
+
+def test_bracketed_and_cyrillic_names_print_as_typed(city, tmp_path, write_scenario):
+    """Rich markup in user text (``[north]``, ``[/b]``) must print as typed, never be parsed or swallowed."""
+    body = ('\n[[variant]]\nname = "[north] trees [/b]"\n[[variant.intervention]]\ntype = "street_trees"\namount = 300\n'
+            'districts = ["North-East"]\n'
+            '\n[[variant]]\nname = "Дървета [юг]"\n[[variant.intervention]]\ntype = "cool_roof"\ncoverage = 0.5\n'
+            'top_risk = { share = 0.2 }\n')
+    path = write_scenario(city, body, "[variants].toml")
+    res = runner.invoke(scenario_cli.app, ["run", str(path), "--out", str(tmp_path / "[out]")], env={"COLUMNS": "250"})
+    assert res.exit_code == 0, res.output
+    assert "[north] trees [/b]" in res.output and "Дървета [юг]" in res.output and "[out]" in res.output
+    one = runner.invoke(scenario_cli.app, ["run", str(path), "--variant", "[north] trees [/b]", "--out", str(tmp_path / "one")],
+                        env={"COLUMNS": "250"})
+    assert one.exit_code == 0 and "[north] trees [/b]" in one.output, one.output

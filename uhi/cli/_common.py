@@ -105,6 +105,9 @@ def steps(total: int, quiet: bool = False) -> Iterator[Callable[[str], None]]:
             if started[0]:
                 progress.advance(task)
             started[0] = True
+            done = progress.tasks[0].completed
+            if done >= progress.tasks[0].total:  # more steps than announced: grow the bar, never overflow it
+                progress.update(task, total=done + 1)
             progress.update(task, description=str(description))
 
         yield advance
@@ -129,7 +132,8 @@ def _plain_steps(total: int, quiet: bool) -> Iterator[Callable[[str], None]]:
             with lock:
                 step, n, since = state["step"], state["n"], state["since"]
             if step is not None and time.monotonic() - since >= HEARTBEAT_SECONDS * 0.9:
-                say(f"  ... {step} (step {n}/{total}, {time.monotonic() - start:.0f} s elapsed)", "dim")
+                count = f"step {n}/{total}" if n <= total else f"step {n}"
+                say(f"  ... {step} ({count}, {time.monotonic() - start:.0f} s elapsed)", "dim")
 
     thread = None
     if not quiet and HEARTBEAT_SECONDS > 0:
