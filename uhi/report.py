@@ -172,10 +172,13 @@ def _sources(results) -> str:
     return text
 
 
-def render_report(results: Iterable, *, title: str | None = None) -> str:
-    """The report's HTML text for one or several :class:`uhi.scenarios.ScenarioResult`."""
-    from .scenarios.result import CAVEATS, comparison_table
+def render_report(results: Iterable, *, title: str | None = None, comparison: pd.DataFrame | None = None) -> str:
+    """The report's HTML text for one or several scenario results (:class:`uhi.scenarios.ScenarioResult`).
 
+    The report renders what it is given: each result's ``name``, ``city``, ``totals``, ``table``, ``checks``,
+    ``caveats``, ``summary()`` and ``png_maps()``; with several results the ranking ``comparison`` (default:
+    ``results[0].comparison(results)``, :func:`uhi.scenarios.comparison_table`).
+    """
     results = list(results)
     title = title or ("Cooling scenario: " + results[0].name if len(results) == 1 else f"Comparison of {len(results)} cooling scenarios")
     synthetic = [r for r in results if r.totals.get("synthetic")]
@@ -186,9 +189,9 @@ def render_report(results: Iterable, *, title: str | None = None) -> str:
     if synthetic:
         body.append("<div class='note' style='border-color:#a40000;background:#fdecea'><b>"
                     + html.escape(synthetic[0].totals.get("synthetic_note", "synthetic scene")) + "</b></div>")
-    body.append("<div class='note'><b>Read first.</b><ul>" + "".join(f"<li>{html.escape(c)}</li>" for c in CAVEATS) + "</ul></div>")
+    body.append("<div class='note'><b>Read first.</b><ul>" + "".join(f"<li>{html.escape(c)}</li>" for c in results[0].caveats) + "</ul></div>")
     if len(results) > 1:
-        df = comparison_table(results)
+        df = results[0].comparison(results) if comparison is None else comparison
         cols = ["rank", "scenario", "lead_category", "annualised_cost_eur_per_year", "deaths_avoided_central", "deaths_avoided_low",
                 "deaths_avoided_high", "person_degree_hours_reduced", "residents_cooled_0_5k", "eur_per_death_avoided",
                 "eur_per_person_degree_hour", "popweighted_delta_t_air", "mean_delta_t_air_treated", "measures"]
@@ -206,7 +209,8 @@ def render_report(results: Iterable, *, title: str | None = None) -> str:
             f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>" + "\n".join(body) + "</body></html>")
 
 
-def write_report(result_or_results, out_dir: str | os.PathLike, *, overwrite: bool = False, name: str = REPORT_NAME) -> Path:
+def write_report(result_or_results, out_dir: str | os.PathLike, *, overwrite: bool = False, name: str = REPORT_NAME,
+                 comparison: pd.DataFrame | None = None) -> Path:
     """Write one self-contained HTML report (figures embedded) into ``out_dir``, atomically.
 
     Parameters
@@ -225,5 +229,6 @@ def write_report(result_or_results, out_dir: str | os.PathLike, *, overwrite: bo
     results = list(result_or_results) if isinstance(result_or_results, (list, tuple)) else [result_or_results]
     target = safe_output_path(out_dir, name)
     with atomic_path(target, overwrite=overwrite) as tmp:  # refuses an existing report before rendering
-        tmp.write_text(render_report(results), encoding="utf-8")
+        text = render_report(results) if comparison is None else render_report(results, comparison=comparison)
+        tmp.write_text(text, encoding="utf-8")
     return target

@@ -23,10 +23,7 @@ def _say(progress: _Progress, message: str) -> None:
 
 def write_maps(analysis, out_dir: Path, *, overwrite: bool = False, progress: _Progress = None) -> list[Path]:
     """PNG maps of an :class:`uhi.analysis.CityAnalysis`: LST, hot spots, risk classes, district choropleth."""
-    import matplotlib.pyplot as plt
-
     from uhi import plot
-    from uhi.io.write import safe_output_path
 
     title = analysis.title
     figures = [("lst_map.png", lambda ax: plot.lst_map(analysis.lst, ax=ax, title=f"Land surface temperature, {title}",
@@ -45,18 +42,7 @@ def write_maps(analysis, out_dir: Path, *, overwrite: bool = False, progress: _P
             figures.append(("districts_risk.png", lambda ax: plot.risk_bars(
                 analysis.district_table, ax=ax, column="residents_high_risk", label_column="district",
                 title=f"Residents in high and very high heat-risk cells, {title}")))
-    written = []
-    for name, draw in figures:
-        _say(progress, f"drawing {name}")
-        fig, ax = plt.subplots(figsize=(8, 7))
-        try:
-            draw(ax)
-            path = safe_output_path(out_dir, name)
-            plot.save_figure(fig, path, overwrite=overwrite)
-        finally:
-            plt.close(fig)
-        written.append(path)
-    return written
+    return plot.save_figures(figures, out_dir, overwrite=overwrite, progress=progress)
 
 
 def risk_workflow(
@@ -219,8 +205,6 @@ def calibration_workflow(observations, out_dir, *, landcover, table=None, model:
     and shuffled baselines, in sample and leave-one-station-out), ``scatter.png`` and ``residuals.png``.
     Returns ``{"result", "skill", "selection", "written"}``.
     """
-    import matplotlib.pyplot as plt
-
     from uhi import plot
     from uhi._paths import data_path
     from uhi.calibrate import calibrate_ucm, cross_validate
@@ -268,12 +252,5 @@ def calibration_workflow(observations, out_dir, *, landcover, table=None, model:
                                                           ax=ax, title=f"Calibrated {model} model, {selection}")),
             ("residuals.png", lambda ax: plot.residual_map(stations, crs=result.crs, ax=ax, title=f"Residuals, {selection}")),
         ):
-            fig, ax = plt.subplots(figsize=(7, 6.5))
-            try:
-                draw(ax)
-                path = safe_output_path(out_dir, name)
-                plot.save_figure(fig, path, overwrite=overwrite)
-            finally:
-                plt.close(fig)
-            written.append(path)
+            written += plot.save_figures([(name, draw)], out_dir, figsize=(7, 6.5), overwrite=overwrite)
     return {"result": result, "skill": skill_table, "selection": selection, "written": written}

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 from ..errors import InputValueError
-
-if TYPE_CHECKING:
-    from .catalogue import Intervention
 
 __all__ = ["cost_eur"]
 
 
-def cost_eur(intervention: Intervention, amount_units: float) -> float:
-    """Capital cost [EUR] of ``amount_units`` units (trees, m², devices) at ``unit_cost_eur``."""
+def cost_eur(intervention, amount_units: float) -> float:
+    """Capital cost [EUR] of ``amount_units`` units (trees, m², devices) of an :class:`~uhi.interventions.Intervention`."""
     amount = float(amount_units)
     if not math.isfinite(amount) or amount < 0:
         raise InputValueError(f"amount of {intervention.key!r} must be a finite number >= 0, got {amount_units!r}")

@@ -19,7 +19,6 @@ __all__ = ["OUTPUT_FILES", "OptimizationResult"]
 OUTPUT_FILES = ("optimized_sites.gpkg", "optimized_sites.csv", "optimized_sites_map.png", "benefit_curve.png",
                 "delta_t_air.tif", "optimization_summary.json")
 
-_CATEGORY_COLOURS = {"green": "#1b9e3a", "white": "#f7f7f7", "blue": "#2c7fb8"}
 
 _COLUMNS = ["rank", "site", "intervention", "category", "units", "unit", "treated_area_m2", "cost_eur", "gain",
             "cumulative_cost_eur", "cumulative_gain", "residents", "mean_delta_t_k", "geometry"]
@@ -122,69 +121,17 @@ class OptimizationResult:
 
     # ------------------------------------------------------------------ plots --
     def plot(self, ax=None):
-        """Map of the chosen sites (outlined, numbered by rank, coloured by category) over the risk map."""
-        import matplotlib.pyplot as plt
-        from matplotlib import patheffects
-        from matplotlib.lines import Line2D
-        from matplotlib.ticker import MaxNLocator
+        """Map of the chosen sites (outlined, numbered by rank, coloured by category) over the risk map
+        (:func:`uhi.plot.sites_map`)."""
+        from uhi.plot import sites_map
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 6))
-        bg = self.background
-        label = "risk-weighted objective weight"
-        if bg is not None:
-            x, y = bg["x"].values, bg["y"].values
-            dx = abs(float(x[1] - x[0])) if x.size > 1 else 1.0
-            dy = abs(float(y[1] - y[0])) if y.size > 1 else 1.0
-            extent = (x.min() - dx / 2, x.max() + dx / 2, y.min() - dy / 2, y.max() + dy / 2)
-            origin = "upper" if y.size < 2 or y[0] > y[-1] else "lower"
-            im = ax.imshow(bg.values, extent=extent, origin=origin, cmap="magma", interpolation="nearest")
-            name = bg.attrs.get("long_name") or bg.name or label
-            units = bg.attrs.get("units", "1")
-            plt.colorbar(im, ax=ax, shrink=0.8, label=f"{name} [{units}]")
-        handles = {}
-        for _, row in self.sites.iterrows():
-            colour = _CATEGORY_COLOURS.get(row["category"], "cyan")
-            gpd.GeoSeries([row.geometry], crs=self.sites.crs).boundary.plot(ax=ax, color=colour, linewidth=1.5)
-            c = row.geometry.centroid  # sites are small at city scale: a marker at each one
-            ax.plot(c.x, c.y, marker="o", ms=7, mfc=colour, mec="black", mew=0.8, ls="none")
-            handles.setdefault(row["intervention"], Line2D([], [], color=colour, marker="o", mec="black", ls="none",
-                                                           label=f"{row['intervention']} ({row['category']})"))
-        if len(self.sites):
-            # one label per site listing the ranks of its measures ("1, 4"), placed where no other label is
-            from uhi.plot import label_points
-
-            ranks = self.sites.groupby("site", sort=False)["rank"].apply(lambda r: ", ".join(map(str, sorted(r))))
-            centres = self.sites.groupby("site", sort=False).geometry.first().centroid
-            label_points(ax, centres.x.to_numpy(), centres.y.to_numpy(), ranks.loc[centres.index].tolist(), color="white",
-                         weight="bold", path_effects=[patheffects.withStroke(linewidth=2, foreground="black")])
-        if handles:
-            ax.legend(handles=list(handles.values()), loc="lower right", fontsize=7, framealpha=0.8)
-        ax.set_title(f"{len(self.sites)} measures on {self.sites['site'].nunique()} sites, "
-                     f"{self.stats.get('spent_eur', 0):,.0f} of {self.budget_eur:,.0f} EUR")
-        from uhi.plot import add_north_arrow, add_scale_bar, use_font
-
-        crs = self.delta_t_air.rio.crs
-        if crs is not None:
-            add_scale_bar(ax, crs)
-            add_north_arrow(ax)
-        ax.ticklabel_format(useOffset=False, style="plain")
-        ax.xaxis.set_major_locator(MaxNLocator(4))
-        ax.yaxis.set_major_locator(MaxNLocator(5))
-        ax.set_xlabel("x [m]")
-        ax.set_ylabel("y [m]")
-        use_font(ax)
-        return ax
+        return sites_map(self, ax=ax)
 
     def plot_curve(self, ax=None):
-        """Benefit vs budget (:func:`uhi.plot.benefit_curve`): risk-weighted cooling [person·K] against EUR spent
-        in rank order, with the budget as a dashed line."""
-        from uhi.plot import benefit_curve
+        """Benefit vs budget (:func:`uhi.plot.budget_curve`): risk-weighted cooling [person·K] against EUR spent."""
+        from uhi.plot import budget_curve
 
-        ax = benefit_curve(self.curve, ax=ax, title=f"Cooling benefit versus budget ({self.stats.get('method', '')})")
-        ax.axvline(self.budget_eur, color="0.5", ls="--", lw=1, label=f"budget {self.budget_eur:,.0f} EUR")
-        ax.legend(loc="lower right", fontsize=8)
-        return ax
+        return budget_curve(self, ax=ax)
 
     # ------------------------------------------------------------------ files --
     def write(self, out_dir, *, overwrite: bool = False) -> list[Path]:
@@ -193,13 +140,9 @@ class OptimizationResult:
         Every file is written atomically inside ``out_dir``; existing files are refused unless
         ``overwrite`` (checked for all files before anything is written).
         """
-        import matplotlib
-
-        matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
-
         from uhi.errors import OutputExistsError
         from uhi.io.write import atomic_path, safe_output_path, write_raster
+        from uhi.plot import optimize_pngs
 
         out_dir = Path(out_dir)
         paths = {name: safe_output_path(out_dir, name) for name in OUTPUT_FILES}
@@ -214,15 +157,9 @@ class OptimizationResult:
             table = pd.DataFrame(self.sites.drop(columns="geometry"))
             table["geometry_wkt"] = self.sites.geometry.to_wkt()
             table.to_csv(tmp, index=False)
-        for name, draw, size in (("optimized_sites_map.png", self.plot, (7, 6)),
-                                 ("benefit_curve.png", self.plot_curve, (6, 4))):
-            fig, ax = plt.subplots(figsize=size)
-            try:
-                draw(ax=ax)
-                with atomic_path(paths[name], overwrite=overwrite) as tmp:
-                    fig.savefig(tmp, dpi=120, bbox_inches="tight", format="png")
-            finally:
-                plt.close(fig)
+        for name, png in optimize_pngs(self).items():
+            with atomic_path(paths[name], overwrite=overwrite) as tmp:
+                tmp.write_bytes(png)
         write_raster(self.delta_t_air, paths["delta_t_air.tif"], overwrite=overwrite)
         with atomic_path(paths["optimization_summary.json"], overwrite=overwrite) as tmp:
             summary = {"objective_person_k": self.objective, "budget_eur": self.budget_eur,

@@ -272,3 +272,23 @@ def save_figure(fig, path: str | os.PathLike, *, overwrite: bool = False, dpi: i
     with atomic_path(path, overwrite=overwrite) as tmp:
         fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight")
     return path
+
+
+def save_figures(draws, out_dir: str | os.PathLike, *, figsize=(8, 7), overwrite: bool = False, progress=None) -> list[Path]:
+    """Draw and save one figure per ``(file name, draw(ax))`` into ``out_dir`` (:func:`save_figure`); the paths written."""
+    import matplotlib.pyplot as plt
+
+    from ..io.write import safe_output_path
+
+    written = []
+    for name, draw in draws:
+        if progress is not None:
+            progress(f"drawing {name}")
+        fig, ax = plt.subplots(figsize=figsize)
+        try:
+            draw(ax)
+            path = save_figure(fig, safe_output_path(out_dir, name), overwrite=overwrite)
+        finally:
+            plt.close(fig)
+        written.append(path)
+    return written

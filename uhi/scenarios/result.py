@@ -6,10 +6,10 @@ The numbers are computed in :mod:`uhi.scenarios.accounting` and :mod:`uhi.scenar
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 import math
 from pathlib import Path
+from typing import ClassVar
 
 import geopandas as gpd
 import numpy as np
@@ -19,7 +19,7 @@ import xarray as xr
 from ..errors import OutputExistsError
 from ..io.write import atomic_path, safe_output_path, write_raster
 
-__all__ = ["CAVEATS", "OUTPUT_FILES", "RANKING", "ScenarioResult", "comparison_table", "figure_png"]
+__all__ = ["CAVEATS", "OUTPUT_FILES", "RANKING", "ScenarioResult", "comparison_table"]
 
 #: Files written by :meth:`ScenarioResult.write` (relative to the output folder).
 OUTPUT_FILES = (
@@ -102,23 +102,6 @@ def comparison_table(results) -> pd.DataFrame:
     return df
 
 
-# ------------------------------------------------------------ figures ----
-
-def _imshow(ax, da: xr.DataArray, *, cmap: str, title: str, label: str, vmin=None, vmax=None):
-    x, y = da["x"].values, da["y"].values
-    extent = [x[0], x[-1], y[-1], y[0]]
-    im = ax.imshow(np.asarray(da.values, dtype=np.float64), cmap=cmap, vmin=vmin, vmax=vmax, extent=extent, interpolation="nearest")
-    ax.figure.colorbar(im, ax=ax, shrink=0.8, label=label)
-    ax.set_title(title, fontsize=10)
-    ax.set_xlabel("x [m]")
-    ax.set_ylabel("y [m]")
-    ax.ticklabel_format(style="plain", useOffset=False)
-    return ax
-
-
-_SHORT = {"delta_t_air": "ΔT air", "delta_t_air_model": "ΔT air (cooling model)", "delta_t_air_local": "ΔT air (hyper-local)",
-          "delta_lst": "ΔLST", "t_air_baseline": "T air before", "t_air_scenario": "T air after",
-          "risk_class_baseline": "risk before", "risk_class_scenario": "risk after"}
 @dataclasses.dataclass
 class ScenarioResult:
     """Outcome of :meth:`uhi.scenarios.Scenario.run`.
@@ -148,6 +131,8 @@ class ScenarioResult:
     settings: object
     checks: list
     _png: dict | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
+    #: Caveats printed in every report and written into ``totals.json``.
+    caveats: ClassVar[tuple[str, ...]] = CAVEATS
 
     @property
     def sites(self) -> np.ndarray:
@@ -181,77 +166,30 @@ class ScenarioResult:
     def plot(self, ax=None, variable: str = "delta_t_air"):
         """Map of one of :attr:`maps` (default the air temperature change) with district outlines; returns the Axes.
 
-        Differences use :func:`uhi.plot.delta_map` (diverging, centred on 0), risk classes
-        :func:`uhi.plot.risk_map`, temperatures a perceptually uniform ``inferno`` map.
+        Drawn by :func:`uhi.plot.scenario_map`.
         """
-        import matplotlib.pyplot as plt
+        from ..plot import scenario_map
 
-        from .. import plot as uplot
-
-        da = self.maps[variable]
-        title = f"{self._title_prefix}{self.name}: {_SHORT.get(variable, variable)}"
-        outlines = self.table[["district", "geometry"]] if self.table is not None else None
-        if variable.startswith("risk_class"):
-            return uplot.risk_map(da, ax=ax, title=title, districts=outlines, legend_loc="lower right")
-        if variable.startswith("delta"):
-            label = "Surface temperature change" if variable == "delta_lst" else "Air temperature change"
-            sites = self.sites
-            ax = uplot.delta_map(da, ax=ax, title=title, districts=outlines, label=label, treated=sites)
-            if sites.any():  # outline the treated sites
-                x, y = da["x"].values, da["y"].values
-                ax.contour(x, y, sites.astype(float), levels=[0.5], colors="k", linewidths=0.6)
-            return ax
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 5))
-        units = da.attrs.get("units", "")
-        _imshow(ax, da, cmap="inferno", title=title, label=f"{_SHORT.get(variable, variable)} [{'°C' if units == 'degC' else units}]")
-        uplot.add_scale_bar(ax, da.rio.crs)
-        uplot.add_north_arrow(ax)
-        return ax
+        return scenario_map(self, variable, ax=ax)
 
     def figures(self) -> dict:
-        """Matplotlib figures keyed by PNG file name: T_air before / after / difference, risk classes."""
-        import matplotlib.pyplot as plt
+        """Matplotlib figures keyed by PNG file name (:func:`uhi.plot.scenario_figures`)."""
+        from ..plot import scenario_figures
 
-        from .. import plot as uplot
-
-        t0, t1 = self.maps["t_air_baseline"], self.maps["t_air_scenario"]
-        vmin = float(np.nanmin([np.nanmin(t0.values), np.nanmin(t1.values)]))
-        vmax = float(np.nanmax(t0.values))
-        figs = {}
-        for fname, da, title in (("t_air_before.png", t0, "air temperature before"), ("t_air_after.png", t1, "air temperature after")):
-            fig, ax = plt.subplots(figsize=(6, 5))
-            _imshow(ax, da, cmap="inferno", vmin=vmin, vmax=vmax, title=f"{self._title_prefix}{self.name}: {title}", label="T_air [°C]")
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.set_xlabel("")
-            ax.set_ylabel("")
-            uplot.add_scale_bar(ax, da.rio.crs)
-            uplot.add_north_arrow(ax)
-            figs[fname] = fig
-        fig, axes = plt.subplots(1, 2, figsize=(12, 5))
-        self.plot(axes[0], "delta_t_air")
-        self.plot(axes[1], "delta_lst")
-        figs["t_air_difference.png"] = fig
-        fig, axes = plt.subplots(1, 2, figsize=(12, 5))
-        self.plot(axes[0], "risk_class_baseline")
-        self.plot(axes[1], "risk_class_scenario")
-        figs["risk_classes.png"] = fig
-        for f in figs.values():  # fixed margins: tight_layout costs more than the drawing itself
-            f.subplots_adjust(left=0.04, right=0.93 if len(f.axes) <= 2 else 0.95, bottom=0.05, top=0.92, wspace=0.25)
-        return figs
+        return scenario_figures(self)
 
     def png_maps(self) -> dict[str, bytes]:
         """PNG bytes of :meth:`figures` (rendered once, reused by :meth:`write` and the report)."""
-        import matplotlib.pyplot as plt
+        from ..plot import figure_pngs
 
         if self._png is None:
-            png = {}
-            for fname, fig in self.figures().items():
-                png[fname] = figure_png(fig)
-                plt.close(fig)
-            self._png = png
+            self._png = figure_pngs(self.figures())
         return self._png
+
+    @staticmethod
+    def comparison(results) -> pd.DataFrame:
+        """:func:`comparison_table` of several results (what a report of several results ranks)."""
+        return comparison_table(results)
 
     def totals_json(self) -> str:
         def clean(v):
@@ -266,7 +204,7 @@ class ScenarioResult:
             return v
 
         payload = {"scenario": self.name, "city": self.city, **clean(self.totals),
-                   "checks": self.checks, "caveats": list(CAVEATS)}
+                   "checks": self.checks, "caveats": list(self.caveats)}
         return json.dumps(payload, indent=2, ensure_ascii=False)
 
     def write(self, out_dir, overwrite: bool = False, *, report: bool = True) -> list[Path]:
@@ -305,9 +243,3 @@ class ScenarioResult:
             written.append(write_report(self, out, overwrite=overwrite))
         return written
 
-
-def figure_png(fig) -> bytes:
-    """PNG bytes of a figure (for embedding)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, dpi=110, format="png")
-    return buf.getvalue()

@@ -1,0 +1,90 @@
+"""Figures of an optimisation result (:class:`uhi.optimize.OptimizeResult`): chosen sites and benefit vs budget."""
+
+from __future__ import annotations
+
+import io
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+from matplotlib import patheffects
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+
+from ._decor import add_north_arrow, add_scale_bar, label_points, use_font
+from .charts import benefit_curve
+
+__all__ = ["budget_curve", "optimize_pngs", "sites_map"]
+
+#: Site colours by intervention category.
+CATEGORY_COLOURS = {"green": "#1b9e3a", "white": "#f7f7f7", "blue": "#2c7fb8"}
+
+
+def sites_map(result, ax=None):
+    """Map of an :class:`uhi.optimize.OptimizeResult`'s chosen sites (outlined, numbered by rank, coloured by category) over the risk map."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 6))
+    bg = result.background
+    label = "risk-weighted objective weight"
+    if bg is not None:
+        x, y = bg["x"].values, bg["y"].values
+        dx = abs(float(x[1] - x[0])) if x.size > 1 else 1.0
+        dy = abs(float(y[1] - y[0])) if y.size > 1 else 1.0
+        extent = (x.min() - dx / 2, x.max() + dx / 2, y.min() - dy / 2, y.max() + dy / 2)
+        origin = "upper" if y.size < 2 or y[0] > y[-1] else "lower"
+        im = ax.imshow(bg.values, extent=extent, origin=origin, cmap="magma", interpolation="nearest")
+        name = bg.attrs.get("long_name") or bg.name or label
+        units = bg.attrs.get("units", "1")
+        plt.colorbar(im, ax=ax, shrink=0.8, label=f"{name} [{units}]")
+    handles = {}
+    for _, row in result.sites.iterrows():
+        colour = CATEGORY_COLOURS.get(row["category"], "cyan")
+        gpd.GeoSeries([row.geometry], crs=result.sites.crs).boundary.plot(ax=ax, color=colour, linewidth=1.5)
+        c = row.geometry.centroid  # sites are small at city scale: a marker at each one
+        ax.plot(c.x, c.y, marker="o", ms=7, mfc=colour, mec="black", mew=0.8, ls="none")
+        handles.setdefault(row["intervention"], Line2D([], [], color=colour, marker="o", mec="black", ls="none",
+                                                       label=f"{row['intervention']} ({row['category']})"))
+    if len(result.sites):
+        # one label per site listing the ranks of its measures ("1, 4"), placed where no other label is
+        ranks = result.sites.groupby("site", sort=False)["rank"].apply(lambda r: ", ".join(map(str, sorted(r))))
+        centres = result.sites.groupby("site", sort=False).geometry.first().centroid
+        label_points(ax, centres.x.to_numpy(), centres.y.to_numpy(), ranks.loc[centres.index].tolist(), color="white",
+                     weight="bold", path_effects=[patheffects.withStroke(linewidth=2, foreground="black")])
+    if handles:
+        ax.legend(handles=list(handles.values()), loc="lower right", fontsize=7, framealpha=0.8)
+    ax.set_title(f"{len(result.sites)} measures on {result.sites['site'].nunique()} sites, "
+                 f"{result.stats.get('spent_eur', 0):,.0f} of {result.budget_eur:,.0f} EUR")
+    crs = result.delta_t_air.rio.crs
+    if crs is not None:
+        add_scale_bar(ax, crs)
+        add_north_arrow(ax)
+    ax.ticklabel_format(useOffset=False, style="plain")
+    ax.xaxis.set_major_locator(MaxNLocator(4))
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+    ax.set_xlabel("x [m]")
+    ax.set_ylabel("y [m]")
+    use_font(ax)
+    return ax
+
+
+def budget_curve(result, ax=None):
+    """Benefit vs budget (:func:`uhi.plot.benefit_curve`): risk-weighted cooling [person·K] against EUR spent
+    in rank order, with the budget as a dashed line."""
+    ax = benefit_curve(result.curve, ax=ax, title=f"Cooling benefit versus budget ({result.stats.get('method', '')})")
+    ax.axvline(result.budget_eur, color="0.5", ls="--", lw=1, label=f"budget {result.budget_eur:,.0f} EUR")
+    ax.legend(loc="lower right", fontsize=8)
+    return ax
+
+
+def optimize_pngs(result) -> dict[str, bytes]:
+    """PNG bytes of the site map and the benefit curve, keyed by the file names :meth:`OptimizeResult.write` uses."""
+    out = {}
+    for name, draw, size in (("optimized_sites_map.png", sites_map, (7, 6)), ("benefit_curve.png", budget_curve, (6, 4))):
+        fig, ax = plt.subplots(figsize=size)
+        try:
+            draw(result, ax=ax)
+            buf = io.BytesIO()
+            fig.savefig(buf, dpi=120, bbox_inches="tight", format="png")
+            out[name] = buf.getvalue()
+        finally:
+            plt.close(fig)
+    return out
