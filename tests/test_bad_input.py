@@ -706,9 +706,12 @@ def test_progress_lines_when_piped(monkeypatch, capsys):
     assert re.search(r"\.\.\. computing \[slow\] step \(step 1/2, \d+ s elapsed\)", err), err
 
 
-def test_cli_prints_bracketed_names_as_typed(capsys):
+def test_cli_prints_bracketed_names_as_typed(capsys, monkeypatch):
     import pandas as pd
 
+    from uhi.cli import _common
+
+    monkeypatch.setattr(_common.console, "width", 200)  # a wide terminal: no cell is truncated
     from uhi.cli import scenario as scenario_cli
 
     nan = float("nan")
@@ -717,6 +720,12 @@ def test_cli_prints_bracketed_names_as_typed(capsys):
                         "eur_per_resident_protected": nan}])
     scenario_cli._print_ranking(df)
     assert "[bold]Trees[/bold]" in capsys.readouterr().err
+    from uhi.cli import demo as demo_cli
+
+    df = df.assign(popweighted_delta_t_air=-0.1, max_cooling_t_air=0.5)
+    demo_cli._print_comparison(df)
+    err = capsys.readouterr().err
+    assert "[bold]Trees[/bold]" in err and "ΔT pop [°C]" in err  # column units kept
 
 
 def test_cli_cities_lists_sources():
@@ -727,6 +736,7 @@ def test_cli_cities_lists_sources():
     result = CliRunner().invoke(app, ["cities"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "Sources" in result.output and "Sofia population: NSI" in result.output
+    assert "[deg, WGS 84]" in result.output  # a unit in the title, not swallowed as a Rich style tag
 
 
 def test_cli_lst_defaults_to_automatic_method_and_allow_empty(scene_dir, tmp_path):

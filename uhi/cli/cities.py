@@ -15,7 +15,8 @@ def cities() -> None:
     from ..cities import list_cities
 
     out = Console(highlight=False)
-    table = Table(title="uhi pilot cities (centre lat/lon [deg, WGS 84], UTM zone, residents, a summer Landsat 8 date)")
+    # Text, not a markup string: "[deg, WGS 84]" is a unit, not a Rich style tag
+    table = Table(title=Text("uhi pilot cities (centre lat/lon [deg, WGS 84], UTM zone, residents, a summer Landsat 8 date)"))
     for column in ("name", "country", "lat", "lon", "EPSG", "population", "year", "summer scene", "WRS-2"):
         table.add_column(column, justify="left" if column in ("name", "country") else "right")
     registry = list_cities()

@@ -31,10 +31,11 @@ def demo(
 
 def _print_comparison(table) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     view = Table(title="Scenarios ranked by cost per °C·person (air temperature, InVEST UCM)")
     for column in ("#", "scenario", "MEUR", "ΔT pop [°C]", "max [°C]", "°C·person", "EUR/°C·p", "protected"):
-        view.add_column(column, justify="left" if column == "scenario" else "right", no_wrap=column == "scenario")
+        view.add_column(Text(column), justify="left" if column == "scenario" else "right", no_wrap=column == "scenario")
     for _, row in table.iterrows():
         per = row.get("cost_per_degc_person")
         view.add_row(str(row["rank"]), esc(row["scenario"]), f"{row['cost_eur'] / 1e6:.2f}",
