@@ -337,6 +337,20 @@ print("night contrast, warmest minus coolest station: %.2f K; overpass hour: %.2
     spread["night"].max() - spread["night"].min(), spread["overpass hour"].max() - spread["overpass hour"].min()))
 ax = spread.plot.barh(figsize=(7, 7))
 ax.set_xlabel("station minus Tegel, mean of hot days [K]");"""),
+    new_code_cell("""\
+# UHI_max as invest-ucm-calibration derives it (max - min of the stations, uhi.calibrate.derive_reference), per hot day
+derived = {}
+for name, means in (("overpass hour", day_all), ("night", night_all)):
+    u = [uhi.calibrate.derive_reference(row.dropna().to_numpy())[1] for _, row in means.iterrows()]
+    derived[name] = {"derived uhi_max, mean [K]": np.mean(u), "sd [K]": np.std(u),
+                     "warmest station": means.mean().idxmax(), "coolest station": means.mean().idxmin()}
+pd.DataFrame(derived).T"""),
+    new_markdown_cell("""\
+At night the warmest station is in the centre and the coolest in open fields: the spread is an urban heat
+island. At the overpass hour the spread is nearly as large, but the coolest station is the central street canyon
+(`bamberger`): a max − min rule would call that spread "UHI_max" although the pattern is not urban-warm. Daytime
+air-temperature calibration therefore needs the station classes (`class` column: rural reference), and the
+night-time (intensity) case is the one the model and the data agree on, as Hamel et al. 2024 found."""),
     new_markdown_cell("""\
 ## Vienna and Ljubljana: a reference temperature and hot-day counts
 
