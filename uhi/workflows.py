@@ -40,7 +40,7 @@ def write_maps(analysis, out_dir: Path, *, overwrite: bool = False, progress: _P
             analysis.district_table, "lst_mean", ax=ax, title=f"Mean LST per district, {title}", label="Mean LST")))
         if "residents_high_risk" in analysis.district_table:
             figures.append(("districts_risk.png", lambda ax: plot.risk_bars(
-                analysis.district_table, ax=ax, column="residents_high_risk", label_column="district",
+                analysis.district_table, ax=ax, column="residents_high_risk", label_column=analysis.district_column or "district",
                 title=f"Residents in high and very high heat-risk cells, {title}")))
     return plot.save_figures(figures, out_dir, overwrite=overwrite, progress=progress)
 
