@@ -192,3 +192,20 @@ def test_literature_configuration_is_calibratable(tmp_path):
     assert cfg.decay_length_m == 200.0 and cfg.urban_lucode == 1 and cfg.rural_lucode == 8
     with pytest.raises(InputValueError, match="cannot fit \\['weights'\\] with the 'literature' model"):
         calibrate_ucm(params, stations, model="literature", fit=("weights",))
+
+
+def test_stations_on_nodata_are_left_out_and_kelvin_rasters_converted():
+    case = synthetic_case(shape=(48, 48), n_stations=12, noise=0.0, cc_method="intensity", uhi_max=3.0, seed=4)
+    params = case.params.copy()
+    first = case.stations.index[0]
+    from uhi.observations import station_pixels
+
+    rows, cols = station_pixels(params["shade"], case.stations)
+    params["kc"] = params["kc"].copy()
+    params["kc"].values[rows[0], cols[0]] = np.nan  # the first station now sits on model nodata
+    res = calibrate_ucm(params, case.stations, cc_method="intensity", fit=("t_ref", "uhi_max"), start={"mixing_radius": 600.0})
+    assert res.dropped == [first] and res.skill["n"] == 11 and first in res.to_toml()
+    # a raster in kelvin: 24 degC + 273.15 recovered as t_ref 24 degC
+    lst_k = (case.truth["t_air"] + 273.15).assign_attrs(units="K")
+    res_k = calibrate_ucm(case.params, lst_k, cc_method="intensity", fit=("t_ref", "uhi_max"), start={"mixing_radius": 600.0}, max_pixels=300)
+    assert res_k.params["t_ref"] == pytest.approx(24.0, abs=1e-3)

@@ -77,13 +77,22 @@ def _observations(params: xr.Dataset, observations, value: str, max_pixels: int,
 
     from uhi.observations import station_pixels
 
+    from uhi.cooling.biophysical import PARAMETERS
+
     like = params["shade"]
+    model_ok = np.ones(like.shape, dtype=bool)
+    for name in PARAMETERS:
+        if name in params:
+            model_ok &= np.isfinite(np.asarray(params[name].values))
     if isinstance(observations, xr.DataArray):
         from uhi._backend import check_same_grid
 
         check_same_grid(like, observations, names=("params", "observations"))
         y = np.asarray(observations.values, dtype=np.float64)
-        model_ok = np.isfinite(np.asarray(like.values))
+        if str(observations.attrs.get("units", "")) in ("K", "kelvin", "Kelvin", "degK"):
+            from uhi.constants import ZERO_CELSIUS_K
+
+            y = y - ZERO_CELSIUS_K  # the model works in degC (InVEST convention)
         rr, cc = np.nonzero(np.isfinite(y) & model_ok)
         if rr.size == 0:
             raise InputValueError("the observed raster has no valid pixel where the model is defined")
@@ -92,7 +101,7 @@ def _observations(params: xr.Dataset, observations, value: str, max_pixels: int,
             rr, cc = rr[pick], cc[pick]
         xs, ys = np.asarray(like["x"].values)[cc], np.asarray(like["y"].values)[rr]
         ids = np.array([f"px{r}_{c}" for r, c in zip(rr, cc)])
-        return rr, cc, y[rr, cc], ids, None, np.column_stack([xs, ys])
+        return rr, cc, y[rr, cc], ids, None, np.column_stack([xs, ys]), []
     if not isinstance(observations, gpd.GeoDataFrame):
         raise InputValueError(f"observations must be a GeoDataFrame of stations (uhi.observations.select_overpass) or an "
                               f"observed raster, got {type(observations).__name__}")
@@ -100,13 +109,14 @@ def _observations(params: xr.Dataset, observations, value: str, max_pixels: int,
         raise InputValueError(f"observations have no column {value!r}; they have {list(observations.columns)}")
     rows, cols = station_pixels(like, observations)
     y = pd.to_numeric(observations[value], errors="coerce").to_numpy(dtype=np.float64)
-    ok = np.isfinite(y) & np.isfinite(np.asarray(like.values)[rows, cols])
+    ok = np.isfinite(y) & model_ok[rows, cols]
     if ok.sum() < 3:
         raise InputValueError(f"calibration needs at least 3 stations with a value on valid model pixels, got {int(ok.sum())}")
     pts = observations.to_crs(params.rio.crs)
     xy = np.column_stack([pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy()])[ok]
     classes = observations["class"].astype(str).str.lower().to_numpy()[ok] if "class" in observations.columns else None
-    return rows[ok], cols[ok], y[ok], np.asarray(observations.index.astype(str))[ok], classes, xy
+    names = np.asarray(observations.index.astype(str))
+    return rows[ok], cols[ok], y[ok], names[ok], classes, xy, names[~ok].tolist()
 
 
 def derive_reference(observed, classes=None) -> tuple[float, float]:
@@ -359,6 +369,8 @@ class CalibrationResult:
         Per station: ``station, x, y, observed, modelled, residual`` (model − observed) [degC].
     skill : dict
         In-sample R², RMSE, MAE, bias, n (see :func:`uhi.calibrate.skill`).
+    dropped : list of str
+        Stations left out: no value, or on a nodata pixel of the model.
     """
 
     params: dict
@@ -369,6 +381,7 @@ class CalibrationResult:
     table: pd.DataFrame
     skill: dict
     crs: object = None
+    dropped: list = field(default_factory=list)
     _problem: _Problem | None = field(default=None, repr=False)
     _y: np.ndarray | None = field(default=None, repr=False)
 
@@ -405,6 +418,7 @@ class CalibrationResult:
         lines = [
             (f"# Calibrated with uhi.calibrate.calibrate_ucm ({p['model']} cooling model): fitted "
              f"{', '.join(self.fitted) or 'nothing'} on {s['n']} observations"),
+            *([f"# stations left out (no value or on model nodata): {', '.join(self.dropped)}"] if self.dropped else []),
             f"# objective {self.objective}; in-sample R2 {s['r2']:.3f}, RMSE {s['rmse']:.3f} K, MAE {s['mae']:.3f} K, bias {s['bias']:+.3f} K",
             "[baseline]",
             f'cooling_model = "{p["model"]}"',
@@ -500,7 +514,9 @@ def calibrate_ucm(
     observations : geopandas.GeoDataFrame or xarray.DataArray
         Station points with a ``value`` column [degC] (e.g. :func:`uhi.observations.select_overpass`; an
         optional ``class`` column marks ``rural`` stations), or an observed raster (LST [degC]) on the
-        params grid, of which up to ``max_pixels`` valid pixels are drawn (seeded).
+        params grid, of which up to ``max_pixels`` valid pixels are drawn (seeded; a raster in kelvin, by its
+        ``units``, is converted to degC). Stations on nodata pixels of the model are left out
+        (:attr:`CalibrationResult.dropped`).
     ref_et : float or DataArray
         Reference evapotranspiration [mm] (only the ratio ETo/max(ETo) matters).
     cc_method : {"factors", "intensity"}, optional
@@ -562,7 +578,7 @@ def calibrate_ucm(
             raise InputValueError(f"bounds[{k!r}] must be (low, high) with low <= high for one of {list(b)}, got {v!r}")
         b[k] = (float(v[0]), float(v[1]))
     cell = pixel_size_m(params, "calibrate_ucm")
-    rows, cols, y, ids, classes, xy = _observations(params, observations, value, max_pixels, seed)
+    rows, cols, y, ids, classes, xy, dropped = _observations(params, observations, value, max_pixels, seed)
     y0_ref, y0_max = derive_reference(y, classes)
     s = {"t_ref": y0_ref, "uhi_max": y0_max, "cooling_distance": defaults["cooling_distance"],
          "mixing_radius": defaults["mixing_radius"], "weights": tuple(float(w) for w in defaults["weights"])}
@@ -587,4 +603,4 @@ def calibrate_ucm(
     table = pd.DataFrame({"station": ids, "x": xy[:, 0], "y": xy[:, 1], "observed": y, "modelled": modelled, "residual": modelled - y})
     fitted = fit if reference == "fit" else tuple(f for f in fit if f not in ("t_ref", "uhi_max"))
     return CalibrationResult(params=p, fitted=fitted, objective=objective, objective_value=float(value_best), history=hist,
-                             table=table, skill=skill(y, modelled), crs=params.rio.crs, _problem=problem, _y=y)
+                             table=table, skill=skill(y, modelled), crs=params.rio.crs, dropped=dropped, _problem=problem, _y=y)
