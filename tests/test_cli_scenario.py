@@ -75,3 +75,13 @@ def test_bracketed_and_cyrillic_names_print_as_typed(city, tmp_path, write_scena
     one = runner.invoke(scenario_cli.app, ["run", str(path), "--variant", "[north] trees [/b]", "--out", str(tmp_path / "one")],
                         env={"COLUMNS": "250"})
     assert one.exit_code == 0 and "[north] trees [/b]" in one.output, one.output
+
+
+def test_uhi_max_outside_physical_range_is_one_line_and_writes_nothing(city, tmp_path, write_scenario):
+    """A typo such as uhi_max = 1e9 used to report a cooling of -9,377 K; now one line naming the value and range."""
+    path = write_scenario(city, TREES, "huge.toml")
+    path.write_text(path.read_text(encoding="utf-8").replace("uhi_max = 4.0", "uhi_max = 1e9"), encoding="utf-8")
+    res = runner.invoke(scenario_cli.app, ["run", str(path), "--out", str(tmp_path / "o")], env={"COLUMNS": "250"})
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    assert "uhi_max=1e+09 is outside its physical range [0, 15]" in res.output
+    assert not (tmp_path / "o").exists()
