@@ -397,6 +397,10 @@ CASES = [
         "--out", "{out}/lst.tif")), _CliError, "QA.*every pixel|fill, NaN or masked"),
     Row("CLI risk: all-zero thermal band", lambda c: (_fill_band(c.band("B10"), 0), _cli(c, "risk", "{scene}", "--out", "{out}/r")),
         _CliError, "valid LST"),
+    Row("CLI timeseries: all-zero thermal band", lambda c: (_fill_band(c.band("B10"), 0), _cli(c, "timeseries", "{scene}", "--chunks", "32",
+        "--out", "{out}/ts")), _CliError, "no pixel of the 1 scene.*valid LST.*--allow-empty"),
+    Row("CLI timeseries: outputs exist", lambda c: (_touch(c.out.parent / "ts" / "max_lst.tif"), _cli(c, "timeseries", "{scene}",
+        "--out", str(c.out.parent / "ts"))), _CliError, "max_lst.tif; add --overwrite"),
     # --- parameters outside their physical range ---
     Row("cooling uhi_max 1e9", lambda c: _cooling(uhi_max=1e9), InputValueError, r"uhi_max=1e\+09 is outside its physical range \[0, 15\]"),
     Row("cooling t_ref 100 degC", lambda c: _cooling(t_ref=100.0), InputValueError, r"t_ref=100.*physical range"),
