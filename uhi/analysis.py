@@ -57,9 +57,17 @@ class CityAnalysis:
     district_column: str | None = None  # the column of ``districts`` naming each district
 
     @property
+    def synthetic(self) -> bool:
+        """True when the scene is a synthetic (made-up) city (:func:`uhi.synthetic.is_synthetic`)."""
+        from uhi.synthetic import is_synthetic
+
+        return is_synthetic(self.scene.attrs) if self.scene is not None else False
+
+    @property
     def title(self) -> str:
-        """``"<city>, <YYYY-MM-DD>"`` for map titles."""
-        return f"{self.city}, {self.date}" if self.date else self.city
+        """``"<city>, <YYYY-MM-DD>"`` for map titles (``"SYNTHETIC city - ..."`` for a synthetic scene)."""
+        text = f"{self.city}, {self.date}" if self.date else self.city
+        return f"SYNTHETIC city - {text}" if self.synthetic else text
 
     def rasters(self) -> dict[str, xr.DataArray]:
         """The raster outputs by file stem: LST (degC), indices, hot spots, risk components and classes."""
@@ -76,6 +84,10 @@ class CityAnalysis:
             for name in ("hazard", "hazard_class", "exposure", "vulnerability", "risk", "risk_class", "risk_class_relative"):
                 if name in self.risk:
                     out[name] = self.risk[name]
+        if self.synthetic:
+            from uhi.synthetic import SYNTHETIC_NOTE
+
+            out = {k: v.assign_attrs(synthetic=SYNTHETIC_NOTE) for k, v in out.items()}  # written as GeoTIFF tags
         return out
 
     def write(self, out_dir, *, overwrite: bool = False, progress=None) -> list[Path]:
@@ -109,8 +121,12 @@ class CityAnalysis:
     def summary(self) -> dict:
         """Headline numbers: LST range (degC), SUHII (K), hot-spot share, people at high risk."""
         lst_c = self.lst.values - 273.15
+        from uhi.synthetic import SYNTHETIC_NOTE
+
         out = {
             "city": self.city,
+            "synthetic": self.synthetic,
+            "synthetic_note": SYNTHETIC_NOTE if self.synthetic else "",
             "date": self.date,
             "lst_method": self.lst.attrs.get("method"),
             "lst_min_degC": float(np.nanmin(lst_c)),

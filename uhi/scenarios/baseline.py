@@ -174,7 +174,9 @@ def prepare_baseline(spec: ScenarioSpec, *, progress: Progress = None, analysis:
     population = analysis.population.fillna(0.0)
     city = str(getattr(analysis, "city", spec.name))
     # a pilot city's default scene, or a scene folder whose MTL carries the synthetic generator's CITY_NAME
-    synthetic = spec.city is not None or bool(spec.scene is not None and analysis.scene.attrs.get("city"))
+    from ..synthetic import is_synthetic
+
+    synthetic = spec.city is not None or (analysis.scene is not None and is_synthetic(analysis.scene.attrs))
     return Baseline(analysis=analysis, landcover=lc, population=population, risk=classes_on_residents(analysis.risk, population),
                     params=params, cooling=cooling, settings=b, districts=districts, zones=zones,
                     cell_m=pixel_size_m(analysis.lst, "scenario"), city=city, table=table,

@@ -56,8 +56,15 @@ def sanity_checks(maps: xr.Dataset, placements, base, params_after: xr.Dataset) 
             status = "warning"
             side = "below" if cooling < lo else "above"
             text += f"; the model is {side} the review's range"
-            if cooling > hi and d_kc.sum() > 0:
-                text += " (evapotranspiration of lawns, green roofs or water, which the range does not cover, adds cooling)"
+            # lawns, green roofs, water and moist paving raise Kc without canopy: the review's albedo/canopy ranges do
+            # not cover that evapotranspiration, so cooling above the range is expected, not a fault
+            non_canopy_et = [p.intervention.key for p in neigh
+                             if "kc" in p.intervention.parameter_changes
+                             and p.intervention.parameter_changes.get("shade", ("", 0.0))[1] < 1.0]
+            if cooling > hi and non_canopy_et:
+                status = "info"
+                text += (f" because {', '.join(sorted(set(non_canopy_et)))} add evapotranspiration without canopy, which "
+                         "the ranges do not cover")
             if cooling < lo and base.settings.cooling_model == "invest":
                 text += (f" (the UCM gives 0.2 x UHI_max = {0.02 * uhi_max:.2f} K per +0.10 albedo and 0.6 x UHI_max = "
                          f"{0.06 * uhi_max:.2f} K per +0.10 canopy before air mixing spreads it, InVEST Urban Cooling Model user guide)")
