@@ -3,7 +3,8 @@
 A measure's capacity in a pixel is the area its placement may use there (``placement_fraction`` x pixel
 area / footprint, in units). Instead of spreading the amount thinly over every eligible pixel, the
 candidate pixels are grouped into sites -- connected patches (8-neighbourhood) of eligible pixels -- and
-the sites are filled to capacity in order of their mean score (e.g. baseline heat risk), best first. The
+the sites are filled to capacity in order of their summed score (e.g. the baseline heat risk of all their
+pixels: large, hot sites first, not isolated single hot pixels). The
 last site that is needed is filled from its best pixel outward (best-first growth over neighbours), so the
 part that is built is itself one contiguous patch. "2,500 street trees" thus become the streets of the
 best-ranked blocks, and a park of a given size a single contiguous park.
@@ -66,7 +67,8 @@ def fill_sites(capacity: np.ndarray, score: np.ndarray, amount: float) -> np.nda
     capacity : ndarray
         Units that fit in each pixel (0 where the measure may not go).
     score : ndarray
-        Ranking value per pixel (higher = first), e.g. baseline heat risk; NaN ranks last.
+        Ranking value per pixel (>= 0, higher = first), e.g. baseline heat risk; NaN counts as 0. Sites rank by
+        the sum over their pixels.
     amount : float
         Units to place (<= total capacity).
 
@@ -78,7 +80,7 @@ def fill_sites(capacity: np.ndarray, score: np.ndarray, amount: float) -> np.nda
 
     Examples
     --------
-    Two sites; the hotter one (score 5) is filled first, then the best pixel of the other:
+    Two sites; the hotter one (total score 10) is filled first, then the best pixel of the other:
 
     >>> cap = np.array([[1.0, 1.0, 0.0, 1.0, 1.0]])
     >>> score = np.array([[5.0, 5.0, 0.0, 1.0, 2.0]])
@@ -99,9 +101,8 @@ def fill_sites(capacity: np.ndarray, score: np.ndarray, amount: float) -> np.nda
         return out
     s = np.where(np.isfinite(score), score, -np.inf)
     labels, n = label_sites(capacity > 0)
-    counts = np.bincount(labels.ravel(), minlength=n + 1)[1:]
     finite = np.where(np.isfinite(s), s, 0.0)
-    means = np.bincount(labels.ravel(), weights=finite.ravel(), minlength=n + 1)[1:] / np.maximum(counts, 1)
+    means = np.bincount(labels.ravel(), weights=np.maximum(finite, 0.0).ravel(), minlength=n + 1)[1:]  # site totals
     site_cap = np.bincount(labels.ravel(), weights=capacity.ravel(), minlength=n + 1)[1:]
     left = float(amount)
     for i in np.argsort(-means, kind="stable"):
