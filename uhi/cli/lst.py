@@ -22,7 +22,9 @@ def lst(
     water_vapour: float | None = typer.Option(
         None, "--water-vapour", "-w", help="Total column water vapour [g cm-2] (single-channel, split-window)."),
     celsius: bool = typer.Option(False, "--celsius", help="Write degrees Celsius [°C] instead of kelvin [K]."),
-    mask_clouds: bool = typer.Option(False, "--mask-clouds", help="Set cloud/shadow/cirrus/snow/fill pixels (QA band) to NaN."),
+    mask_clouds: bool | None = typer.Option(
+        None, "--mask-clouds/--no-mask-clouds",
+        help="Set cloud/shadow/cirrus/snow/fill pixels (QA band) to NaN. Default: on where the scene has a QA band (as uhi risk)."),
     allow_empty: bool = typer.Option(False, "--allow-empty", help="Write the raster even if no pixel has a temperature (all NaN)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace OUT if it exists."),
 ) -> None:
@@ -41,7 +43,7 @@ def lst(
         raise OutputExistsError(f"{out} already exists; pass --overwrite to replace it")
     with steps(3) as advance:
         advance(f"loading {scene}")
-        ds = load_landsat(scene, mask_clouds=mask_clouds)
+        ds = load_landsat(scene, mask_clouds="auto" if mask_clouds is None else mask_clouds)
         if method == "auto":
             from ..analysis import choose_lst_method
 
@@ -55,8 +57,10 @@ def lst(
         if not np.isfinite(values).any() and not allow_empty:
             from ..lst import explain_empty
 
-            raise InputValueError(f"no pixel of {scene} has a land-surface temperature: {explain_empty(ds, mask_clouds)}; "
-                                  "nothing was written (pass --allow-empty to write the all-NaN raster anyway)")
+            masked = str(ds.attrs.get("cloud_mask", "")).startswith(("QA_PIXEL", "BQA"))
+            hint = " or --no-mask-clouds" if masked else ""
+            raise InputValueError(f"no pixel of {scene} has a land-surface temperature: {explain_empty(ds, masked)}; "
+                                  f"nothing was written (pass --allow-empty to write the all-NaN raster anyway{hint})")
         advance(f"writing {out}")
         write_raster(result, out, overwrite=overwrite)
     unit = "°C" if celsius else "K"
