@@ -118,10 +118,12 @@ def parameters_from_landcover(lulc: xr.DataArray, table) -> xr.Dataset:
     if missing:
         raise InputValueError(f"land-cover code(s) {missing} are not in the biophysical table (it has {sorted(tab.index.tolist())})")
     table_codes = tab.index.to_numpy(dtype=np.float64)
+    # one code look-up for the five parameters: row index into the table (-1 at nodata), then five takes
+    index = apply_pointwise(_table_index, lulc, dtype=np.int32, kwargs={"codes": table_codes, "nodata": nodata})
     out = {}
     for name in PARAMETERS:
-        lut = tab[name].to_numpy(dtype=np.float32)
-        da = apply_pointwise(_reclassify, lulc, kwargs={"codes": table_codes, "lut": lut, "nodata": nodata})
+        lut = np.append(tab[name].to_numpy(dtype=np.float32), np.float32(np.nan))  # index -1 -> NaN
+        da = apply_pointwise(_take, index, kwargs={"lut": lut})
         out[name] = set_cf(da, name=name, units="1", long_name=_LONG_NAMES[name], source="biophysical table")
     ds = xr.Dataset(out)
     if lulc.rio.crs is not None:
@@ -152,11 +154,16 @@ def _codes_present(data, nodata) -> np.ndarray:
     return _block_codes(data, nodata)
 
 
-def _reclassify(values, codes, lut, nodata):
-    """Look up each pixel's code in ``codes`` (sorted) and return ``lut`` there, NaN at nodata."""
+def _table_index(values, codes, nodata):
+    """Row of each pixel's code in ``codes`` (sorted; every valid code is present), -1 at nodata."""
     values, valid = _valid_codes(values, nodata)
     idx = np.searchsorted(codes, np.where(valid, values, codes[0]))
-    return np.where(valid, lut[np.minimum(idx, len(lut) - 1)], np.float32(np.nan)).astype(np.float32)
+    return np.where(valid, np.minimum(idx, len(codes) - 1), -1).astype(np.int32)
+
+
+def _take(index, lut):
+    """``lut[index]`` (float32; the last entry, NaN, is where ``index`` is -1)."""
+    return lut[index]
 
 
 # Scene proxies (documented in parameters_from_scene)

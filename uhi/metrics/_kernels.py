@@ -18,7 +18,7 @@ import math
 import numpy as np
 from numba import njit, prange, vectorize
 
-__all__ = ["disc_half_widths", "gi_star_kernel", "utfvi_kernel"]
+__all__ = ["add_runs", "disc_half_widths", "gi_star_kernel", "row_sums_kernel", "utfvi_kernel"]
 
 
 def disc_half_widths(radius_px: float) -> np.ndarray:
@@ -36,6 +36,26 @@ def disc_half_widths(radius_px: float) -> np.ndarray:
     return np.floor(np.sqrt(np.maximum(r * r - dy * dy, 0.0))).astype(np.int64)
 
 
+@njit(inline="always", cache=True)
+def add_runs(p, h, acc):  # pragma: no cover - compiled; NUMBA_DISABLE_JIT run covers it
+    """``acc[j] += sum(row[j-h .. j+h] clipped to the row)`` from the row's prefix sums ``p`` (length ``nx + 1``).
+
+    The interior loop runs on 1-D contiguous slices from index 0, which LLVM vectorises; indexing the 2-D
+    prefix array with ``j - h`` instead is ~5x slower (a possibly negative index blocks vectorisation).
+    """
+    nx = acc.shape[0]
+    for j in range(min(h, nx)):
+        acc[j] += p[min(j + h + 1, nx)]
+    if nx > 2 * h + 1:
+        hi = p[2 * h + 1:nx]
+        lo = p[:nx - 2 * h - 1]
+        mid = acc[h:nx - h - 1]
+        for j in range(mid.shape[0]):
+            mid[j] += hi[j] - lo[j]
+    for j in range(max(nx - h - 1, h), nx):
+        acc[j] += p[nx] - p[max(j - h, 0)]
+
+
 @njit(parallel=True, cache=True)
 def gi_star_kernel(y, half_widths, ybar, s, n, out):  # pragma: no cover - compiled; NUMBA_DISABLE_JIT run covers it
     """Getis-Ord Gi* z-score of each valid pixel, written into ``out`` (NaN where ``y`` is NaN).
@@ -50,46 +70,58 @@ def gi_star_kernel(y, half_widths, ybar, s, n, out):  # pragma: no cover - compi
     ny, nx = y.shape
     big_r = (half_widths.shape[0] - 1) // 2
     pref = np.empty((ny, nx + 1), dtype=np.float64)
-    cnt = np.empty((ny, nx + 1), dtype=np.float64)
+    cnt = np.empty((ny, nx + 1), dtype=np.float32)  # counts: exact in float32 below 2**24 per row
     for i in prange(ny):
         acc = 0.0
-        c = 0
+        c = np.float32(0.0)
         pref[i, 0] = 0.0
-        cnt[i, 0] = 0
+        cnt[i, 0] = 0.0
         for j in range(nx):
             v = y[i, j]
             if not np.isnan(v):
                 acc += v - ybar
-                c += 1
+                c += np.float32(1.0)
             pref[i, j + 1] = acc
-            cnt[i, j + 1] = c  # float64 counts: exact below 2**53, and no int/float mixing in the hot loop
+            cnt[i, j + 1] = c
     for i in prange(ny):
-        # accumulate the disc's row runs for the whole output row: contiguous, vectorisable passes
+        # accumulate the disc's row runs for the whole output row: contiguous, vectorised passes
         row_sum = np.zeros(nx, dtype=np.float64)
-        row_w = np.zeros(nx, dtype=np.float64)
+        row_w = np.zeros(nx, dtype=np.float32)
         for k in range(-big_r, big_r + 1):
             ii = i + k
-            if ii < 0 or ii >= ny:
-                continue
-            h = half_widths[k + big_r]
-            # edges clamp the run to the raster; the interior loop has no branches (SIMD)
-            for j in range(min(h, nx)):
-                hi = min(j + h + 1, nx)
-                row_sum[j] += pref[ii, hi]
-                row_w[j] += cnt[ii, hi]
-            for j in range(h, nx - h - 1):
-                row_sum[j] += pref[ii, j + h + 1] - pref[ii, j - h]
-                row_w[j] += cnt[ii, j + h + 1] - cnt[ii, j - h]
-            for j in range(max(nx - h - 1, h), nx):
-                lo = max(j - h, 0)
-                row_sum[j] += pref[ii, nx] - pref[ii, lo]
-                row_w[j] += cnt[ii, nx] - cnt[ii, lo]
+            if 0 <= ii < ny:
+                add_runs(pref[ii], half_widths[k + big_r], row_sum)
+                add_runs(cnt[ii], half_widths[k + big_r], row_w)
         for j in range(nx):
-            var = row_w[j] * (n - row_w[j]) / (n - 1.0)
+            w = np.float64(row_w[j])
+            var = w * (n - w) / (n - 1.0)
             if np.isnan(y[i, j]) or not (var > 0.0 and s > 0.0):
                 out[i, j] = np.nan
             else:
                 out[i, j] = row_sum[j] / (s * math.sqrt(var))
+
+
+@njit(parallel=True, cache=True)
+def row_sums_kernel(y, shift, counts, sums, squares):  # pragma: no cover - compiled; NUMBA_DISABLE_JIT run covers it
+    """Per row of ``y``: number of finite values, their sum and their sum of squared deviations from ``shift``.
+
+    float64 accumulation within a row; the caller adds the rows (numpy's pairwise sum), so the global
+    mean and the well-conditioned variance ``sum((y - mean)^2) / n`` take two passes over ``y`` and no copy.
+    """
+    for i in prange(y.shape[0]):
+        c = 0.0
+        t = 0.0
+        q = 0.0
+        for j in range(y.shape[1]):
+            v = y[i, j]
+            if np.isfinite(v):
+                d = np.float64(v) - shift
+                c += 1.0
+                t += np.float64(v)
+                q += d * d
+        counts[i] = c
+        sums[i] = t
+        squares[i] = q
 
 
 @vectorize(["float32(float32, float64)", "float64(float64, float64)"], cache=True)

@@ -45,7 +45,7 @@ from scipy.special import ndtr
 from .._backend import apply_neighbourhood, apply_pointwise, is_dask, pixel_size_m, set_cf
 from ..errors import InputValueError
 from ._common import require_2d
-from ._kernels import disc_half_widths, gi_star_kernel
+from ._kernels import disc_half_widths, gi_star_kernel, row_sums_kernel
 
 __all__ = ["hotspots", "gi_star", "gi_bin", "bh_threshold", "coarsen_mean", "GI_BIN_MEANINGS", "DEFAULT_CELL_M",
            "DEFAULT_DISTANCE_M"]
@@ -107,13 +107,17 @@ def _global_stats(y) -> tuple[float, float, int]:
         if n:
             var = float(dask.compute(np.nansum((y.astype(np.float64) - mean) ** 2))[0]) / n
         return float(mean), float(np.sqrt(max(var, 0.0))), n
-    valid = np.isfinite(y)
-    n = int(valid.sum())
+    y = np.asarray(y)
+    if y.ndim != 2 or y.dtype not in (np.float32, np.float64):
+        y = np.atleast_2d(np.asarray(y, dtype=np.float64))
+    rows = np.empty((3, y.shape[0]))
+    row_sums_kernel(y, 0.0, *rows)  # count and sum (two passes: the variance is taken about the mean)
+    n = int(rows[0].sum())
     if n == 0:
         return np.nan, np.nan, 0
-    v = y[valid].astype(np.float64)
-    mean = float(v.mean())
-    return mean, float(np.sqrt(np.mean((v - mean) ** 2))), n
+    mean = float(rows[1].sum()) / n
+    row_sums_kernel(y, mean, *rows)
+    return mean, float(np.sqrt(rows[2].sum() / n)), n
 
 
 def gi_bin(z, confidence: tuple[float, float, float] = GI_BIN_CONFIDENCE) -> np.ndarray:
