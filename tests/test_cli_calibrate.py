@@ -92,3 +92,21 @@ def test_missing_landcover_and_station_file(city, tmp_path):
     r = runner.invoke(app, ["validate", str(tmp_path / "none.csv"), "--landcover", str(city / "landcover.tif"),
                             "--time", "2019-07-02T10:00Z", "--out", str(tmp_path / "y")])
     assert r.exit_code == 1 and "none.csv" in r.output and "does not exist" in r.output
+
+
+def test_calibrate_from_a_scenario_baseline(city, tmp_path):
+    # the scenario's [baseline] gives the model (invest, intensity) and the fixed mixing radius; t_ref/uhi_max are fitted
+    scen = tmp_path / "scenario.toml"
+    scen.write_text('city = "Sofia"\n[baseline]\ncooling_model = "invest"\nt_ref = 20.0\nuhi_max = 1.0\n'
+                    'mixing_radius = 600\ncc_method = "intensity"\n')
+    out = tmp_path / "cal"
+    r = runner.invoke(app, ["calibrate", str(city / "stations.csv"), "--landcover", str(city / "landcover.tif"), "--baseline", str(scen),
+                            "--night", "2019-07-01", "--timezone", "Europe/Berlin", "--fit", "t_ref,uhi_max", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    base = tomllib.loads((out / "baseline.toml").read_text())["baseline"]
+    assert base["cooling_model"] == "invest" and base["mixing_radius"] == 600.0
+    assert base["t_ref"] == pytest.approx(22.0, abs=2e-3) and base["uhi_max"] == pytest.approx(3.0, abs=2e-3)
+    scen.write_text('[baseline]\nuhi_max = -1\n')
+    bad = runner.invoke(app, ["calibrate", str(city / "stations.csv"), "--landcover", str(city / "landcover.tif"), "--baseline", str(scen),
+                              "--night", "2019-07-01", "--timezone", "Europe/Berlin", "--out", str(tmp_path / "bad")])
+    assert bad.exit_code == 1 and "baseline.uhi_max" in bad.output and "line 2" in bad.output

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from uhi.errors import OutputExistsError
 
-__all__ = ["calibration_observations", "calibration_workflow", "demo_workflow", "example_scenarios", "risk_workflow", "write_maps"]
+__all__ = ["baseline_start", "calibration_observations", "calibration_workflow", "demo_workflow", "example_scenarios", "risk_workflow", "write_maps"]
 
 _Progress = Callable[[str], None] | None
 
@@ -193,13 +193,42 @@ def calibration_observations(path, *, time=None, night=None, window: str = "30mi
     return obs, "station values"
 
 
-def calibration_workflow(observations, out_dir, *, landcover, table=None, model: str = "invest", time=None, night=None,
+def baseline_start(path) -> tuple[str, dict, object]:
+    """``(cooling_model, start values, cooling configuration)`` from the ``[baseline]`` table of a scenario file:
+    the configuration a calibration starts from and writes back."""
+    from pydantic import ValidationError
+
+    from uhi._toml import format_validation_error, read_toml
+    from uhi.errors import ScenarioError
+    from uhi.scenarios.schema import BaselineSpec
+
+    data, text = read_toml(path)
+    try:
+        spec = BaselineSpec.model_validate(data.get("baseline", {}))
+    except ValidationError as exc:
+        raise ScenarioError(format_validation_error(exc, where=str(path), text=text, prefix=("baseline",))) from None
+    start = {k: getattr(spec, k) for k in ("t_ref", "uhi_max", "ref_et", "cooling_distance", "mixing_radius", "cc_method")}
+    config = None
+    if spec.cooling_model == "literature":
+        from uhi.cooling import load_cooling_config
+
+        cfg_path = spec.cooling_config
+        if cfg_path is not None and not Path(cfg_path).is_absolute():
+            cfg_path = Path(path).resolve().parent / cfg_path
+        config = load_cooling_config(cfg_path)
+    return spec.cooling_model, start, config
+
+
+def calibration_workflow(observations, out_dir, *, landcover, table=None, model: str | None = None, baseline=None,
+                         time=None, night=None,
                          window: str = "30min", timezone: str | None = None, cc_method: str | None = None,
                          fit=("t_ref", "uhi_max", "mixing_radius"), objective: str = "rmse", reference: str = "fit",
                          start: dict | None = None, seed: int = 0, validate: bool = False, shuffles: int = 19,
                          overwrite: bool = False, progress: _Progress = None) -> dict:
     """Calibrate (and optionally validate) the cooling model against observations; write TOML, CSV and PNG.
 
+    ``baseline`` (a scenario file) gives the cooling model, the values of the parameters not fitted and, for the
+    literature model, the cooling configuration; otherwise ``model`` (default "invest") and ``start``.
     Writes ``baseline.toml`` (the scenario ``[baseline]`` table), ``calibration_history.csv`` and
     ``stations.csv`` (observed, modelled, residual); with ``validate`` also ``skill.csv`` (model vs constant
     and shuffled baselines, in sample and leave-one-station-out), ``scatter.png`` and ``residuals.png``.
@@ -213,6 +242,14 @@ def calibration_workflow(observations, out_dir, *, landcover, table=None, model:
 
     out_dir = Path(out_dir)
     _check_out_dir(out_dir, overwrite)
+    config = None
+    if baseline is not None:
+        file_model, file_start, config = baseline_start(baseline)
+        model = model or file_model
+        start = {**file_start, **(start or {})}
+        if cc_method is None and time is None and night is None:
+            cc_method = start.get("cc_method")
+    model = model or "invest"
     _say(progress, "reading observations")
     obs, selection = calibration_observations(observations, time=time, night=night, window=window, timezone=timezone)
     if cc_method is None and model == "invest":
@@ -222,7 +259,7 @@ def calibration_workflow(observations, out_dir, *, landcover, table=None, model:
     table = table if table is not None else data_path("landcover.csv")
     params = parameters_from_landcover(lc, table)
     _say(progress, f"calibrating {', '.join(fit)} ({selection})")
-    kw = {"table": table} if model == "literature" else {}
+    kw = {"table": table, "config": config} if model == "literature" else {}
     result = calibrate_ucm(params, obs, model=model, cc_method=cc_method, fit=fit, objective=objective, reference=reference,
                            start=start, seed=seed, **kw)
     out_dir.mkdir(parents=True, exist_ok=True)

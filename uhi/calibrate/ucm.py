@@ -75,9 +75,8 @@ def _observations(params: xr.Dataset, observations, value: str, max_pixels: int,
     """-> (rows, cols, y, ids, classes, xy) on the params grid, nodata stations dropped."""
     import geopandas as gpd
 
-    from uhi.observations import station_pixels
-
     from uhi.cooling.biophysical import PARAMETERS
+    from uhi.observations import station_pixels
 
     like = params["shade"]
     model_ok = np.ones(like.shape, dtype=bool)

@@ -11,7 +11,7 @@ from ._common import handle_errors, refuse_used_folder, say, steps
 FIT_HELP = "Comma-separated parameters to fit: t_ref, uhi_max, mixing_radius, cooling_distance, weights (invest), albedo_sensitivity (literature)."
 
 
-def run(observations, landcover, table, model, time, night, window, timezone, cc_method, fit, objective, reference, seed,
+def run(observations, landcover, table, model, baseline, time, night, window, timezone, cc_method, fit, objective, reference, seed,
         out, overwrite, *, validate: bool, shuffles: int = 19):
     from ..errors import InputValueError
     from ..workflows import calibration_workflow
@@ -21,7 +21,8 @@ def run(observations, landcover, table, model, time, night, window, timezone, cc
     if not names:
         raise InputValueError("--fit needs at least one parameter name")
     with steps(5 if validate else 4) as advance:
-        res = calibration_workflow(observations, out, landcover=landcover, table=table, model=model, time=time, night=night,
+        res = calibration_workflow(observations, out, landcover=landcover, table=table, model=model, baseline=baseline,
+                                   time=time, night=night,
                                    window=window, timezone=timezone, cc_method=cc_method, fit=names, objective=objective,
                                    reference=reference, seed=seed, validate=validate, shuffles=shuffles, overwrite=overwrite,
                                    progress=advance)
@@ -43,7 +44,8 @@ def calibrate(
     observations: Path = typer.Argument(..., help="Station table (CSV, GeoPackage, Parquet) or an observed temperature GeoTIFF."),
     landcover: Path = typer.Option(..., "--landcover", "-l", help="Land-cover raster (codes of the biophysical table), projected CRS."),
     table: Path | None = typer.Option(None, "--table", help="Biophysical table CSV. Default: the shipped land-cover table."),
-    model: str = typer.Option("invest", "--model", help="Cooling model: invest (InVEST UCM) or literature (scenario configuration)."),
+    model: str | None = typer.Option(None, "--model", help="Cooling model: invest (InVEST UCM, default) or literature (scenario configuration)."),
+    baseline: Path | None = typer.Option(None, "--baseline", help="Scenario file whose [baseline] (cooling model, fixed values) to start from."),
     time: str | None = typer.Option(None, "--time", "-t", help="Overpass time with zone, e.g. 2019-06-26T10:00Z (day)."),
     night: str | None = typer.Option(None, "--night", help="Date whose night (22-02 local) to use, e.g. 2019-06-26."),
     window: str = typer.Option("30min", "--window", help="Half-width of the overpass window (pandas duration)."),
@@ -57,5 +59,5 @@ def calibrate(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
 ) -> None:
     """Calibrate t_ref, uhi_max and distances to observations: baseline.toml, calibration_history.csv, stations.csv."""
-    run(observations, landcover, table, model, time, night, window, timezone, cc_method, fit, objective, reference, seed, out,
+    run(observations, landcover, table, model, baseline, time, night, window, timezone, cc_method, fit, objective, reference, seed, out,
         overwrite, validate=False)

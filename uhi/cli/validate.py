@@ -15,7 +15,8 @@ def validate(
     observations: Path = typer.Argument(..., help="Station table (CSV, GeoPackage, Parquet) or an observed temperature GeoTIFF."),
     landcover: Path = typer.Option(..., "--landcover", "-l", help="Land-cover raster (codes of the biophysical table), projected CRS."),
     table: Path | None = typer.Option(None, "--table", help="Biophysical table CSV. Default: the shipped land-cover table."),
-    model: str = typer.Option("invest", "--model", help="Cooling model: invest (InVEST UCM) or literature (scenario configuration)."),
+    model: str | None = typer.Option(None, "--model", help="Cooling model: invest (InVEST UCM, default) or literature (scenario configuration)."),
+    baseline: Path | None = typer.Option(None, "--baseline", help="Scenario file whose [baseline] (cooling model, fixed values) to start from."),
     time: str | None = typer.Option(None, "--time", "-t", help="Overpass time with zone, e.g. 2019-06-26T10:00Z (day)."),
     night: str | None = typer.Option(None, "--night", help="Date whose night (22-02 local) to use, e.g. 2019-06-26."),
     window: str = typer.Option("30min", "--window", help="Half-width of the overpass window (pandas duration)."),
@@ -30,5 +31,5 @@ def validate(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
 ) -> None:
     """Skill (R², RMSE, MAE, bias) in sample and leave-one-station-out vs baselines: skill.csv, scatter.png, residuals.png."""
-    run(observations, landcover, table, model, time, night, window, timezone, cc_method, fit, objective, reference, seed, out,
+    run(observations, landcover, table, model, baseline, time, night, window, timezone, cc_method, fit, objective, reference, seed, out,
         overwrite, validate=True, shuffles=shuffles)
