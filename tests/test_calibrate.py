@@ -209,3 +209,11 @@ def test_stations_on_nodata_are_left_out_and_kelvin_rasters_converted():
     lst_k = (case.truth["t_air"] + 273.15).assign_attrs(units="K")
     res_k = calibrate_ucm(case.params, lst_k, cc_method="intensity", fit=("t_ref", "uhi_max"), start={"mixing_radius": 600.0}, max_pixels=300)
     assert res_k.params["t_ref"] == pytest.approx(24.0, abs=1e-3)
+
+
+def test_cross_validation_refuses_huge_searches():
+    case = synthetic_case(shape=(48, 48), n_stations=10, noise=0.0, cc_method="intensity", uhi_max=3.0, seed=4)
+    res = calibrate_ucm(case.params, case.truth["t_air"], cc_method="intensity", fit=("t_ref", "uhi_max", "mixing_radius"),
+                        max_pixels=400, maxiter=2, popsize=2)
+    with pytest.raises(InputValueError, match="max_pixels"):
+        cross_validate(res, shuffles=1)

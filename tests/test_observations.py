@@ -207,3 +207,14 @@ def test_berlin_derived_uhi_max_is_larger_at_night(berlin):
     # the coolest station at the overpass hour is the central street canyon (not a heat-island pattern)
     assert derived["night"] > derived["overpass"]
     assert derived["overpass coolest"] == "bamberger"
+
+
+def test_points_without_crs_are_refused():
+    import geopandas as gpd
+
+    gdf = gpd.GeoDataFrame({"station": ["a"], "t_air": [20.0], "time": ["2019-08-12T09:00:00Z"]},
+                           geometry=gpd.points_from_xy([500_000.0], [4_700_000.0]))
+    with pytest.raises(CRSError, match="no CRS"):
+        read_stations(gdf)
+    with pytest.raises(CRSError, match="no CRS"):
+        sample_raster(_raster(), gdf)

@@ -24,7 +24,10 @@ from uhi.calibrate.skill import METRICS, loss, skill
 from uhi.calibrate.ucm import CalibrationResult, derive_reference
 from uhi.errors import InputValueError
 
-__all__ = ["cross_validate", "loso_predictions", "skill_table"]
+__all__ = ["MAX_LOSO_SEARCH", "cross_validate", "loso_predictions", "skill_table"]
+
+#: Largest number of observations cross-validated when a parameter search (not only t_ref/uhi_max) is refitted.
+MAX_LOSO_SEARCH = 300
 
 
 def loso_predictions(result: CalibrationResult, y: np.ndarray | None = None) -> np.ndarray:
@@ -84,6 +87,10 @@ def cross_validate(result: CalibrationResult, *, shuffles: int = 19, seed: int =
     y = result._y
     prob = result._problem
     n = y.size
+    if n > MAX_LOSO_SEARCH and prob._int_bounds():
+        raise InputValueError(
+            f"leave-one-out over {n} observations would rerun the parameter search {n * (1 + shuffles)} times; "
+            f"calibrate on at most {MAX_LOSO_SEARCH} observations (max_pixels= for a raster) or fit only t_ref/uhi_max")
     if not label:
         cc = result.params.get("cc_method")
         label = f"{'day' if cc == 'factors' else 'night'} ({cc})" if cc else result.params["model"]
