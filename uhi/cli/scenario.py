@@ -11,7 +11,8 @@ import typer
 from ._common import TYPER_SETTINGS, console, esc, handle_errors, say, steps
 
 app = typer.Typer(
-    help="Cooling scenarios: a TOML of interventions -> cooling, residents protected, cost per °C·person, maps, report.",
+    help="Cooling scenarios: a TOML of interventions -> air cooling, heat deaths avoided, person-degree-hours, "
+         "annualised EUR per outcome, maps, report.",
     **TYPER_SETTINGS,
 )
 
@@ -41,18 +42,32 @@ def _n_steps(scenarios) -> int:
 def _print_ranking(df) -> None:
     from rich.table import Table
 
-    table = Table(title="ranked by cost per °C·person (lowest first)")
-    for col in ("rank", "scenario", "cost EUR", "mean ΔT_air K", "°C·person", "EUR / °C·person", "protected", "EUR / resident"):
+    table = Table(title="ranked by annualised EUR per heat death avoided (then per person-degree-hour, per °C·person)")
+    for col in ("rank", "scenario", "EUR / yr", "deaths avoided / summer (low-high)", "person-degree-hours", "EUR / death",
+                "EUR / °C·person"):
         table.add_column(col, justify="left" if col == "scenario" else "right", no_wrap=col == "scenario")
 
     def f(v, pat):
-        return "n/a" if v is None or not math.isfinite(v) else pat.format(v)
+        return "n/a" if v is None or (isinstance(v, float) and not math.isfinite(v)) else pat.format(v)
+
+    def g(r, k):
+        return r[k] if k in r else None
 
     for _, r in df.iterrows():
-        table.add_row(str(r["rank"]), esc(r["scenario"]), f(r["cost_eur"], "{:,.0f}"), f(r["mean_delta_t_air"], "{:+.3f}"),
-                      f(r["degc_person_reduced"], "{:,.0f}"), f(r["cost_per_degc_person"], "{:,.2f}"),
-                      f(r["people_protected"], "{:,.0f}"), f(r["eur_per_resident_protected"], "{:,.0f}"))
+        deaths = (f"{f(g(r, 'deaths_avoided_central'), '{:.2f}')} ({f(g(r, 'deaths_avoided_low'), '{:.2f}')}-"
+                  f"{f(g(r, 'deaths_avoided_high'), '{:.2f}')})")
+        table.add_row(str(r["rank"]), esc(r["scenario"]), f(g(r, "annualised_cost_eur_per_year"), "{:,.0f}"), deaths,
+                      f(g(r, "person_degree_hours_reduced"), "{:,.0f}"), f(g(r, "eur_per_death_avoided"), "{:,.0f}"),
+                      f(r["cost_per_degc_person"], "{:,.2f}"))
     console.print(table)
+
+
+def _with_health(scenarios, health: Path | None):
+    """Point every scenario's [health] data at ``health`` (the --health option)."""
+    if health is not None:
+        for s in scenarios:
+            s.spec = s.spec.model_copy(update={"health": s.spec.health.model_copy(update={"data": str(health)})})
+    return scenarios
 
 
 def _write_comparison(results, out: Path, overwrite: bool) -> None:
@@ -74,11 +89,14 @@ def run(
     out: Path = typer.Option(Path("uhi-scenario"), "--out", "-o", help="Output folder (created if missing)."),
     variant: str | None = typer.Option(None, "--variant", help="Run only this [[variant]] of the file."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
+    health: Path | None = typer.Option(None, "--health", help="Folder of city exposure-response curves and daily temperatures "
+                                       "(city_erf.csv, era5_daily_<code>.csv.gz; default [health] data or UHI_HEALTH_DATA)."),
 ) -> None:
     """Compute baseline and scenario; write ΔT_air / ΔLST rasters, district table, totals, maps and an HTML report."""
     from ..scenarios import Scenario, run_all
 
     scenarios = [Scenario.from_toml(scenario, variant=variant)] if variant else Scenario.load_all(scenario)
+    scenarios = _with_health(scenarios, health)
     _refuse_existing(out, overwrite)
     with steps(_n_steps(scenarios)) as advance:
         results = run_all(scenarios, progress=advance)
@@ -102,11 +120,13 @@ def compare(
     scenarios: list[str] = typer.Argument(..., help="Scenario TOML files or example names; files with [[variant]] expand to every variant."),
     out: Path = typer.Option(Path("uhi-compare"), "--out", "-o", help="Output folder (created if missing)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
+    health: Path | None = typer.Option(None, "--health", help="Folder of city exposure-response curves and daily temperatures "
+                                       "(default [health] data or UHI_HEALTH_DATA)."),
 ) -> None:
-    """Run several scenarios and rank them by cost per °C·person (comparison.csv + one HTML report)."""
+    """Run several scenarios and rank them by annualised EUR per heat death avoided (comparison.csv + one HTML report)."""
     from ..scenarios import Scenario, run_all
 
-    loaded = [s for path in scenarios for s in Scenario.load_all(path)]
+    loaded = _with_health([s for path in scenarios for s in Scenario.load_all(path)], health)
     _refuse_existing(out, overwrite, names=("comparison.csv", "report.html"))
     with steps(_n_steps(loaded)) as advance:
         results = run_all(loaded, progress=advance)
