@@ -52,11 +52,10 @@ _MODEL_PARAMETERS = {"invest": ("t_ref", "uhi_max", "weights", "cooling_distance
 WEIGHT_STEP = 0.05
 #: Step of the albedo-sensitivity search [K per unit albedo].
 ALBEDO_SENSITIVITY_STEP = 0.25
-#: Default search bounds. Distances [m]: from one pixel to 2 km, which contains the 450 m cooling distance
-#: and 500-600 m mixing radius the InVEST UG recommends (Sharp et al., InVEST User's Guide, Urban Cooling
-#: Model) and the 0.1-1.5 km park cooling distances of the Bowler et al. 2010 meta-analysis (Landsc. Urban
-#: Plan. 97:147, doi:10.1016/j.landurbplan.2010.05.006); UHI_max [K] and t_ref [degC]: the physical ranges of
-#: uhi.constants (Oke 1973; WMO extremes); albedo sensitivity: the configuration's own literature range.
+#: Default search bounds. Distances [m]: from one pixel to 2 km, a search range around the 450 m cooling
+#: distance and 500-600 m mixing radius the InVEST user's guide recommends (Natural Capital Project, InVEST
+#: Urban Cooling Model user guide); UHI_max [K] and t_ref [degC]: the physical ranges of uhi.constants (Oke
+#: 1973; WMO extremes); albedo sensitivity: replaced by the cooling configuration's own literature range.
 DEFAULT_BOUNDS = {"t_ref": AIR_TEMPERATURE_RECORD_DEGC, "uhi_max": (0.0, UHI_MAX_LIMIT_K), "cooling_distance": (0.0, 2000.0),
                   "mixing_radius": (0.0, 2000.0), "albedo_sensitivity": (0.0, 20.0)}
 

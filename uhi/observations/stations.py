@@ -41,8 +41,8 @@ COLUMN_ALIASES = {
 T_AIR_RANGE_C = AIR_TEMPERATURE_RECORD_DEGC
 
 #: Night window [local hours] of the canopy-layer UHI: 22:00-02:59, the hours after the evening transition
-#: when the urban-rural air-temperature difference is largest (Oke 1982, Q. J. R. Meteorol. Soc. 108:1,
-#: doi:10.1002/qj.49710845502, Fig. 2).
+#: when the urban-rural air-temperature difference is largest, a few hours after sunset (Oke 1982, Q. J. R.
+#: Meteorol. Soc. 108:1, doi:10.1002/qj.49710845502).
 NIGHT_HOURS = (22, 23, 0, 1, 2)
 
 _TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d\d(?::?\d\d)?)$")
@@ -408,9 +408,8 @@ def _stamp(value, name: str) -> pd.Timestamp:
 
 
 def hot_days(stations: Stations, station: str, *, threshold: float = 30.0, timezone: str, months=(6, 7, 8)) -> pd.DatetimeIndex:
-    """Local days on which ``station``'s maximum air temperature reached ``threshold`` [degC] (default: summer days
-    of the "hot day" definition Tmax >= 30 degC, the ETCCDI-style threshold used by national services, e.g.
-    Deutscher Wetterdienst "heißer Tag"), in ``months``."""
+    """Local days in ``months`` on which ``station``'s maximum air temperature reached ``threshold`` [degC]
+    (default 30 degC: the "hot day", heißer Tag, of the Deutscher Wetterdienst's climate statistics)."""
     if station not in stations.ids:
         raise InputValueError(f"station {station!r} is not in {stations.source}; it has {stations.ids}")
     w = stations.wide(timezone)[station]
