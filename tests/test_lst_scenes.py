@@ -48,7 +48,7 @@ def test_liverpool_l2_range_in_celsius(load):
 
 
 def test_momotombo_fill_pixels_become_nan(load, shared_data):
-    out = lst.land_surface_temperature(load(MOMOTOMBO), "l2")
+    out = lst.land_surface_temperature(load(MOMOTOMBO), "l2", plausible_range=None)
     with tarfile.open(shared_data / "landsat" / MOMOTOMBO) as tar:
         member = next(n for n in tar.getnames() if n.endswith("ST_B10.TIF"))
         with rasterio.MemoryFile(tar.extractfile(member).read()) as mem, mem.open() as src:
@@ -59,6 +59,13 @@ def test_momotombo_fill_pixels_become_nan(load, shared_data):
     # README: extreme but real values, about -39..99 degC; never the 149 K offset of a fill DN
     celsius = lst.to_celsius(out)
     assert -40 < float(celsius.min()) < -38 and 99 < float(celsius.max()) < 100
+    # by default the vent pixels above 80 degC (outside LST_PLAUSIBLE_K) are masked, with a warning and their share
+    with pytest.warns(UserWarning, match="outside the plausible -100..80"):
+        masked = lst.land_surface_temperature(load(MOMOTOMBO), "l2")
+    hot = out.values > 353.15
+    assert hot.any() and np.isnan(masked.values[hot]).all()
+    np.testing.assert_array_equal(masked.values[~hot], out.values[~hot])
+    assert masked.attrs["implausible_share"] == pytest.approx(hot.sum() / np.isfinite(out.values).sum())
 
 
 def test_maui_l9_uses_l9_constants_from_its_mtl(load):
@@ -92,7 +99,7 @@ def test_pre_collection_scene_runs_split_window(load):
     ds = load(PENSACOLA, mask_clouds=True)
     assert ds.attrs["collection"] == "pre-collection"
     w = 4.0  # humid Florida August; within the JM2014/Du 2015 fit range
-    sw = lst.land_surface_temperature(ds, "split-window", water_vapour=w)
+    sw = lst.land_surface_temperature(ds, "split-window", water_vapour=w, plausible_range=None)
     sc = lst.land_surface_temperature(ds, "single-channel", water_vapour=w)
     valid = np.isfinite(ds["brightness_temperature_b10"].values) & np.isfinite(ds["brightness_temperature_b11"].values)
     np.testing.assert_array_equal(np.isfinite(sw.values), valid)  # NaN only where a band is NaN (cloud mask)
@@ -110,7 +117,7 @@ def test_pre_collection_scene_runs_split_window(load):
     assert 1.0 < float(np.median((sw.values - t10)[ordinary])) < 8.0
     # SC at w = 4 sits below SW (JM2014: SC degrades faster than SW with water vapour, SCIENCE.md 1.4/1.7)
     assert float(np.median(np.abs(sw.values - sc.values)[ordinary])) < 6.0
-    du = lst.land_surface_temperature(ds, "split-window", water_vapour=w, coefficients="du2015")
+    du = lst.land_surface_temperature(ds, "split-window", water_vapour=w, coefficients="du2015", plausible_range=None)
     assert float(np.median(np.abs(du.values - sw.values)[ordinary])) < 2.5  # Du 2015 vs JM2014, both SW fits
 
 
@@ -119,3 +126,26 @@ def test_real_scene_dask_equals_eager(load):
     lazy = lst.land_surface_temperature(load(MAUI, chunks={"y": 128, "x": 100}), "simple")
     assert lazy.chunks is not None
     np.testing.assert_array_equal(lazy.values, eager.values)
+
+
+def test_split_window_stray_light_warned_and_implausible_lst_masked(load):
+    """Unmasked pre-collection Pensacola: band-11 stray light makes T10 - T11 reach 29 K and split-window up to
+    213 degC (issue report, measured 486.6 K). The split-window warns about |T10 - T11| > 5 K (SPLIT_WINDOW_MAX_DT_K)
+    with the share of such pixels, and every value outside -100..80 degC (LST_PLAUSIBLE_K: Lut desert 70.7 degC,
+    Mildrexler et al. 2011) is NaN; the in-range pixels are untouched."""
+    ds = load(PENSACOLA)
+    raw = lst.land_surface_temperature(ds, "split-window", water_vapour=2.5, plausible_range=None)
+    assert float(raw.max()) > 473.15  # > 200 degC without the check
+    with pytest.warns(UserWarning) as rec:
+        sw = lst.land_surface_temperature(ds, "split-window", water_vapour=2.5)
+    text = " | ".join(str(r.message) for r in rec)
+    assert "differ by more than 5 K" in text and "single-channel" in text and "plausible" in text
+    d = np.abs(ds["brightness_temperature_b10"].values - ds["brightness_temperature_b11"].values)
+    assert sw.attrs["b10_b11_exceeded_share"] == pytest.approx(np.nanmean(d[np.isfinite(d)] > 5.0))
+    assert float(np.nanmax(sw.values)) <= lst.LST_PLAUSIBLE_K[1]
+    out = (raw.values > 353.15) | (raw.values < 173.15)
+    assert 0.001 < out.mean() < 0.02 and np.isnan(sw.values[out]).all()
+    np.testing.assert_array_equal(sw.values[~out], raw.values[~out])
+    # single-channel (band 10 only) on the same scene stays inside the range: no warning about band 11
+    sc = lst.land_surface_temperature(ds, "single-channel", water_vapour=2.5)
+    assert "b10_b11_exceeded_share" not in sc.attrs and sc.attrs["plausible_range_K"].tolist() == [173.15, 353.15]

@@ -241,11 +241,20 @@ def analyse_city(
     kwargs = {} if water_vapour is None else {"water_vapour": water_vapour}
     if lst_method == "auto":
         lst_method = choose_lst_method(ds, water_vapour)
-    lst = land_surface_temperature(ds, method=lst_method, **kwargs)
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lst = land_surface_temperature(ds, method=lst_method, **kwargs)
+    lst_notes = []
+    for w in caught:
+        if issubclass(w.category, UserWarning) and not issubclass(w.category, DeprecationWarning):
+            lst_notes.append(str(w.message))
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     _check_clear(lst, ds, scene_path)
     wanted = ("ndvi", "ndbi", "mndwi")
     present = [n for n in wanted if all(b in ds for b in spectral.INDEX_BANDS[n])]
-    notes = [f"{n.upper()} not computed: the scene lacks band(s) "
+    notes = lst_notes + [f"{n.upper()} not computed: the scene lacks band(s) "
              f"{', '.join(b for b in spectral.INDEX_BANDS[n] if b not in ds)}" for n in wanted if n not in present]
     idx = spectral.spectral_indices(ds, names=present) if present else xr.Dataset()
     city, date = _scene_title(ds)

@@ -13,7 +13,9 @@ import rioxarray  # noqa: F401  (registers the .rio accessor used to keep the CR
 from ..indices import fractional_vegetation_cover, ndvi
 from .emissivity import emissivity_from_ndvi, emissivity_from_ndvi_array, emissivity_parameters
 from .methods import (
+    LST_PLAUSIBLE_K,
     METHODS,
+    SPLIT_WINDOW_MAX_DT_K,
     WATER_VAPOUR_RANGE,
     du2015_coefficients,
     explain_empty,
@@ -27,7 +29,9 @@ from .methods import (
 from .radiance import brightness_temperature, brightness_temperature_array, toa_radiance, toa_radiance_array
 
 __all__ = [
+    "LST_PLAUSIBLE_K",
     "METHODS",
+    "SPLIT_WINDOW_MAX_DT_K",
     "WATER_VAPOUR_RANGE",
     "brightness_temperature",
     "brightness_temperature_array",

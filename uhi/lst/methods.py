@@ -22,6 +22,20 @@ r"""Land-surface temperature of a Landsat 8/9 scene by four methods (Avdan & Jov
     The Collection 2 Level-2 surface temperature product ST_B10 (already LST, single-channel with
     ASTER GED emissivity; USGS LSDS-1619, Collection 2 Level-2 Science Product Guide).
 
+Plausibility (every method): LST outside :data:`LST_PLAUSIBLE_K` (-100..+80 °C) is set to NaN with a
+warning giving the share (``attrs["implausible_share"]``). The bounds bracket the extremes of satellite
+land surface temperature on Earth: 70.7 °C in the Lut desert on 1 km MODIS pixels (Mildrexler, Zhao & Running
+2011, Bull. Am. Meteorol. Soc. 92:855, doi:10.1175/2011BAMS3067.1; 100 m pixels of dark roofs can be hotter,
+hence the margin to 80 °C) and about -98 °C on the East Antarctic plateau (Scambos et al. 2018, Geophys. Res.
+Lett. 45:6124, doi:10.1029/2018GL078133). Fires and volcanic vents exceed the upper bound and are masked too:
+they are not urban heat. Split-window also warns where ``|T10 - T11|`` exceeds
+:data:`SPLIT_WINDOW_MAX_DT_K` (5 K, ``attrs["b10_b11_exceeded_share"]``): over clear land the band difference
+is a few kelvin, the algorithm multiplies it by c1 = 1.378 and squares it with c2 = 0.183 (5 K already adds
+11.5 K), and band-11 stray light of early TIRS data produced calibration errors over 9 K (Montanaro, Gerace &
+Rohrbach 2015, Appl. Opt. 54:3963, doi:10.1364/AO.54.003963; USGS advised against band 11 for split-window).
+On the pre-collection Pensacola scene split-window gives up to 213 °C on 0.65 % of the pixels above 80 °C,
+where T10 - T11 is 14-29 K.
+
 Emissivity comes from NDVI by the NDVI-threshold method of :mod:`uhi.lst.emissivity` (band-specific
 TIRS values) unless ``emissivity=`` is given. The "simple" method uses the band-10 emissivity too,
 not the broadband TM6 values, so that it matches the band it corrects.
@@ -29,11 +43,13 @@ not the broadband TM6 values, so that it matches the band it corrects.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import xarray as xr
 
 from .. import constants
-from .._backend import apply_pointwise, check_same_grid, set_cf
+from .._backend import apply_pointwise, check_same_grid, is_dask, set_cf
 from ..errors import GridMismatchError, InputValueError, MetadataError, SceneFormatError
 from ..indices._arrays import run_kernel
 from ._kernels import (
@@ -49,7 +65,9 @@ from .emissivity import emissivity_parameters
 from .radiance import brightness_temperature, planck_radiance_array
 
 __all__ = [
+    "LST_PLAUSIBLE_K",
     "METHODS",
+    "SPLIT_WINDOW_MAX_DT_K",
     "WATER_VAPOUR_RANGE",
     "du2015_coefficients",
     "explain_empty",
@@ -62,6 +80,11 @@ __all__ = [
 ]
 
 METHODS = ("simple", "single-channel", "split-window", "l2")
+#: Physically plausible LST [K]: -100 .. +80 °C (module docstring: Mildrexler et al. 2011; Scambos et al. 2018).
+LST_PLAUSIBLE_K = (173.15, 353.15)
+#: Largest band-10 minus band-11 brightness-temperature difference split-window accepts without a warning [K]
+#: (a choice of this library, module docstring).
+SPLIT_WINDOW_MAX_DT_K = 5.0
 #: Water vapour range [g cm-2] of the fits (GAPRI database of JM2014; Du et al. 2015 windows up to 6.3).
 WATER_VAPOUR_RANGE = (0.0, 6.3)
 _LAMBDA_OVER_RHO_B10 = constants.TIRS_WAVELENGTH_UM[10] / constants.RHO_UM_K  # [K-1]
@@ -247,6 +270,7 @@ def land_surface_temperature(
     water_vapour: float | None = None,
     emissivity=None,
     coefficients: str = "jm2014",
+    plausible_range: tuple[float, float] | None = LST_PLAUSIBLE_K,
 ) -> xr.DataArray:
     """Land-surface temperature [K] of a scene dataset (:func:`uhi.load_landsat`).
 
@@ -265,11 +289,16 @@ def land_surface_temperature(
         Overrides the NDVI-threshold emissivity (band 10; (band 10, band 11) for split-window).
     coefficients : {"jm2014", "du2015"}
         Split-window coefficients.
+    plausible_range : (float, float) or None
+        LST outside this range [K] is set to NaN with a warning (default :data:`LST_PLAUSIBLE_K`,
+        -100..+80 °C); None keeps every value.
 
     Returns
     -------
     xarray.DataArray
-        ``lst`` [K], float32, NaN where an input is NaN, with CF attrs and the scene CRS.
+        ``lst`` [K], float32, NaN where an input is NaN or the LST is implausible, with CF attrs
+        (``plausible_range_K``, ``implausible_share``; split-window also ``b10_b11_exceeded_share``) and the
+        scene CRS.
 
     Notes
     -----
@@ -290,7 +319,7 @@ def land_surface_temperature(
             )
         out = ds["surface_temperature"].astype(np.float32)
         prov["source_product"] = "Landsat Collection 2 Level-2 ST_B10"
-        return _finish(out, ds, prov)
+        return _finish(out, ds, prov, plausible_range)
 
     bt10 = _brightness_temperature(ds, 10, method)
     bt11 = _brightness_temperature(ds, 11, method) if method == "split-window" else None
@@ -347,10 +376,55 @@ def land_surface_temperature(
                 lambda r, n, t10, t11: lst_split_window_array(t10, t11, red=r, nir=n, **kw), red, nir, bt10, bt11
             )
         prov.update(water_vapour=w, coefficients=coefficients)
-    return _finish(out, ds, prov)
+        _check_band_difference(bt10, bt11, prov, str(ds.attrs.get("scene_id") or "the scene"))
+    return _finish(out, ds, prov, plausible_range)
 
 
-def _finish(out: xr.DataArray, ds: xr.Dataset, prov: dict) -> xr.DataArray:
+def _check_band_difference(bt10: xr.DataArray, bt11: xr.DataArray, prov: dict, where: str) -> None:
+    """Warn when |T10 - T11| exceeds :data:`SPLIT_WINDOW_MAX_DT_K` on some pixels (eager input only: a count)."""
+    prov["b10_b11_limit_K"] = SPLIT_WINDOW_MAX_DT_K
+    if is_dask(bt10.data) or is_dask(bt11.data):
+        return
+    d = np.abs(np.asarray(bt10.values, dtype=np.float64) - np.asarray(bt11.values, dtype=np.float64))
+    finite = np.isfinite(d)
+    share = float((d[finite] > SPLIT_WINDOW_MAX_DT_K).mean()) if finite.any() else 0.0
+    prov["b10_b11_exceeded_share"] = share
+    if share > 0:
+        warnings.warn(
+            f"split-window on {where}: band 10 - band 11 brightness temperatures differ by more than "
+            f"{SPLIT_WINDOW_MAX_DT_K:g} K on {share:.1%} of the pixels (up to {np.nanmax(d):.1f} K), beyond clear-sky "
+            "differences: band-11 stray light or cloud. Compare with method='single-channel' (band 10 only)",
+            UserWarning, stacklevel=3,
+        )
+
+
+def _mask_range(t, lo, hi):
+    t = np.asarray(t, dtype=np.float32)
+    with np.errstate(invalid="ignore"):
+        bad = (t < lo) | (t > hi)
+    return np.where(bad, np.float32(np.nan), t).astype(np.float32)
+
+
+def _finish(out: xr.DataArray, ds: xr.Dataset, prov: dict, plausible_range=LST_PLAUSIBLE_K) -> xr.DataArray:
+    if plausible_range is not None:
+        lo, hi = (float(v) for v in plausible_range)
+        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+            raise InputValueError(f"plausible_range must be (low, high) in kelvin, got {plausible_range!r}")
+        prov["plausible_range_K"] = np.array([lo, hi])
+        if not is_dask(out.data):
+            v = np.asarray(out.values)
+            finite = np.isfinite(v)
+            bad = finite & ((v < lo) | (v > hi))
+            share = float(bad.sum() / max(int(finite.sum()), 1))
+            prov["implausible_share"] = share
+            if share > 0:
+                warnings.warn(
+                    f"{prov['method']} LST of {ds.attrs.get('scene_id') or 'the scene'}: {share:.2%} of the pixels lie outside the plausible "
+                    f"{lo - 273.15:.0f}..{hi - 273.15:.0f} °C (range {np.nanmin(v) - 273.15:.1f}..{np.nanmax(v) - 273.15:.1f} °C) "
+                    "and were set to NaN (plausible_range=None keeps them)",
+                    UserWarning, stacklevel=3,
+                )
+        out = apply_pointwise(_mask_range, out, kwargs={"lo": lo, "hi": hi})
     out = set_cf(
         out, name="lst", units="K", long_name="land surface temperature", standard_name="surface_temperature",
         scene_id=ds.attrs.get("scene_id"), acquisition_time=ds.attrs.get("acquisition_time"),
