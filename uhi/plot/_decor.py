@@ -73,39 +73,49 @@ def legend_outside(ax: Axes, handles, *, title: str, loc: str = "outside", **kwa
 def label_points(ax: Axes, xs, ys, texts, *, fontsize: float = 7, **kwargs) -> list:
     """Write ``texts`` next to the points ``(xs, ys)`` (data coordinates) without overlapping one another.
 
-    Greedy placement: each label tries eight offsets around its point (right, above, left, below,
-    then the diagonals, at growing distance) and takes the first whose box overlaps no label
-    already placed and stays inside the axes; a label moved further than the first ring gets a thin
-    leader line to its point. Returns the text artists.
+    Greedy placement: each label tries sixteen directions around its point at growing distances
+    (6 to 56 points) and takes the first position whose box overlaps no label already placed and
+    stays inside the axes; a label moved beyond the first ring gets a thin leader line to its point.
+    When every position is taken, the one with the least overlap is used. Returns the text artists.
     """
+    from matplotlib.text import Text
+
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
     placed, artists = [], []
     axes_box = ax.get_window_extent(renderer)
-    steps = [(1, 0), (0, 1), (-1, 0), (0, -1), (1, 1), (-1, 1), (-1, -1), (1, -1)]
+    angles = np.deg2rad(np.array([0, 90, 180, 270, 45, 135, 225, 315, 22.5, 67.5, 112.5, 157.5, 202.5, 247.5, 292.5, 337.5]))
+
+    def overlap(box) -> float:
+        return sum(max(0.0, min(box.x1, o.x1) - max(box.x0, o.x0)) * max(0.0, min(box.y1, o.y1) - max(box.y0, o.y0))
+                   for o in placed)
+
     for x, y, text in zip(xs, ys, texts):
-        best = None
-        for radius in (6, 12, 20, 30):
-            for dx, dy in steps:
-                ha = "left" if dx > 0 else "right" if dx < 0 else "center"
-                va = "bottom" if dy > 0 else "top" if dy < 0 else "center"
+        best = None  # (overlap, artist, box)
+        for radius in (6, 12, 20, 30, 42, 56):
+            for angle in angles:
+                dx, dy = float(np.cos(angle)), float(np.sin(angle))
+                ha = "left" if dx > 0.3 else "right" if dx < -0.3 else "center"
+                va = "bottom" if dy > 0.3 else "top" if dy < -0.3 else "center"
                 leader = {"arrowprops": {"arrowstyle": "-", "color": "0.6", "lw": 0.6, "shrinkA": 0, "shrinkB": 3}} if radius > 6 else {}
                 artist = ax.annotate(text, (x, y), xytext=(dx * radius, dy * radius), textcoords="offset points",
                                      ha=ha, va=va, fontsize=fontsize, **leader, **kwargs)
-                box = artist.get_window_extent(renderer).expanded(1.05, 1.1)
+                artist.update_positions(renderer)
+                box = Text.get_window_extent(artist, renderer).expanded(1.05, 1.1)  # the text, not its leader line
                 inside = axes_box.contains(box.x0, box.y0) and axes_box.contains(box.x1, box.y1)
-                if inside and not any(box.overlaps(other) for other in placed):
-                    best = (artist, box)
+                cost = overlap(box) + (0.0 if inside else 1e9)
+                if best is None or cost < best[0]:
+                    if best is not None:
+                        best[1].remove()
+                    best = (cost, artist, box)
+                else:
+                    artist.remove()
+                if cost == 0.0:
                     break
-                artist.remove()
-            if best is not None:
+            if best[0] == 0.0:
                 break
-        if best is None:  # crowded: keep the first position rather than drop the label
-            artist = ax.annotate(text, (x, y), xytext=(6, 0), textcoords="offset points", ha="left", va="center",
-                                 fontsize=fontsize, **kwargs)
-            best = (artist, artist.get_window_extent(renderer))
-        placed.append(best[1])
-        artists.append(best[0])
+        placed.append(best[2])
+        artists.append(best[1])
     return artists
 
 
