@@ -136,86 +136,149 @@ NB02 = [
     new_markdown_cell("""\
 # 2 · Heat risk: where it is hottest, who lives there, which districts are most at risk
 
-On a real pilot city first — **Sofia**, Landsat 8 summer scenes of 2014 and 2019 with GHS-POP population and
-the municipality outline — then on **Vienna**'s 250 census districts and 23 Bezirke over a synthetic Vienna scene
-(no real Vienna scene ships), and on a real Landsat scene (Liverpool).
+On a real pilot city first — **Sofia**, Landsat 8 summer scenes of 2014 and 2019 (120 m stacks with corrected
+georeferencing, GHS-POP population, the municipality outline) — then on **Vienna**'s 250 census districts and
+the Austrian districts over a synthetic Vienna scene (no real Vienna scene ships), and on a real Landsat scene
+(Liverpool).
 
-Risk follows the IPCC AR5/AR6 framing (IPCC 2014, AR5 WGII; applied to heat with satellite LST by Estoque et al. 2020, Nat. Commun. 11:1581, doi:10.1038/s41467-020-15218-8): *risk = hazard × exposure × vulnerability*, each
-normalised to [0, 1]; hazard from LST, exposure from population density, vulnerability from low-NDVI /
-high-NDBI proxies when no socio-economic layers are given (the output attributes say which were used)."""),
+Risk follows the IPCC AR5 framing (IPCC 2014, AR5 WGII; applied to heat with satellite LST by Estoque et al.
+2020, Nat. Commun. 11:1581, doi:10.1038/s41467-020-15218-8): *risk = hazard × exposure × vulnerability*, with
+components that mean the same in every city and year:
+
+* **hazard**: LST on the absolute scale of the UTCI heat-stress categories (26 / 32 / 38 / 46 °C; Błażejczyk et
+  al. 2013, Geogr. Pol. 86:5, doi:10.7163/GPol.2013.1). On LST these classes are a *surface proxy*, not felt heat;
+* **exposure**: population density over 300 inhabitants km⁻², clipped at 1 (the urban-cluster density of the
+  Degree of Urbanisation, Dijkstra et al. 2021, J. Urban Econ. 125:103312, doi:10.1016/j.jue.2020.103312);
+* **vulnerability**: attributes of residents per district (share aged ≥ 65, living alone, low income, … given
+  with `--vulnerability` / `vulnerability=`); without such a table it is a uniform default, flagged in the outputs.
+  Surface proxies (NDVI, NDBI) are refused with an LST hazard: they would count heat twice.
+
+Risk classes use fixed breaks on the [0, 1] scale (`risk_class`); the quantile classes of a single scene stay
+available as `risk_class_relative`. The summary reports Spearman rank correlations of risk with each component."""),
     new_code_cell(SETUP),
+    new_markdown_cell("""\
+## Sofia, 2014 and 2019
+
+The stacks carry corrected georeferencing (see the shared data README) and are read as they are. Their spectral
+indices were computed from digital numbers, not reflectance, so `load_stack(..., scales=SOFIA_STACK_SCALES)`
+marks them and the analysis applies no reflectance threshold to them: the urban mask for SUHII comes from
+population density (≥ 1,500 km⁻² over ~1 km, the Degree of Urbanisation's urban-centre density). Population is
+each stack's own GHS-POP band (2015 epoch for 2014, 2020 epoch for 2019)."""),
     new_code_cell("""\
-from uhi.io.stack import SOFIA_STACK_BANDS, SOFIA_STACK_SCALES, SOFIA_STACK_UNITS, load_stack
 from uhi.analysis import analyse_layers
+from uhi.io.stack import SOFIA_STACK_BANDS, SOFIA_STACK_SCALES, SOFIA_STACK_UNITS, load_stack
 
 folder = SHARED / "cities" / "sofia"
-stack = load_stack(folder / "LC08_184030_20190812.tif", SOFIA_STACK_BANDS, units=SOFIA_STACK_UNITS,
-                   scales=SOFIA_STACK_SCALES)
-outline = uhi.io.load_vector(folder / "sofia_municipality.geojson", like=stack["lst"])
-outline["district"] = ["Sofia City municipality"]
-# GHS-POP 2020 at 120 m, Mollweide, reprojected onto the stack grid preserving totals
-population = uhi.load_population(folder / "GHS_POP_E2020_sofia_120m_mollweide.tif", like=stack["lst"])
-print(f"residents on the stack grid: {float(population.sum()):,.0f} "
-      "(the file is not mass-preserving: about x1.44 below the census, see the data README)")
-sofia = analyse_layers(stack["lst"], ndvi=stack["ndvi"], ndbi=stack["ndbi"], mndwi=stack["mndwi"],
-                       population=population, districts=outline, city="Sofia", date="2019-08-12")
-pd.Series(sofia.summary())"""),
-    new_markdown_cell("### Surface UHI intensity, UTFVI and thermal zones"),
+stacks, sofia = {}, {}
+for year, date in (("2014", "2014-08-14"), ("2019", "2019-08-12")):
+    stacks[year] = load_stack(folder / f"LC08_184030_{date.replace('-', '')}.tif", SOFIA_STACK_BANDS,
+                              units=SOFIA_STACK_UNITS, scales=SOFIA_STACK_SCALES)
+    st = stacks[year]
+    sofia[year] = analyse_layers(st["lst"], ndvi=st["ndvi"], ndbi=st["ndbi"], mndwi=st["mndwi"],
+                                 population=st["population"].fillna(0),
+                                 districts=folder / "sofia_municipality.geojson", city="Sofia", date=date)
+rows = {}
+for year, res in sofia.items():
+    s = res.summary()
+    rows[year] = {"SUHII [K]": s["suhii_K"], "hot-spot share (FDR)": s["hot_spot_share"],
+                  "flagged share (hot + cold, FDR)": s["hotspot_flagged_share"],
+                  "residents": s["residents"], "residents in very strong / extreme heat": s["residents_very_strong_heat"],
+                  "residents at high / very high risk": s["residents_high_risk"],
+                  **{f"share of pixels: {k.replace('_', ' ')}": v for k, v in s["hazard_class_shares"].items()},
+                  **{f"rho(risk, {k})": v for k, v in s["risk_rank_correlation"].items()}}
+summary = pd.DataFrame(rows)
+summary.round(3)"""),
     new_code_cell("""\
-from uhi.metrics import thermal_zones, utfvi, utfvi_classes
+for note in sofia["2019"].notes:
+    print("note:", note)"""),
+    new_markdown_cell("""\
+### Hot spots: Benjamini–Hochberg FDR on ~100 m cells
 
-print(f"SUHII = {sofia.suhii.suhii:.2f} K (urban {sofia.suhii.urban_mean - 273.15:.1f} °C vs rural ring "
-      f"{sofia.suhii.rural_mean - 273.15:.1f} °C)")
-classes = utfvi_classes(utfvi(stack["lst"]))
-shares = pd.Series(classes.values[classes.values > 0]).value_counts(normalize=True).sort_index()
-shares.index = ["excellent", "good", "normal", "bad", "worse", "worst"][: len(shares)]
-print("UTFVI ecological-evaluation classes (share of pixels):")
-print(shares.round(3))
-zones = thermal_zones(stack["lst"])"""),
-    new_markdown_cell("### Hot spots (Getis-Ord Gi*, 500 m band) and the risk map"),
+Every pixel is a test: a per-pixel 95 % cut-off flags about 5 % of pure noise. `uhi.metrics.hotspots` controls
+the false discovery rate (Benjamini & Hochberg 1995, doi:10.1111/j.2517-6161.1995.tb02031.x) and aggregates 30 m
+products to ~100 m cells first (the stacks are already 120 m, so no aggregation here). The table compares the
+flagged share with and without the correction. Most of the difference that remains is real structure: Gi* tests
+against spatial randomness, and a city's LST is not random, so FDR control cannot (and should not) remove it."""),
     new_code_cell("""\
-fig, axes = plt.subplots(1, 2, figsize=(14, 5.5))
-uhi.plot.hotspot_map(sofia.hotspots, ax=axes[0], title="Sofia, Gi* hot spots, 2019-08-12", districts=outline)
-uhi.plot.risk_map(sofia.risk["risk_class"], ax=axes[1], title="Sofia, heat risk, 2019-08-12", districts=outline);"""),
+from uhi.metrics import hotspots
+
+rows = {}
+for year, res in sofia.items():
+    for correction in ("none", "fdr"):
+        ds = hotspots(res.lst, correction=correction)
+        rows[(year, correction)] = {"cell [m]": ds.attrs["cell_m"], "band [m]": ds.attrs["distance_m"],
+                                    "hot share": ds.attrs["hot_share"], "cold share": ds.attrs["cold_share"],
+                                    "flagged share": ds.attrs["flagged_share"]}
+pd.DataFrame(rows).T.round(3)"""),
     new_code_cell("""\
-sofia.district_table.drop(columns="geometry").T"""),
-    new_markdown_cell("### 2014 → 2019\nThe same analysis on the 2014 scene; hazard is normalised per scene, so "
-                      "compare the physical numbers (LST, SUHII, residents in the hottest cells)."),
+outline = uhi.io.load_vector(folder / "sofia_municipality.geojson", like=stacks["2019"]["lst"])
+fig, axes = plt.subplots(1, 3, figsize=(20, 5.5))
+uhi.plot.hotspot_map(sofia["2019"].hotspots, ax=axes[0], title="Sofia, Gi* hot spots (FDR), 2019-08-12", districts=outline)
+uhi.plot.risk_map(sofia["2019"].risk["hazard_class"], ax=axes[1],
+                  title="Sofia, LST hazard class (UTCI categories, surface proxy), 2019-08-12", districts=outline)
+uhi.plot.risk_map(sofia["2019"].risk["risk_class"], ax=axes[2], title="Sofia, heat risk (absolute classes), 2019-08-12",
+                  districts=outline);"""),
+    new_markdown_cell("""\
+### What drives the risk ranking: before and after
+
+The first version of this library built vulnerability from NDVI/NDBI (the same surfaces that drive the LST
+hazard) and normalised every component per scene with min–max; risk then ranked pixels almost exactly like
+population. Below, the Spearman correlations over populated pixels for that construction (recomputed here with
+`uhi.risk.heat_risk`) and for the current one."""),
     new_code_cell("""\
-stack14 = load_stack(folder / "LC08_184030_20140814.tif", SOFIA_STACK_BANDS, units=SOFIA_STACK_UNITS,
-                     scales=SOFIA_STACK_SCALES)
-sofia14 = analyse_layers(stack14["lst"], ndvi=stack14["ndvi"], ndbi=stack14["ndbi"], mndwi=stack14["mndwi"],
-                         population=population, districts=outline, city="Sofia", date="2014-08-14")
-pd.DataFrame({"2014-08-14": sofia14.summary(), "2019-08-12": sofia.summary()}).drop(["city", "date"])"""),
-    new_markdown_cell("## Vienna: 250 census districts and 23 Bezirke\nA synthetic Vienna scene from the city "
-                      "registry (UTM 33N) stands in for a real one; the districts are the real ones."),
+from scipy.stats import spearmanr
+
+from uhi.risk import exposure_from_population, hazard_from_lst, heat_risk, vulnerability
+
+rows = {}
+for year, res in sofia.items():
+    st, pop = stacks[year], sofia[year].population
+    v_old = vulnerability(ndvi=st["ndvi"], ndbi=st["ndbi"])  # surface proxies: the old default
+    r_old = heat_risk(hazard_from_lst(st["lst"]), exposure_from_population(pop), v_old)
+    ok = np.isfinite(r_old.values) & (pop.values > 0)
+    rho = lambda a, b: spearmanr(np.asarray(a)[ok], np.asarray(b)[ok]).statistic
+    rows[(year, "before")] = {"rho(risk, hazard)": rho(r_old, st["lst"]), "rho(risk, exposure)": rho(r_old, pop),
+                              "rho(risk, vulnerability)": rho(r_old, v_old), "rho(hazard, vulnerability)": rho(st["lst"], v_old)}
+    after = res.summary()["risk_rank_correlation"]
+    rows[(year, "after")] = {"rho(risk, hazard)": after["hazard"], "rho(risk, exposure)": after["population"],
+                             "rho(risk, vulnerability)": after["vulnerability"], "rho(hazard, vulnerability)": None}
+pd.DataFrame(rows).T.round(3)"""),
+    new_markdown_cell("""\
+"After" uses the uniform vulnerability default (no per-district table of residents ships for Sofia), so its
+vulnerability correlation is undefined; with a table (`vulnerability="people.csv"`, one row per district with
+e.g. `elderly`, `living_alone`, `low_income`) it is rasterised per district and enters the ranking.
+
+### Per-district table on the municipality"""),
+    new_code_cell("""\
+pd.concat({year: res.district_table.drop(columns="geometry").T for year, res in sofia.items()}, axis=1).round(2)"""),
+    new_markdown_cell("## Vienna: 250 census districts and the Austrian districts\nA synthetic Vienna scene from the "
+                      "city registry (UTM 33N) stands in for a real one; the districts are the real ones. The district "
+                      "id column is chosen automatically (`id` for the census districts, `name` for Austria's districts)."),
     new_code_cell("""\
 scene = uhi.synthetic.make_scene("Vienna", shape=(700, 700), level="L1", seed=0, out=WORK)
-vienna = uhi.analysis.analyse_city(scene)
-census = uhi.io.load_vector(SHARED / "cities" / "vienna" / "vienna_zaehlbezirke_2020.geojson", like=vienna.lst)
-bezirke = uhi.io.load_vector(SHARED / "vector" / "austria_districts_2021.geojson", like=vienna.lst)
-bezirke = bezirke[bezirke["iso"].astype(int).between(901, 923)].reset_index(drop=True)
-table = uhi.analysis.district_table(vienna.lst, bezirke, population=vienna.population, risk=vienna.risk,
-                                    id_column="name")
-covered = table[table["lst_count"] > 0]
+census_path = SHARED / "cities" / "vienna" / "vienna_zaehlbezirke_2020.geojson"
+vienna = uhi.analysis.analyse_city(scene, districts=census_path)
+print("district id column:", vienna.district_column, "|", len(vienna.district_table), "census districts")
+austria = uhi.analysis.analyse_city(scene, districts=SHARED / "vector" / "austria_districts_2021.geojson")
+bezirke = austria.district_table[austria.district_table["iso"].astype(int).between(901, 923)]
+covered = bezirke[bezirke["lst_count"] > 0]
 print(f"{len(covered)} of 23 Bezirke overlap the synthetic frame")
-covered.drop(columns="geometry").sort_values("residents_high_risk", ascending=False).head(8).round(2)"""),
+covered.drop(columns="geometry").sort_values("residents_very_strong_heat", ascending=False).head(8).round(2)"""),
     new_code_cell("""\
-# ZBEZNR repeats across districts: the census-district id is district number + ZBEZNR
-census["zbez_id"] = census["BEZNR"].astype(int) * 100 + census["ZBEZNR"].astype(int)
-census_table = uhi.zonal.zonal_stats(uhi.to_celsius(vienna.lst).rename("lst"), census, stats=("mean", "count", "p90"),
-                                     id_column="zbez_id")
+census_table = vienna.district_table
 fig, axes = plt.subplots(1, 2, figsize=(15, 6))
 uhi.plot.district_choropleth(census_table[census_table["lst_count"] > 0], "lst_mean", ax=axes[0],
                              title="Vienna (synthetic scene), mean LST per census district", units="°C")
-uhi.plot.risk_bars(covered, ax=axes[1], column="residents_high_risk", label_column="name",
-                   title="Residents in high / very high heat-risk cells per Bezirk");"""),
-    new_markdown_cell("## A real scene: hot spots in Liverpool (L2)"),
+uhi.plot.risk_bars(covered, ax=axes[1], column="residents_very_strong_heat", label_column="name",
+                   title="Residents in very strong / extreme surface heat per Bezirk (synthetic scene)");"""),
+    new_markdown_cell("## A real scene: hot spots in Liverpool (L2)\nThe 30 m product is aggregated to 90 m cells "
+                      "and the flags are FDR-controlled."),
     new_code_cell("""\
 liverpool = uhi.load_landsat(SHARED / "landsat" / "LC08_L2SP_204023_20200927_20201006_02_T1-cropped.tar.gz")
 lst = uhi.land_surface_temperature(liverpool, method="l2")
 hot = uhi.metrics.hotspots(lst, distance_m=300)
-uhi.plot.hotspot_map(hot, title="Liverpool, Gi* hot spots (300 m), 2020-09-27");"""),
+print(f"cells of {hot.attrs['cell_m']:.0f} m; flagged share {hot.attrs['flagged_share']:.1%} (FDR q = 0.05)")
+uhi.plot.hotspot_map(hot, title="Liverpool, Gi* hot spots (300 m, FDR), 2020-09-27");"""),
 ]
 
 NB03 = [
