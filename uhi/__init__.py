@@ -34,7 +34,7 @@ _EXPORTS = {
 _SUBMODULES = [
     "errors", "constants", "io", "indices", "lst", "metrics", "risk", "zonal", "cooling", "interventions",
     "scenarios", "optimize", "plot", "report", "references", "cities", "synthetic", "timeseries", "observations",
-    "calibrate", "analysis", "workflows",
+    "calibrate", "analysis", "workflows", "health",
 ]
 
 __all__ = sorted(_EXPORTS) + _SUBMODULES + ["__version__"]

@@ -51,7 +51,7 @@ def _print_ranking(df) -> None:
         return "n/a" if v is None or (isinstance(v, float) and not math.isfinite(v)) else pat.format(v)
 
     def g(r, k):
-        return r[k] if k in r else None
+        return r.get(k, None)
 
     for _, r in df.iterrows():
         deaths = (f"{f(g(r, 'deaths_avoided_central'), '{:.2f}')} ({f(g(r, 'deaths_avoided_low'), '{:.2f}')}-"

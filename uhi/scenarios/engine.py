@@ -36,7 +36,10 @@ from .placement import Placement, _label, place
 from .result import ScenarioResult
 from .schema import InterventionSpec
 
-__all__ = ["risk_after", "run_scenario"]
+__all__ = ["NOISE_K", "risk_after", "run_scenario"]
+
+#: Changes below this [K] are convolution round-off and are set to exactly 0 (maps mask |Δ| < 0.01 K anyway).
+NOISE_K = 1e-5
 
 
 def risk_after(risk: xr.Dataset, lst_after: xr.DataArray) -> tuple[xr.DataArray, xr.DataArray]:
@@ -82,7 +85,12 @@ def _model_delta(base: Baseline, params: xr.Dataset, placements, progress: Progr
         return d, d, d
     ch = cooling_channels(base.params, params, ref_et=b.ref_et, uhi_max=b.uhi_max, table=base.table,
                           config=load_cooling_config(b.cooling_config))
-    return tuple(np.asarray(ch[v].values, dtype=np.float64) for v in ("delta_t_air", "delta_t_air_low", "delta_t_air_high"))
+    out = []
+    for v in ("delta_t_air", "delta_t_air_low", "delta_t_air_high"):
+        d = np.asarray(ch[v].values, dtype=np.float64)
+        # float32 FFT round-off (~1e-7 of the peak change) is not a temperature change: exactly 0 below 1e-5 K
+        out.append(np.where(np.abs(d) < NOISE_K, 0.0, d))
+    return tuple(out)
 
 
 def run_scenario(name: str, items: list[InterventionSpec], catalogue: dict[str, Intervention], base: Baseline, *,

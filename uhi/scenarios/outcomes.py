@@ -132,7 +132,7 @@ def option_sentence(name: str, totals: dict) -> str:
     annual = totals.get("annualised_cost_eur_per_year") or 0.0
     if local_only:
         kinds = ", ".join(sorted({i["name"].lower() for i in totals["interventions"]}))
-        return (f"{name}: {kinds} cool only metres of public space around each device; no resident's daily temperature changes, "
+        return (f"{name}: hyper-local devices ({kinds}) cool only metres of public space around each one; no resident's daily temperature changes, "
                 f"so no deaths are avoided in the model, for EUR {annual:,.0f} a year including operation"
                 + ("; misting also leaves the heat stress (WBGT) almost unchanged, because evaporative cooling is iso-enthalpic."
                    if any(i["type"] == "misting" for i in totals["interventions"]) else "."))
