@@ -126,7 +126,7 @@ def test_to_toml_is_a_valid_scenario_baseline(tmp_path):
 def test_weights_fit_runs_on_the_0_05_grid():
     case = synthetic_case(shape=(48, 48), n_stations=20, noise=0.1, cc_method="factors", uhi_max=4.0, seed=2)
     res = calibrate_ucm(case.params, case.stations, fit=("t_ref", "uhi_max", "weights"), start={"mixing_radius": 600.0},
-                        maxiter=5, popsize=4)
+                        maxiter=2, popsize=3)
     w = np.asarray(res.params["weights"])
     assert np.allclose(np.round(w / 0.05), w / 0.05) and w.sum() > 0
     assert "weights" in res.to_toml()
