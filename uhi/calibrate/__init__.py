@@ -11,6 +11,15 @@ See :mod:`uhi.calibrate.ucm` (method), :mod:`uhi.calibrate.validate` (baselines)
 """
 
 from uhi.calibrate.skill import METRICS, OBJECTIVES, skill
+from uhi.calibrate.surface import (
+    SurfaceModel,
+    apply_to_catalogue,
+    catalogue_overrides,
+    compare_catalogue,
+    fit_surface_model,
+    fvc,
+    vif,
+)
 from uhi.calibrate.synthetic import SyntheticCase, synthetic_case
 from uhi.calibrate.ucm import CALIBRATABLE, CalibrationResult, calibrate_ucm, derive_reference, ucm_defaults
 from uhi.calibrate.validate import cross_validate, loso_predictions, skill_table
@@ -20,13 +29,20 @@ __all__ = [
     "METRICS",
     "OBJECTIVES",
     "CalibrationResult",
+    "SurfaceModel",
     "SyntheticCase",
+    "apply_to_catalogue",
     "calibrate_ucm",
+    "catalogue_overrides",
+    "compare_catalogue",
     "cross_validate",
     "derive_reference",
+    "fit_surface_model",
+    "fvc",
     "loso_predictions",
     "skill",
     "skill_table",
     "synthetic_case",
     "ucm_defaults",
+    "vif",
 ]
