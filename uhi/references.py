@@ -114,6 +114,15 @@ REFERENCES: dict[str, Reference] = dict([
     _r("sobrino2008", "Sobrino J.A., Jiménez-Muñoz J.C., Sòria G., Romaguera M., Guanter L., Moreno J., Plaza A., Martínez P.", 2008,
        "Land surface emissivity retrieval from different VNIR and TIR sensors", "IEEE Trans. Geosci. Remote Sens.", "46(2):316-327",
        doi="10.1109/TGRS.2007.904834"),
+    _r("mildrexler2011", "Mildrexler D.J., Zhao M., Running S.W.", 2011,
+       "Satellite finds highest land skin temperatures on Earth", "Bull. Am. Meteorol. Soc.", "92(7):855-860",
+       doi="10.1175/2011BAMS3067.1"),
+    _r("scambos2018", "Scambos T.A., Campbell G.G., Pope A., Haran T., Muto A., Lazzara M., Reijmer C.H., van den Broeke M.R.",
+       2018, "Ultralow surface temperatures in East Antarctica from satellite thermal infrared mapping: the coldest places "
+       "on Earth", "Geophys. Res. Lett.", "45(12):6124-6133", doi="10.1029/2018GL078133"),
+    _r("montanaro2015", "Montanaro M., Gerace A., Rohrbach S.", 2015,
+       "Toward an operational stray light correction for the Landsat 8 Thermal Infrared Sensor", "Appl. Opt.",
+       "54(13):3963-3978", doi="10.1364/AO.54.003963"),
     _r("yu2014", "Yu X., Guo X., Wu Z.", 2014,
        "Land surface temperature retrieval from Landsat 8 TIRS - comparison between radiative transfer equation-based method, "
        "split window algorithm and single channel method", "Remote Sens.", "6(10):9829-9852", doi="10.3390/rs6109829"),
