@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from uhi.errors import CRSError, InputValueError
 from uhi.observations import (
@@ -218,3 +220,23 @@ def test_points_without_crs_are_refused():
         read_stations(gdf)
     with pytest.raises(CRSError, match="no CRS"):
         sample_raster(_raster(), gdf)
+
+
+_TOKENS = st.sampled_from(["a", "b", "", "1", "-1", "23.3", "42.7", "200", "nan", "2019-08-12T09:00:00Z", "2019-08-12 09:00",
+                           "2019-13-40T00:00Z", "x,y", '"q"', "1e400", "Z", "+02:00"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(_TOKENS, min_size=5, max_size=5), min_size=1, max_size=6))
+def test_station_csv_parser_gives_stations_or_a_uhi_error(tmp_path, rows):
+    from uhi.errors import UhiError
+    from uhi.observations import Stations
+
+    path = tmp_path / "s.csv"
+    path.write_text("station,lon,lat,time,t_air\n" + "\n".join(",".join(r) for r in rows) + "\n")
+    try:
+        st_ = read_stations(path)
+    except UhiError:
+        return
+    assert isinstance(st_, Stations) and str(st_.records["time"].dt.tz) == "UTC"
+    assert st_.records["t_air"].between(-89.2, 56.7).all()
