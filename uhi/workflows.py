@@ -108,7 +108,12 @@ def demo_workflow(city: str = "Sofia", out_dir="demo-output", *, overwrite: bool
     out_dir = Path(out_dir)
     analysis, written = risk_workflow(None, out_dir, city=city, overwrite=overwrite, progress=progress)
     lst_path = safe_output_path(out_dir, "lst.tif")
-    write_raster(to_celsius(analysis.lst), lst_path, overwrite=overwrite)
+    lst_c = to_celsius(analysis.lst)
+    if analysis.synthetic:
+        from uhi.synthetic import SYNTHETIC_NOTE
+
+        lst_c = lst_c.assign_attrs(synthetic=SYNTHETIC_NOTE)  # a GeoTIFF tag
+    write_raster(lst_c, lst_path, overwrite=overwrite)
     written.append(lst_path)
     result = {"analysis": analysis, "written": written, "comparison": None}
     files = example_scenarios(city) if scenarios else []

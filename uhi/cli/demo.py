@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import typer
@@ -33,13 +34,18 @@ def _print_comparison(table) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    view = Table(title="Scenarios ranked by cost per °C·person (air temperature, InVEST UCM)")
-    for column in ("#", "scenario", "MEUR", "ΔT pop [°C]", "max [°C]", "°C·person", "EUR/°C·p", "protected"):
+    view = Table(title="Scenarios ranked by annualised EUR per heat death avoided (synthetic city)")
+    for column in ("#", "scenario", "EUR/yr", "ΔT sites [°C]", "deaths/summer", "EUR/death", "°C·person"):
         view.add_column(Text(column), justify="left" if column == "scenario" else "right", no_wrap=column == "scenario")
+
+    def fmt(v, pattern):
+        return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else pattern.format(v)
+
     for _, row in table.iterrows():
-        per = row.get("cost_per_degc_person")
-        view.add_row(str(row["rank"]), esc(row["scenario"]), f"{row['cost_eur'] / 1e6:.2f}",
-                     f"{row['popweighted_delta_t_air']:+.3f}", f"{row['max_cooling_t_air']:.2f}",
-                     f"{row['degc_person_reduced']:,.0f}", "-" if per is None else f"{per:,.0f}",
-                     f"{row['people_protected']:,.0f}")
+        deaths = row.get("deaths_avoided_central")
+        view.add_row(str(row["rank"]), esc(row["scenario"]), fmt(row.get("annualised_cost_eur_per_year"), "{:,.0f}"),
+                     fmt(row.get("mean_delta_t_air_treated"), "{:+.2f}"),
+                     "n/a (no curves: --health / UHI_HEALTH_DATA)" if deaths is None else
+                     f"{deaths:.2f} ({fmt(row.get('deaths_avoided_low'), '{:.2f}')}-{fmt(row.get('deaths_avoided_high'), '{:.2f}')})",
+                     fmt(row.get("eur_per_death_avoided"), "{:,.0f}"), fmt(row.get("degc_person_reduced"), "{:,.0f}"))
     console.print(view)
