@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import strategies as hst
 
 from uhi.errors import CRSError, InputValueError
 from uhi.observations import (
@@ -222,12 +222,12 @@ def test_points_without_crs_are_refused():
         sample_raster(_raster(), gdf)
 
 
-_TOKENS = st.sampled_from(["a", "b", "", "1", "-1", "23.3", "42.7", "200", "nan", "2019-08-12T09:00:00Z", "2019-08-12 09:00",
+_TOKENS = hst.sampled_from(["a", "b", "", "1", "-1", "23.3", "42.7", "200", "nan", "2019-08-12T09:00:00Z", "2019-08-12 09:00",
                            "2019-13-40T00:00Z", "x,y", '"q"', "1e400", "Z", "+02:00"])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.lists(_TOKENS, min_size=5, max_size=5), min_size=1, max_size=6))
+@given(rows=hst.lists(hst.lists(_TOKENS, min_size=5, max_size=5), min_size=1, max_size=6))
 def test_station_csv_parser_gives_stations_or_a_uhi_error(tmp_path, rows):
     from uhi.errors import UhiError
     from uhi.observations import Stations
