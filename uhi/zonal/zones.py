@@ -145,11 +145,14 @@ def choose_id_column(gdf: gpd.GeoDataFrame, source: str = "zones") -> str | None
     )
 
 
+def _names(gdf: gpd.GeoDataFrame, id_column: str | None, rows) -> list[str]:
+    return [str(gdf[id_column].iloc[i]) if id_column else f"row {i + 1}" for i in rows]
+
+
 def _labels(gdf: gpd.GeoDataFrame, id_column: str | None, rows) -> str:
     rows = list(rows)
-    shown = [str(gdf[id_column].iloc[i]) if id_column else f"row {i + 1}" for i in rows[:10]]
     more = f" and {len(rows) - 10} more" if len(rows) > 10 else ""
-    return ", ".join(shown) + more
+    return ", ".join(_names(gdf, id_column, rows[:10])) + more
 
 
 def prepare_zones(zones, like: xr.DataArray, *, id_column: str | None = None) -> tuple[gpd.GeoDataFrame, str]:
@@ -205,7 +208,8 @@ def prepare_zones(zones, like: xr.DataArray, *, id_column: str | None = None) ->
         reasons = [shapely.is_valid_reason(g) for g in gdf.geometry.iloc[invalid]]
         repaired = [_polygonal(shapely.make_valid(g)) for g in gdf.geometry.iloc[invalid]]
         gdf.loc[gdf.index[invalid], gdf.geometry.name] = gpd.GeoSeries(repaired, index=gdf.index[invalid], crs=gdf.crs)
-        detail = "; ".join(f"{lab} ({why})" for lab, why in zip(_labels(gdf, id_column, invalid).split(", "), reasons[:10]))
+        detail = "; ".join(f"{lab} ({why})" for lab, why in zip(_names(gdf, id_column, invalid[:10]), reasons[:10]))
+        detail += f" and {invalid.size - 10} more" if invalid.size > 10 else ""
         warnings.warn(f"{source}: repaired {invalid.size} invalid district geometr{'y' if invalid.size == 1 else 'ies'} "
                       f"with shapely.make_valid: {detail}", UserWarning, stacklevel=2)
     try:
