@@ -114,6 +114,9 @@ def test_misting_cools_no_district_counts_operation_and_avoids_no_deaths(health_
     # 100 devices x (EUR 15,000 / 10 yr + EUR 1,500 / yr operation) (catalogue defaults)
     assert t["annualised_cost_eur_per_year"] == pytest.approx(100 * (15000 / 10 + 1500))
     assert "WBGT" in t["outcome_sentence"] and "iso-enthalpic" in t["outcome_sentence"]
+    # ΔWBGT at a device: 0.1 x -2.42 K (ISO 7243 air-temperature weight; wet-bulb unchanged) = -0.24 K, ~0
+    msg = next(c["message"] for c in r.checks if c["check"] == "hyper-local misting")
+    assert "ΔWBGT = 0.1 x ΔT_air = -0.24 K" in msg and "no district-wide change" in msg
 
 
 def test_written_outputs_say_synthetic(examples, tmp_path):

@@ -310,6 +310,9 @@ REFERENCES: dict[str, Reference] = dict([
     _r("atmosphere2023-misting", "Kobe University Urban Environmental Engineering Laboratory authors", 2023,
        "Experimental verification of mist cooling effect in front of air-conditioning condenser unit, open space, and bus stop",
        "Atmosphere", "14(1):177", doi="10.3390/atmos14010177"),
+    _r("iso7243", "International Organization for Standardization", 2017,
+       "ISO 7243:2017 Ergonomics of the thermal environment - Assessment of heat stress using the WBGT (wet bulb globe "
+       "temperature) index", "ISO, Geneva", url="https://www.iso.org/standard/67188.html", note="standard"),
     _r("ecomii-green-roof", "ecomii", "n.d.", "Green roof (cost of extensive green roofs, $12-24/ft2)", "ecomii.com",
        url="http://www.ecomii.com", note="low-quality encyclopedia page; replace with a local cost"),
     _r("soares2011", "Soares A.L., Rego F.C., McPherson E.G., Simpson J.R., Peper P.J., Xiao Q.", 2011,

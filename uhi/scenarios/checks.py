@@ -5,10 +5,13 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-__all__ = ["KRAYENHOFF_ALBEDO", "KRAYENHOFF_CANOPY", "sanity_checks"]
+__all__ = ["KRAYENHOFF_ALBEDO", "KRAYENHOFF_CANOPY", "MISTING_WBGT_SHARE", "sanity_checks"]
 
 #: Sanity range of neighbourhood air cooling per +0.10 albedo [degC], Krayenhoff et al. 2021 review (Environ. Res. Lett. 16:053007, doi:10.1088/1748-9326/abdcf1).
 KRAYENHOFF_ALBEDO = (0.2, 0.6)
+#: Share of a misting device's dry-bulb cooling that WBGT sees: the 0.1 air-temperature weight of the outdoor WBGT
+#: (ISO 7243:2017), natural wet-bulb unchanged by iso-enthalpic evaporation, globe temperature taken unchanged.
+MISTING_WBGT_SHARE = 0.1
 #: Sanity range per +0.10 canopy cover [degC]: "roughly 0.3" (Krayenhoff et al. 2021), taken as 0.2-0.4.
 KRAYENHOFF_CANOPY = (0.2, 0.4)
 
@@ -87,6 +90,9 @@ def sanity_checks(maps: xr.Dataset, placements, base, params_after: xr.Dataset) 
                 "check": f"hyper-local {it.key}", "status": "info",
                 "message": f"{p.units:g} {it.unit}{'s' if it.unit != 'm2' and p.units != 1 else ''} of {it.name} in {n} pixels: -{it.local_air_cooling_k:g} K air within "
                            f"{it.local_radius_m:g} m of each unit, pixel mean shown; not in the district-scale cooling model"
-                           + ("; WBGT barely improves with misting (iso-enthalpic, [atmosphere2023-misting])" if it.key == "misting" else ""),
+                           + (f"; WBGT barely improves with misting: evaporation is iso-enthalpic, so the natural wet-bulb temperature "
+                              f"(weight 0.7 in WBGT = 0.7 T_nw + 0.2 T_g + 0.1 T_a, ISO 7243 [iso7243]) is unchanged and, with the globe "
+                              f"temperature unchanged too, ΔWBGT = 0.1 x ΔT_air = {-MISTING_WBGT_SHARE * it.local_air_cooling_k:.2f} K at "
+                              f"the device [atmosphere2023-misting]; no district-wide change" if it.key == "misting" else ""),
             })
     return checks
