@@ -546,6 +546,14 @@ for label, cc, umax in (("day (factors)", "factors", 6.0), ("night (intensity)",
 pd.DataFrame({label: {**{k: r.params[k] for k in ("t_ref", "uhi_max", "mixing_radius")},
                       "true uhi_max": cases[label].true["uhi_max"]} for label, r in results.items()}).T.round(2)"""),
     new_code_cell("""\
+# profile of the objective over the mixing radius (t_ref and uhi_max re-solved at each): how sharply the data pin it down
+fig, ax = plt.subplots(figsize=(7, 4))
+for label, r in results.items():
+    prof = r.profile("mixing_radius")
+    ax.plot(prof["mixing_radius"], prof["objective"], "o-", label=label)
+ax.axvline(600, color="0.5", ls="--", label="true 600 m")
+ax.set_xlabel("mixing radius [m]"); ax.set_ylabel("RMSE [K]"); ax.legend();"""),
+    new_code_cell("""\
 skill = uhi.calibrate.skill_table(*tables)
 skill.round(3)"""),
     new_code_cell("""\

@@ -38,6 +38,10 @@ def test_noise_free_recovery_is_exact():
     assert res.params["uhi_max"] == pytest.approx(3.0, rel=1e-4)
     assert res.skill["rmse"] < 1e-4
     assert res.history["best"].is_monotonic_decreasing
+    prof = res.profile("mixing_radius")
+    assert prof.loc[prof["objective"].idxmin(), "mixing_radius"] == 600.0 and prof["mixing_radius"].is_unique
+    with pytest.raises(InputValueError, match="searched parameter"):
+        res.profile("t_ref")
     # reproducible with the same seed
     again = calibrate_ucm(case.params, case.stations, cc_method="intensity", fit=("t_ref", "uhi_max", "mixing_radius"),
                           bounds={"mixing_radius": (0, 1200)})

@@ -399,6 +399,17 @@ class CalibrationResult:
         return urban_cooling(grid, ref_et=p["ref_et"], t_ref=p["t_ref"], uhi_max=p["uhi_max"], cooling_distance=p["cooling_distance"],
                              mixing_radius=p["mixing_radius"], cc_method=p["cc_method"], **kw)
 
+    def profile(self, name: str = "mixing_radius") -> pd.DataFrame:
+        """Best objective reached for each evaluated value of one searched parameter (``t_ref``/``uhi_max`` re-solved
+        at each), a profile of the objective: a flat profile means the data do not pin the parameter down."""
+        if name not in self.history.columns or name in ("t_ref", "uhi_max", "objective", "best", "evaluation"):
+            searched = [c for c in self.history.columns if c not in ("evaluation", "t_ref", "uhi_max", "objective", "best")]
+            raise InputValueError(f"profile needs a searched parameter, one of {searched}; got {name!r}")
+        h = self.history.copy()
+        h[name] = h[name].map(lambda v: tuple(v) if isinstance(v, list) else v)
+        best = h.loc[h.groupby(name)["objective"].idxmin()]
+        return best[[name, "objective", "t_ref", "uhi_max"]].sort_values(name).reset_index(drop=True)
+
     def to_toml(self, path: str | os.PathLike | None = None, *, overwrite: bool = False,
                 cooling_config: str | os.PathLike | None = None) -> str:
         """The ``[baseline]`` table of a scenario file with the calibrated values (returned; written to ``path`` if given).
