@@ -173,6 +173,10 @@ def print_analysis_summary(analysis) -> None:
     if summary.get("hotspot_flagged_share") is not None:
         say(f"hot spots: {summary['hot_spot_share']:.1%} of the cells hot, {summary['hotspot_flagged_share']:.1%} "
             f"flagged ({summary['hotspot_method']})")
+    shares = summary.get("hazard_class_shares") or {}
+    if shares:
+        shown = ", ".join(f"{k.replace('_heat_stress', '').replace('_', ' ')} {v:.0%}" for k, v in shares.items() if v)
+        say(f"heat hazard of the pixels ({summary.get('hazard_scale', '')}): {shown}")
     if "residents_high_risk" in summary:
         say(f"{summary['residents_high_risk']:,.0f} of {summary['residents']:,.0f} residents live in high or "
             f"very high heat-risk cells; {summary['residents_very_strong_heat']:,.0f} in very strong or extreme "
