@@ -21,7 +21,7 @@ air-mixing radius and the green-area cooling distance by simulated annealing. He
   literature range, in steps of 0.25 K per unit albedo).
 * ``reference="derive"`` takes ``t_ref`` = the minimum of the rural stations (all stations without a
   ``class`` column) and ``uhi_max`` = maximum − that minimum, as invest-ucm-calibration does when no
-  reference is given (Bosch et al. 2021, section 2.2).
+  reference is given (Bosch et al. 2021; its `t_refs`/`uhi_maxs` defaults).
 """
 
 from __future__ import annotations
@@ -121,7 +121,8 @@ def derive_reference(observed, classes=None) -> tuple[float, float]:
     """``(t_ref, uhi_max)`` from observations: rural minimum, and maximum − that minimum [degC, K].
 
     Rural stations are those whose class is ``"rural"``; without classes every station counts
-    (Bosch et al. 2021, Geosci. Model Dev. 14:3521, section 2.2: T_ref = min, UHI_max = max − min).
+    (T_ref = min, UHI_max = max − min: the invest-ucm-calibration default, Bosch et al. 2021, Geosci. Model
+    Dev. 14:3521).
     """
     y = np.asarray(observed, dtype=np.float64)
     if classes is not None and np.any(np.asarray(classes) == "rural"):
