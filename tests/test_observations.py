@@ -38,7 +38,7 @@ def _table(**over):
 def test_read_formats_give_the_same_stations(tmp_path):
     import geopandas as gpd
 
-    df = _table()
+    df = _table(elev_m=[550.0, 550.0, 590.0, 590.0])
     df.to_csv(tmp_path / "s.csv", index=False)
     gdf = gpd.GeoDataFrame(df.drop(columns=["lon", "lat"]), geometry=gpd.points_from_xy(df.lon, df.lat), crs="EPSG:4326")
     gdf.to_file(tmp_path / "s.gpkg")
@@ -51,6 +51,7 @@ def test_read_formats_give_the_same_stations(tmp_path):
         assert st.records["time"].dt.tz is not None and str(st.records["time"].dt.tz) == "UTC"
         assert st.records["t_air"].tolist() == [30.0, 31.0, 28.0, 29.5]
         assert st.locations.loc["a", "class"] == "urban"  # classes are lower-cased
+        assert st.locations["elevation"].tolist() == [550.0, 590.0]
         assert st.locations.geometry.x.tolist() == pytest.approx([23.30, 23.40])
 
 
