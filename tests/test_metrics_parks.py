@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 import rioxarray  # noqa: F401
-import xarray as xr
 from scipy import ndimage
 
 from uhi.errors import CRSError, InputValueError
@@ -17,15 +18,14 @@ CELL = 30.0
 A = (300.0, 0.0192, -3e-5, 1e-8)
 
 
+@pytest.fixture
+def raster(make_grid):
+    """This module's rasters: the shared ``make_grid`` of conftest.py with units="K"."""
+    return functools.partial(make_grid, units="K")
+
+
 def _cubic(d):
     return A[0] + A[1] * d + A[2] * d**2 + A[3] * d**3
-
-
-def _raster(values, crs="EPSG:32634"):
-    ny, nx = values.shape
-    y = 4.7e6 - (np.arange(ny) + 0.5) * CELL
-    x = 6.0e5 + (np.arange(nx) + 0.5) * CELL
-    return xr.DataArray(values.astype(np.float32), coords={"y": y, "x": x}, dims=("y", "x"), attrs={"units": "K"}).rio.write_crs(crs)
 
 
 def test_cooling_distance_exact_cubic():
@@ -48,12 +48,12 @@ def _park_scene(n=81, radius_px=5):
     return t, park, d
 
 
-def test_park_cool_island_metrics():
+def test_park_cool_island_metrics(raster):
     """LST around a circular park follows the cubic of distance: L_max within one ring (30 m) of 400 m
     (ring means are taken at the ring's outer edge, a bias below one ring width), PCI = T(L_max) - 297 K,
     PCA recounted by brute force, PCE and PCG from their definitions (SCIENCE.md 2.5)."""
     t, park, d = _park_scene()
-    df = park_cool_island(_raster(t), park, ring_m=30.0, max_distance_m=1000.0)
+    df = park_cool_island(raster(t), park, ring_m=30.0, max_distance_m=1000.0)
     assert list(df.columns) == list(PARK_COLUMNS)
     assert len(df) == 1
     row = df.iloc[0]
@@ -69,33 +69,33 @@ def test_park_cool_island_metrics():
     assert df.attrs["ring_m"] == 30.0
 
 
-def test_two_parks_labelled_and_min_area():
+def test_two_parks_labelled_and_min_area(raster):
     t, park, _ = _park_scene(121)
     park2 = np.zeros_like(park)
     park2[5:8, 5:8] = True  # 9 pixels = 0.81 ha
     both = park | park2
     t = np.where(park2, 297.0, t)
-    df = park_cool_island(_raster(t), both, ring_m=30.0, max_distance_m=600.0)
+    df = park_cool_island(raster(t), both, ring_m=30.0, max_distance_m=600.0)
     assert len(df) == 2
-    big = park_cool_island(_raster(t), both, ring_m=30.0, max_distance_m=600.0, min_area_m2=1e4)
+    big = park_cool_island(raster(t), both, ring_m=30.0, max_distance_m=600.0, min_area_m2=1e4)
     assert len(big) == 1 and big.iloc[0].area_ha > 1.0
 
 
-def test_no_turning_point_is_reported_not_invented():
+def test_no_turning_point_is_reported_not_invented(raster):
     """Surroundings cooling steadily away from the park: NaN indicators with a note."""
     n = 61
     yy, xx = np.mgrid[0:n, 0:n]
     park = np.hypot(yy - 30, xx - 30) <= 4
     d = ndimage.distance_transform_edt(~park, sampling=(CELL, CELL))
     t = np.where(park, 297.0, 310.0 - 0.005 * d)
-    row = park_cool_island(_raster(t), park, ring_m=30.0, max_distance_m=900.0).iloc[0]
+    row = park_cool_island(raster(t), park, ring_m=30.0, max_distance_m=900.0).iloc[0]
     assert np.isnan(row.cooling_distance_m) and np.isnan(row.pci)
     assert "no local maximum" in row.note
 
 
-def test_errors():
+def test_errors(raster):
     t, park, _ = _park_scene()
-    da = _raster(t)
+    da = raster(t)
     with pytest.raises(InputValueError, match="narrower than one pixel"):
         park_cool_island(da, park, ring_m=10.0)
     with pytest.raises(InputValueError, match="rings"):

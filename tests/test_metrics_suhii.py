@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 import rioxarray  # noqa: F401
-import xarray as xr
 
 from uhi.errors import CRSError, GridMismatchError, InputValueError
 from uhi.metrics import EQUAL_AREA_WIDTHS_M, rural_reference, suhii, urban_mask_from_indices
 
 
-def _raster(values, cell=30.0, crs="EPSG:32634", units="K"):
-    ny, nx = values.shape
-    y = 4.7e6 - (np.arange(ny) + 0.5) * cell
-    x = 6.0e5 + (np.arange(nx) + 0.5) * cell
-    da = xr.DataArray(values.astype(np.float32), coords={"y": y, "x": x}, dims=("y", "x"), attrs={"units": units})
-    return da.rio.write_crs(crs)
+@pytest.fixture
+def raster(make_grid):
+    """This module's rasters: the shared ``make_grid`` of conftest.py with units="K"."""
+    return functools.partial(make_grid, units="K")
 
 
 def _city(n=41, core=5):
@@ -29,11 +28,11 @@ def _city(n=41, core=5):
     return t, urban
 
 
-def test_fixed_buffer_hand_calculation():
+def test_fixed_buffer_hand_calculation(raster):
     """Urban 305 K, rural 300 K -> SUHII 5 K exactly (closed form). The ring's pixel count is
     recomputed here by brute force from pixel-centre distances (independent of the EDT)."""
     t, urban = _city()
-    res = suhii(_raster(t), urban, buffer_m=60.0)
+    res = suhii(raster(t), urban, buffer_m=60.0)
     assert res.suhii == pytest.approx(5.0, abs=1e-5)
     assert res.urban_count == 121 and res.urban_mean == pytest.approx(305.0)
     # independent count: non-urban pixels whose centre lies within 60 m (2 px) of an urban centre
@@ -46,7 +45,7 @@ def test_fixed_buffer_hand_calculation():
     assert res.rural_mask.dtype == bool and not (res.rural_mask.values & urban).any()
 
 
-def test_gradient_and_exclusion():
+def test_gradient_and_exclusion(raster):
     """Rural LST rising with distance: a wider ring is warmer. Excluding a cold lake raises the rural mean."""
     t, urban = _city()
     yy, xx = np.mgrid[0:41, 0:41]
@@ -54,7 +53,7 @@ def test_gradient_and_exclusion():
     lake = np.zeros_like(urban)
     lake[0:6, 0:41] = True
     t[lake] = 290.0
-    da = _raster(t)
+    da = raster(t)
     narrow = suhii(da, urban, buffer_m=60.0)
     wide = suhii(da, urban, buffer_m=450.0)
     assert wide.rural_mean < narrow.rural_mean  # wide ring reaches the 290 K lake
@@ -66,7 +65,7 @@ def test_gradient_and_exclusion():
     assert no_lake.rural_mean == pytest.approx(float(t.astype(np.float32)[sel].astype(np.float64).mean()), rel=1e-12)
 
 
-def test_equal_area_picks_width_closest_to_urban_area():
+def test_equal_area_picks_width_closest_to_urban_area(raster):
     """The chosen width's ring area is the one closest to the urban area among 30..3000 m
     (brute force over the candidate list here, with the same centre distances)."""
     t, urban = _city(61, 5)
@@ -78,7 +77,7 @@ def test_equal_area_picks_width_closest_to_urban_area():
     best = EQUAL_AREA_WIDTHS_M[int(np.argmin(np.abs(np.array(areas) - urban.sum())))]
     assert width == best
     assert ring.sum() == areas[EQUAL_AREA_WIDTHS_M.index(width)]
-    res = suhii(_raster(t), urban, reference="equal-area")
+    res = suhii(raster(t), urban, reference="equal-area")
     assert res.reference == "equal-area" and res.buffer_m == width
 
 
@@ -90,30 +89,30 @@ def test_equal_area_never_below_a_pixel():
     assert width >= 120.0
 
 
-def test_given_rural_mask_and_celsius():
+def test_given_rural_mask_and_celsius(raster):
     """A given rural mask is used as is (minus urban); Celsius input gives the same difference."""
     t, urban = _city()
     rural = np.zeros_like(urban)
     rural[0, :] = True
-    res_k = suhii(_raster(t), urban, rural)
-    res_c = suhii(_raster(t - 273.15, units="degC"), urban, rural)
+    res_k = suhii(raster(t), urban, rural)
+    res_c = suhii(raster(t - 273.15, units="degC"), urban, rural)
     assert res_k.reference == "given" and res_k.rural_count == 41
     assert res_c.suhii == pytest.approx(res_k.suhii, abs=1e-4)  # float32 storage of ~300 K values
     assert res_c.urban_mean == pytest.approx(305.0, abs=1e-3)
 
 
-def test_nan_pixels_are_not_counted():
+def test_nan_pixels_are_not_counted(raster):
     t, urban = _city()
     t[20, 20] = np.nan
-    res = suhii(_raster(t), urban, buffer_m=60.0)
+    res = suhii(raster(t), urban, buffer_m=60.0)
     assert res.urban_count == 120
     assert not res.urban_mask.values[20, 20]
 
 
-def test_urban_mask_from_indices_rule():
+def test_urban_mask_from_indices_rule(raster):
     """NDBI > 0 and NDVI < 0.5 (Zha et al. 2003; Sobrino et al. 2004 full-vegetation threshold)."""
-    ndbi = _raster(np.array([[0.1, 0.1, -0.1, np.nan, 0.2]]))
-    ndvi = _raster(np.array([[0.2, 0.6, 0.1, 0.1, 0.3]]))
+    ndbi = raster(np.array([[0.1, 0.1, -0.1, np.nan, 0.2]]))
+    ndvi = raster(np.array([[0.2, 0.6, 0.1, 0.1, 0.3]]))
     m = urban_mask_from_indices(ndbi, ndvi)
     assert m.values.tolist() == [[True, False, False, False, True]]
     assert "NDBI > 0.0" in m.attrs["rule"]
@@ -121,9 +120,9 @@ def test_urban_mask_from_indices_rule():
     assert bu.values.tolist() == [[False, False, False, False, False]]
 
 
-def test_errors():
+def test_errors(raster):
     t, urban = _city()
-    da = _raster(t)
+    da = raster(t)
     with pytest.raises(CRSError):
         suhii(da.rio.write_crs("EPSG:4326"), urban)
     with pytest.raises(InputValueError, match="empty"):
@@ -137,4 +136,4 @@ def test_errors():
     with pytest.raises(InputValueError, match="no pixel with a finite LST"):
         suhii(da, urban, exclude=~urban)
     with pytest.raises(InputValueError, match="Celsius"):
-        suhii(_raster(t - 273.15, units=""), urban)
+        suhii(raster(t - 273.15, units=""), urban)
