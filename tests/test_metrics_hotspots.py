@@ -159,12 +159,16 @@ def test_kernel_edges_on_narrow_rasters(shape, radius_px):
 def test_kernel_bodies_without_jit():
     """The Numba kernel's Python body (NUMBA_DISABLE_JIT semantics: .py_func) gives the same numbers,
     so coverage and the compiled path agree."""
-    from uhi.metrics._kernels import gi_star_kernel
+    from uhi.metrics._kernels import gi_prefix_rows, gi_rows
 
     v = _field(12, 9, seed=2)
     out = np.empty(v.shape, np.float32)
     valid = np.isfinite(v)
-    gi_star_kernel.py_func(v, disc_half_widths(2.5), v[valid].mean(), v[valid].std(), float(valid.sum()), out)
+    ny, nx = v.shape
+    pref, cnt = np.empty((ny, nx + 1)), np.empty((ny, nx + 1), np.float32)
+    gi_prefix_rows.py_func(v, v[valid].mean(), pref, cnt, 0, ny)
+    gi_rows.py_func(v, disc_half_widths(2.5), pref, cnt, v[valid].std(), float(valid.sum()), out, 0, 5)  # two row blocks,
+    gi_rows.py_func(v, disc_half_widths(2.5), pref, cnt, v[valid].std(), float(valid.sum()), out, 5, ny)  # as on 2 threads
     np.testing.assert_allclose(out, gi_star(v, 2.5), atol=1e-6, equal_nan=True)
 
 

@@ -218,3 +218,14 @@ def test_kernels_equal_reference_property(data, shape, n_labels, n_buckets):
     np.testing.assert_array_equal(vmax, ref["max"])
     for i, qq in enumerate((0, 37.5, 90, 100)):
         np.testing.assert_allclose(p_out[:, i], ref[f"p{qq:g}"], rtol=1e-12, atol=1e-9)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 50, 257])
+def test_quickselect_equals_sorting(size):
+    """The percentile kernel's selection equals numpy's sort for every rank, with ties (values from 5 levels)."""
+    rng = np.random.default_rng(size)
+    for a in (rng.integers(0, 5, size).astype(np.float32), rng.normal(0, 1, size)):
+        before = a.copy()
+        ranks = [_kernels._kth_smallest(a, k) for k in range(size)]
+        np.testing.assert_array_equal(ranks, np.sort(a))  # definition: the k-th order statistic
+        np.testing.assert_array_equal(a, before)  # the input is not modified

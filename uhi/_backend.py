@@ -23,6 +23,7 @@ __all__ = [
     "check_same_grid",
     "grid_transform",
     "is_dask",
+    "parallel_rows",
     "pixel_size_m",
     "require_numeric",
     "require_projected",
@@ -102,6 +103,26 @@ def apply_neighbourhood(
         values = [np.asarray(da.values)] + [np.asarray(o.values) for o in others]
         data = np.asarray(func(*values, **kwargs), dtype=dtype)
     return _carry_crs(xr.DataArray(data, coords=da.coords, dims=da.dims), (da,))
+
+
+def parallel_rows(kernel: Callable[..., None], n_rows: int, *args) -> None:
+    """Run ``kernel(*args, i0, i1)`` over row blocks ``[i0, i1)`` covering ``0..n_rows`` on Numba's thread count.
+
+    For serial ``@njit(nogil=True)`` row kernels: Python threads run the blocks concurrently (the GIL is
+    released inside the kernel), which parallelises like ``parallel=True`` without its compile cost.
+    """
+    from numba import get_num_threads
+
+    n_threads = max(1, min(get_num_threads(), n_rows))
+    if n_threads == 1:
+        kernel(*args, 0, n_rows)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    bounds = np.linspace(0, n_rows, n_threads + 1).astype(int)
+    with ThreadPoolExecutor(n_threads) as pool:
+        for f in [pool.submit(kernel, *args, int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])]:
+            f.result()
 
 
 def _carry_crs(out: xr.DataArray, inputs) -> xr.DataArray:

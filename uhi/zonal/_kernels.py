@@ -11,7 +11,7 @@ pixels that accumulates per label:
   are finite, and ``sum(w)`` over every pixel with a finite weight;
 * :func:`zone_percentiles_kernel` -- exact percentiles (numpy's default
   ``"linear"`` method): a histogram over each zone's value range finds the bucket
-  holding each needed order statistic, and a selection (``np.partition``) inside
+  holding each needed order statistic, and a selection (quickselect) inside
   that bucket's few values finds it exactly; no zone is sorted.
 
 Within a row, a run of one label accumulates in registers and is added to the
@@ -174,6 +174,44 @@ def _bucket(v, lo, scale, n_buckets):  # pragma: no cover - compiled
     return min(max(b, 0), n_buckets - 1)
 
 
+@njit(cache=True)
+def _kth_smallest(seg, k):  # pragma: no cover - compiled
+    """The ``k``-th smallest (0-based) of ``seg`` (finite values; ``seg`` is not modified).
+
+    Hoare quickselect with a median-of-three pivot on a copy: the value is that of
+    ``np.partition(seg, k)[k]`` (the k-th order statistic is unique), without compiling Numba's
+    ``np.partition`` (its validation and sorting machinery took ~10 s of a cold ``uhi demo``).
+    """
+    a = seg.copy()
+    lo = 0
+    hi = a.shape[0] - 1
+    while hi > lo:
+        x = a[lo]
+        y = a[(lo + hi) // 2]
+        z = a[hi]
+        pivot = max(min(x, y), min(max(x, y), z))
+        i = lo
+        j = hi
+        while i <= j:
+            while a[i] < pivot:
+                i += 1
+            while a[j] > pivot:
+                j -= 1
+            if i <= j:
+                t = a[i]
+                a[i] = a[j]
+                a[j] = t
+                i += 1
+                j -= 1
+        if k <= j:
+            hi = j
+        elif k >= i:
+            lo = i
+        else:
+            return a[k]
+    return a[k]
+
+
 @njit(parallel=True, cache=True)
 def zone_percentiles_kernel(values, labels, counts, vmin, vmax, percentiles, n_buckets, n_blocks, out):  # pragma: no cover
     """Exact per-label percentiles of the finite ``values`` into ``out[n_labels, n_percentiles]``.
@@ -187,7 +225,7 @@ def zone_percentiles_kernel(values, labels, counts, vmin, vmax, percentiles, n_b
     zone's value range; pass 1 (parallel over row blocks) histograms the values, the
     cumulative histogram locates the bucket and in-bucket rank of each needed order
     statistic, pass 2 (parallel, each block at its known offset) copies only the values of
-    those buckets, and ``np.partition`` selects within them. Buckets are monotone in the value, so the selection is exact whatever the
+    those buckets, and a quickselect (:func:`_kth_smallest`) finds the value within them. Buckets are monotone in the value, so the selection is exact whatever the
     distribution (a skewed zone just puts more values into its target bucket).
     NaN where a label has no finite value, and for label 0 (outside every zone: skipped).
     """
@@ -281,7 +319,7 @@ def zone_percentiles_kernel(values, labels, counts, vmin, vmax, percentiles, n_b
             for m in range(n_ranks):
                 t = target_bucket[k, q, m]
                 seg = buf[start[k, t] : start[k, t] + hist[k, t]]
-                picked[m] = np.float64(np.partition(seg, target_rank[k, q, m])[target_rank[k, q, m]])
+                picked[m] = np.float64(_kth_smallest(seg, target_rank[k, q, m]))
             a = picked[0]
             frac = fracs[k, q]
             if n_ranks == 2:
