@@ -112,7 +112,6 @@ def run_pipeline(n: int, work: Path, chunk: int, workers: int, reuse_scene: bool
 
     import uhi
     from uhi.cooling import parameters_from_landcover, urban_cooling
-    from uhi.indices import ndbi, ndvi
     from uhi.io import load_vector, write_raster
     from uhi.risk import assess_risk
     from uhi.synthetic import make_scene
@@ -170,12 +169,9 @@ def run_pipeline(n: int, work: Path, chunk: int, workers: int, reuse_scene: bool
         lst = _open(out / "lst.tif", chunk)
         lst.attrs["units"] = "K"
         population = _open(truth / "population.tif", chunk)
-        bands = uhi.load_landsat(scene, bands=["red", "nir", "swir1"], chunks=chunk)
         # the scene's coordinates and those read back from the GeoTIFFs are the same grid
         population = population.assign_coords(x=lst.x, y=lst.y)
-        vi = ndvi(bands["red"], bands["nir"]).assign_coords(x=lst.x, y=lst.y)
-        bi = ndbi(bands["swir1"], bands["nir"]).assign_coords(x=lst.x, y=lst.y)
-        ds = assess_risk(lst, population, ndvi=vi, ndbi=bi)
+        ds = assess_risk(lst, population)  # absolute hazard and exposure, uniform vulnerability default
         assert ds["risk"].chunks is not None
         write_raster(ds["risk"], out / "risk.tif", overwrite=True)
         write_raster(ds["risk_class"], out / "risk_class.tif", overwrite=True, nodata=0)

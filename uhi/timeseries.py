@@ -8,8 +8,8 @@ memory one chunk at a time.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,7 +19,7 @@ from ._backend import check_same_grid, set_cf
 from .constants import ZERO_CELSIUS_K
 from .errors import InputValueError
 
-__all__ = ["stack_lst", "lst_statistics", "lst_time_series"]
+__all__ = ["lst_statistics", "lst_time_series", "stack_lst"]
 
 
 def stack_lst(lst: Sequence[xr.DataArray], times: Iterable | None = None) -> xr.DataArray:

@@ -47,8 +47,16 @@ from ..errors import InputValueError
 from ._common import require_2d
 from ._kernels import disc_half_widths, gi_star_kernel, row_sums_kernel
 
-__all__ = ["hotspots", "gi_star", "gi_bin", "bh_threshold", "coarsen_mean", "GI_BIN_MEANINGS", "DEFAULT_CELL_M",
-           "DEFAULT_DISTANCE_M"]
+__all__ = [
+    "DEFAULT_CELL_M",
+    "DEFAULT_DISTANCE_M",
+    "GI_BIN_MEANINGS",
+    "bh_threshold",
+    "coarsen_mean",
+    "gi_bin",
+    "gi_star",
+    "hotspots",
+]
 
 #: Cell size Gi* runs on by default [m]: the native ~100 m TIRS resolution (30 m products are resampled).
 DEFAULT_CELL_M = 100.0

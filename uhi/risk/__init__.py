@@ -14,7 +14,17 @@ stay available as ``risk_class_relative``.
 from __future__ import annotations
 
 from .assess import assess_risk, component_correlations
-from .combine import HIGH_RISK_CLASSES, RISK_LABELS, SCHEMES, TRAFFIC_LIGHT, class_breaks, classify, combine, heat_risk, traffic_light
+from .combine import (
+    HIGH_RISK_CLASSES,
+    RISK_LABELS,
+    SCHEMES,
+    TRAFFIC_LIGHT,
+    class_breaks,
+    classify,
+    combine,
+    heat_risk,
+    traffic_light,
+)
 from .components import (
     DEFAULT_PERCENTILES,
     VULNERABILITY_DIRECTIONS,
@@ -23,7 +33,14 @@ from .components import (
     normalise,
     vulnerability,
 )
-from .hazard import EXPOSURE_REFERENCE_DENSITY, HAZARD_LABELS, UTCI_HEAT_STRESS_C, exposure_index, hazard_classes, hazard_index
+from .hazard import (
+    EXPOSURE_REFERENCE_DENSITY,
+    HAZARD_LABELS,
+    UTCI_HEAT_STRESS_C,
+    exposure_index,
+    hazard_classes,
+    hazard_index,
+)
 from .vulnerability import (
     PEOPLE_INDICATORS,
     SURFACE_INDICATORS,

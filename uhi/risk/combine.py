@@ -31,7 +31,7 @@ import xarray as xr
 from .._backend import apply_pointwise, check_same_grid, is_dask, set_cf
 from ..errors import InputValueError
 from ._kernels import METHODS, combine_kernel
-from .components import DEFAULT_PERCENTILES, exposure_from_population, hazard_from_lst, normalise, vulnerability
+from .components import DEFAULT_PERCENTILES, normalise
 
 __all__ = [
     "HIGH_RISK_CLASSES",
