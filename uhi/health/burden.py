@@ -53,6 +53,9 @@ SUMMER_MONTHS = (6, 7, 8)
 #: Two-sided 95 % normal quantile (as dlnm's default ci.level = 0.95).
 Z95 = 1.959963984540054
 _HOURS = 24.0
+#: Beyond this great-circle distance [km] a proxy city is called distant in the note (the data README of the
+#: shared curves calls 98-108 km proxies "distant"; Podgorica's nearest covered city is ~230-320 km away).
+DISTANT_PROXY_KM = 100.0
 
 
 def read_temperature_series(path: str | os.PathLike, column: str | None = None) -> pd.Series:
@@ -130,9 +133,11 @@ def curves_for_city(curves: dict[str, CityCurves], city: str, *, lat: float | No
         raise InputValueError("the exposure-response table has no 'lat'/'lon' columns: cannot choose a proxy city")
     code = min(dist, key=dist.get)
     proxy = curves[code]
+    far = (f" This is a distant proxy (more than {DISTANT_PROXY_KM:.0f} km): its climate and the heat sensitivity of its people may differ, treat the "
+           "numbers as an order of magnitude." if dist[code] > DISTANT_PROXY_KM else "")
     note = (f"The exposure-response table has no curve for {city}; the nearest city with a curve, "
             f"{proxy.city} ({code}, {dist[code]:.0f} km), stands in with its curve and its temperature series: "
-            f"results are indicative only.")
+            f"results are indicative only.{far}")
     return proxy.with_note(note)
 
 
