@@ -153,8 +153,8 @@ def city(tmp_path_factory) -> Path:
 
 # --- tiny georeferenced rasters ---------------------------------------------------------------------------
 
-def _make_grid(values, *, cell: float = 30.0, crs: str | None = "EPSG:32634", x0: float = 6.0e5, y0: float = 4.7e6,
-               name: str | None = None, units: str | None = None, dtype=np.float32, **attrs) -> xr.DataArray:
+def _make_grid(values, name: str | None = None, *, cell: float = 30.0, crs: str | None = "EPSG:32634", x0: float = 6.0e5,
+               y0: float = 4.7e6, units: str | None = None, dtype=np.float32, **attrs) -> xr.DataArray:
     """``values`` as a (y, x) DataArray on a north-up grid of ``cell`` m pixels whose top-left corner is (x0, y0)."""
     values = np.asarray(values) if dtype is None else np.asarray(values, dtype=dtype)
     ny, nx = values.shape
@@ -167,6 +167,6 @@ def _make_grid(values, *, cell: float = 30.0, crs: str | None = "EPSG:32634", x0
 
 @pytest.fixture(scope="session")
 def make_grid():
-    """``make_grid(values, cell=30, crs="EPSG:32634", x0=6e5, y0=4.7e6, name=None, units=None, dtype=float32)``:
+    """``make_grid(values, name=None, cell=30, crs="EPSG:32634", x0=6e5, y0=4.7e6, units=None, dtype=float32)``:
     a georeferenced (y, x) raster (pixel-centre coordinates)."""
     return _make_grid

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import functools
 
 import numpy as np
 import pytest
@@ -17,17 +18,15 @@ from uhi.indices import spectral
 CRS = "EPSG:32634"
 
 
-def _da(values, name=None, cell=30.0):
-    values = np.asarray(values, dtype=np.float32)
-    ny, nx = values.shape
-    y = 4.7e6 - (np.arange(ny) + 0.5) * cell
-    x = 6.0e5 + (np.arange(nx) + 0.5) * cell
-    return xr.DataArray(values, coords={"y": y, "x": x}, dims=("y", "x"), name=name).rio.write_crs(CRS)
+@pytest.fixture
+def grid(make_grid):
+    """This module's rasters: the shared ``make_grid`` of conftest.py with crs=CRS."""
+    return functools.partial(make_grid, crs=CRS)
 
 
-def _scene(n=37, m=23, seed=0):
+def _scene(grid, n=37, m=23, seed=0):
     rng = np.random.default_rng(seed)
-    bands = {b: _da(rng.uniform(0.0, 0.6, (n, m)), b) for b in ("blue", "green", "red", "nir", "swir1", "swir2")}
+    bands = {b: grid(rng.uniform(0.0, 0.6, (n, m)), b) for b in ("blue", "green", "red", "nir", "swir1", "swir2")}
     ds = xr.Dataset(bands).rio.write_crs(CRS)
     ds.attrs["scene_id"] = "TEST"
     return ds
@@ -54,16 +53,16 @@ def test_normalized_difference_kernel_equals_reference_random_and_edges():
     assert got[0] == pytest.approx(-1.0) and np.isnan(got[1]) and np.isnan(got[2]) and got[7] == 1.0
 
 
-def test_ndvi_ndbi_mndwi_band_order_and_hand_values():
-    red, nir, green, swir1 = (_da([[v]]) for v in (0.1, 0.3, 0.08, 0.2))
+def test_ndvi_ndbi_mndwi_band_order_and_hand_values(grid):
+    red, nir, green, swir1 = (grid([[v]]) for v in (0.1, 0.3, 0.08, 0.2))
     # hand calculation: NDVI = (0.3-0.1)/0.4 = 0.5; NDBI = (0.2-0.3)/0.5 = -0.2; MNDWI = (0.08-0.2)/0.28 = -3/7
     assert float(indices.ndvi(red, nir).squeeze()) == pytest.approx(0.5, abs=1e-6)
     assert float(indices.ndbi(swir1, nir).squeeze()) == pytest.approx(-0.2, abs=1e-6)
     assert float(indices.mndwi(green, swir1).squeeze()) == pytest.approx(-3 / 7, abs=1e-6)
 
 
-def test_zero_denominator_gives_nan_through_xarray():
-    out = indices.ndvi(_da([[0.0, -0.1]]), _da([[0.0, 0.1]]))
+def test_zero_denominator_gives_nan_through_xarray(grid):
+    out = indices.ndvi(grid([[0.0, -0.1]]), grid([[0.0, 0.1]]))
     assert np.isnan(out.values).all()
 
 
@@ -78,13 +77,13 @@ def test_fractional_vegetation_cover_thresholds_and_reference():
     np.testing.assert_allclose(spectral.fractional_vegetation_cover_array(v), ref.fractional_vegetation_cover_reference(v), atol=1e-6)
 
 
-def test_albedo_flat_spectrum_and_hand_value():
+def test_albedo_flat_spectrum_and_hand_value(grid):
     # A flat spectrum rho gives (1.016 rho - 0.0018)/1.016 because the Liang weights sum to 1.016 (Smith 2010).
-    ds = xr.Dataset({b: _da([[0.25]]) for b in ("blue", "red", "nir", "swir1", "swir2")})
+    ds = xr.Dataset({b: grid([[0.25]]) for b in ("blue", "red", "nir", "swir1", "swir2")})
     assert float(indices.albedo(ds).squeeze()) == pytest.approx((1.016 * 0.25 - 0.0018) / 1.016, abs=1e-6)
     # hand calculation with Liang (2001) weights: (0.356*.05 + 0.130*.04 + 0.373*.30 + 0.085*.20 + 0.072*.10 - 0.0018)/1.016
     vals = {"blue": 0.05, "red": 0.04, "nir": 0.30, "swir1": 0.20, "swir2": 0.10}
-    ds = xr.Dataset({b: _da([[v]]) for b, v in vals.items()})
+    ds = xr.Dataset({b: grid([[v]]) for b, v in vals.items()})
     want = (0.0178 + 0.0052 + 0.1119 + 0.017 + 0.0072 - 0.0018) / 1.016
     assert float(indices.albedo(ds).squeeze()) == pytest.approx(want, abs=1e-6)
     assert indices.albedo(ds).attrs["standard_name"] == "surface_albedo"
@@ -100,8 +99,8 @@ def test_albedo_kernel_equals_reference_with_nan():
     assert np.isnan(got[3, 4])
 
 
-def test_xarray_layer_keeps_grid_crs_and_cf_attrs():
-    ds = _scene()
+def test_xarray_layer_keeps_grid_crs_and_cf_attrs(grid):
+    ds = _scene(grid)
     out = indices.ndvi(ds["red"], ds["nir"])
     assert out.name == "ndvi" and out.dtype == np.float32
     assert out.attrs["units"] == "1" and out.attrs["long_name"]
@@ -110,8 +109,8 @@ def test_xarray_layer_keeps_grid_crs_and_cf_attrs():
     np.testing.assert_array_equal(out["y"], ds["y"])
 
 
-def test_spectral_indices_dataset_matches_single_functions():
-    ds = _scene()
+def test_spectral_indices_dataset_matches_single_functions(grid):
+    ds = _scene(grid)
     out = indices.spectral_indices(ds)
     assert set(out.data_vars) == {"ndvi", "ndbi", "mndwi", "fvc", "albedo"}
     assert out.rio.crs.to_epsg() == 32634 and out.attrs["scene_id"] == "TEST"
@@ -121,8 +120,8 @@ def test_spectral_indices_dataset_matches_single_functions():
     assert list(only.data_vars) == ["ndbi"]
 
 
-def test_dask_input_stays_lazy_and_equals_eager():
-    ds = _scene(n=101, m=77)
+def test_dask_input_stays_lazy_and_equals_eager(grid):
+    ds = _scene(grid, n=101, m=77)
     lazy = ds.chunk({"y": 40, "x": 30})  # chunks that do not divide the shape
     out = indices.spectral_indices(lazy)
     for name in out.data_vars:
@@ -131,8 +130,8 @@ def test_dask_input_stays_lazy_and_equals_eager():
     xr.testing.assert_equal(out.compute(), eager)
 
 
-def test_errors_name_the_culprit():
-    ds = _scene()
+def test_errors_name_the_culprit(grid):
+    ds = _scene(grid)
     with pytest.raises(InputValueError, match="swir2"):
         indices.albedo(ds.drop_vars("swir2"))
     with pytest.raises(InputValueError, match="unknown index"):

@@ -6,6 +6,7 @@ Real scenes and synthetic-scene recovery are in test_lst_scenes.py.
 from __future__ import annotations
 
 import doctest
+import functools
 import math
 import os
 import subprocess
@@ -30,6 +31,11 @@ K1_11, K2_11 = L8[11]["k1"], L8[11]["k2"]
 EM10 = emissivity_mod.emissivity_parameters(10)
 EM11 = emissivity_mod.emissivity_parameters(11)
 
+@pytest.fixture
+def grid(make_grid):
+    """This module's rasters: the shared ``make_grid`` of conftest.py with crs=CRS."""
+    return functools.partial(make_grid, crs=CRS)
+
 
 def planck(t, k1, k2):
     """Band radiance of a blackbody at t [K], the exact inverse of BT = K2/ln(K1/L + 1)."""
@@ -40,24 +46,16 @@ def bt_from_radiance(radiance, k1, k2):
     return k2 / np.log(k1 / np.asarray(radiance, dtype=np.float64) + 1.0)
 
 
-def _da(values, name=None, cell=30.0):
-    values = np.asarray(values, dtype=np.float32)
-    ny, nx = values.shape
-    y = 4.7e6 - (np.arange(ny) + 0.5) * cell
-    x = 6.0e5 + (np.arange(nx) + 0.5) * cell
-    return xr.DataArray(values, coords={"y": y, "x": x}, dims=("y", "x"), name=name).rio.write_crs(CRS)
-
-
-def _l1_scene(n=41, m=29, seed=0, two_bands=True):
+def _l1_scene(grid, n=41, m=29, seed=0, two_bands=True):
     """A Level-1-like scene dataset (ARCHITECTURE.md "Scene dataset") with random but plausible values."""
     rng = np.random.default_rng(seed)
     red = rng.uniform(0.02, 0.3, (n, m))
     nir = rng.uniform(0.0, 0.5, (n, m))
     bt10 = rng.uniform(285, 320, (n, m))
-    data = {"red": _da(red), "nir": _da(nir), "brightness_temperature_b10": _da(bt10)}
-    data["radiance_b10"] = _da(planck(bt10, K1_10, K2_10))
+    data = {"red": grid(red), "nir": grid(nir), "brightness_temperature_b10": grid(bt10)}
+    data["radiance_b10"] = grid(planck(bt10, K1_10, K2_10))
     if two_bands:
-        data["brightness_temperature_b11"] = _da(bt10 - rng.uniform(0.3, 2.5, (n, m)))
+        data["brightness_temperature_b11"] = grid(bt10 - rng.uniform(0.3, 2.5, (n, m)))
     ds = xr.Dataset(data).rio.write_crs(CRS)
     ds.attrs.update(
         scene_id="LC08_TEST", spacecraft="LANDSAT_8", level=1, processing_level="L1TP",
@@ -74,25 +72,25 @@ def _edge_reflectances():
 
 
 # --- calibration --------------------------------------------------------------------------
-def test_toa_radiance_hand_value_fill_and_reference():
+def test_toa_radiance_hand_value_fill_and_reference(grid):
     dn = np.array([[0, 1, 20000, 65535]], dtype=np.uint16)
     got = radiance_mod.toa_radiance_array(dn, 3.342e-4, 0.1)
     # hand: M_L*Q + A_L = 3.342e-4*20000 + 0.1 = 6.784; DN 0 is the Landsat fill value -> NaN
     assert np.isnan(got[0, 0]) and got[0, 2] == pytest.approx(6.784, rel=1e-6)
     np.testing.assert_allclose(got, ref.toa_radiance_reference(dn, 3.342e-4, 0.1), rtol=1e-6)
-    da = lst.toa_radiance(_da(dn.astype(np.float32)), 3.342e-4, 0.1)
+    da = lst.toa_radiance(grid(dn.astype(np.float32)), 3.342e-4, 0.1)
     assert da.attrs["units"] == "W m-2 sr-1 um-1" and da.rio.crs.to_epsg() == 32634
 
 
-def test_brightness_temperature_equals_closed_form_inverse_planck():
+def test_brightness_temperature_equals_closed_form_inverse_planck(grid):
     # hand calculation with the L8 B10 MTL constants (SCIENCE.md 1.1): BT = 1321.0789 / ln(774.8853/10 + 1)
-    assert float(lst.brightness_temperature(_da([[10.0]]), K1_10, K2_10).squeeze()) == pytest.approx(
+    assert float(lst.brightness_temperature(grid([[10.0]]), K1_10, K2_10).squeeze()) == pytest.approx(
         1321.0789 / math.log(774.8853 / 10.0 + 1.0), abs=1e-3
     )
     # the same for L9 B10 (K2 = 1329.2405, not the 1329.0284 copy error of SCIENCE.md 1.1 [S3])
     l9 = constants.THERMAL_CONSTANTS["LANDSAT_9"][10]
     assert (l9["k1"], l9["k2"]) == (799.0284, 1329.2405)
-    assert float(lst.brightness_temperature(_da([[9.5]]), l9["k1"], l9["k2"]).squeeze()) == pytest.approx(
+    assert float(lst.brightness_temperature(grid([[9.5]]), l9["k1"], l9["k2"]).squeeze()) == pytest.approx(
         1329.2405 / math.log(799.0284 / 9.5 + 1.0), abs=1e-3
     )
 
@@ -175,11 +173,11 @@ def test_emissivity_matches_pylandtemp_on_land_pixels():
     np.testing.assert_allclose(emissivity_mod.emissivity_from_ndvi_array(ndvi, red, band=11), e11, atol=2e-6)
 
 
-def test_emissivity_xarray_attrs_and_errors():
-    out = lst.emissivity_from_ndvi(_da([[0.3, 0.6]]), _da([[0.1, 0.1]]), band=11)
+def test_emissivity_xarray_attrs_and_errors(grid):
+    out = lst.emissivity_from_ndvi(grid([[0.3, 0.6]]), grid([[0.1, 0.1]]), band=11)
     assert out.name == "emissivity" and out.attrs["band"] == "B11" and out.rio.crs.to_epsg() == 32634
     with pytest.raises(InputValueError, match="band"):
-        lst.emissivity_from_ndvi(_da([[0.3]]), band=12)
+        lst.emissivity_from_ndvi(grid([[0.3]]), band=12)
 
 
 # --- LST kernels vs references --------------------------------------------------------------
@@ -359,8 +357,8 @@ def test_psi_functions_and_water_vapour_range():
 
 # --- xarray layer ---------------------------------------------------------------------------
 @pytest.mark.parametrize("method", ["simple", "single-channel", "split-window"])
-def test_land_surface_temperature_dataarray_contract(method):
-    ds = _l1_scene()
+def test_land_surface_temperature_dataarray_contract(method, grid):
+    ds = _l1_scene(grid)
     out = lst.land_surface_temperature(ds, method, water_vapour=1.2)
     assert out.name == "lst" and out.dtype == np.float32 and out.dims == ("y", "x")
     assert out.attrs["units"] == "K" and out.attrs["standard_name"] == "surface_temperature"
@@ -370,8 +368,8 @@ def test_land_surface_temperature_dataarray_contract(method):
     assert 250 < float(out.min()) and float(out.max()) < 360
 
 
-def test_land_surface_temperature_equals_array_layer():
-    ds = _l1_scene()
+def test_land_surface_temperature_equals_array_layer(grid):
+    ds = _l1_scene(grid)
     v = {k: ds[k].values for k in ("red", "nir", "brightness_temperature_b10", "brightness_temperature_b11")}
     np.testing.assert_array_equal(
         lst.land_surface_temperature(ds, "simple").values,
@@ -384,8 +382,8 @@ def test_land_surface_temperature_equals_array_layer():
     )
 
 
-def test_bt_is_derived_from_radiance_when_missing_and_radiance_from_bt():
-    ds = _l1_scene()
+def test_bt_is_derived_from_radiance_when_missing_and_radiance_from_bt(grid):
+    ds = _l1_scene(grid)
     from_bt = lst.land_surface_temperature(ds, "simple")
     from_radiance = lst.land_surface_temperature(ds.drop_vars("brightness_temperature_b10"), "simple")
     np.testing.assert_allclose(from_radiance.values, from_bt.values, atol=2e-3)  # round trip through Planck in float32
@@ -397,8 +395,8 @@ def test_bt_is_derived_from_radiance_when_missing_and_radiance_from_bt():
 
 
 @pytest.mark.parametrize("method", ["simple", "single-channel", "split-window", "l2"])
-def test_dask_stays_lazy_and_equals_eager(method):
-    ds = _l1_scene(n=103, m=71)
+def test_dask_stays_lazy_and_equals_eager(method, grid):
+    ds = _l1_scene(grid, n=103, m=71)
     if method == "l2":
         ds = ds.assign(surface_temperature=ds["brightness_temperature_b10"] + 2)
     lazy = ds.chunk({"y": 40, "x": 30})  # chunks that do not divide the shape
@@ -407,8 +405,8 @@ def test_dask_stays_lazy_and_equals_eager(method):
     xr.testing.assert_equal(out.compute(), lst.land_surface_temperature(ds, method, water_vapour=2.4))
 
 
-def test_water_vapour_from_attrs_and_emissivity_override():
-    ds = _l1_scene()
+def test_water_vapour_from_attrs_and_emissivity_override(grid):
+    ds = _l1_scene(grid)
     ds.attrs["water_vapour"] = 1.3
     a = lst.land_surface_temperature(ds, "single-channel")
     b = lst.land_surface_temperature(ds, "single-channel", water_vapour=1.3)
@@ -423,8 +421,8 @@ def test_water_vapour_from_attrs_and_emissivity_override():
     assert sw.attrs["emissivity"] == "given"
 
 
-def test_errors_name_what_is_missing():
-    ds = _l1_scene(two_bands=False)
+def test_errors_name_what_is_missing(grid):
+    ds = _l1_scene(grid, two_bands=False)
     with pytest.raises(SceneFormatError, match="brightness_temperature_b11.*split-window cannot run"):
         lst.land_surface_temperature(ds, "split-window", water_vapour=1.0)
     with pytest.raises(SceneFormatError, match="surface_temperature"):
@@ -443,17 +441,17 @@ def test_errors_name_what_is_missing():
     with pytest.raises(MetadataError, match="k1_constant_band_10"):
         lst.land_surface_temperature(nok, "simple")
     with pytest.raises(InputValueError, match="coefficients"):
-        lst.land_surface_temperature(_l1_scene(), "split-window", water_vapour=1.0, coefficients="sobrino")
+        lst.land_surface_temperature(_l1_scene(grid), "split-window", water_vapour=1.0, coefficients="sobrino")
     with pytest.raises(InputValueError, match=r"\(0, 1\]"):
         lst.land_surface_temperature(ds, "simple", emissivity=1.5)
     with pytest.raises(GridMismatchError, match="emissivity"):
         lst.land_surface_temperature(ds, "simple", emissivity=ds["red"].isel(x=slice(1, None)))
     with pytest.raises(InputValueError, match="pair"):
-        lst.land_surface_temperature(_l1_scene(), "split-window", water_vapour=1.0, emissivity=0.97)
+        lst.land_surface_temperature(_l1_scene(grid), "split-window", water_vapour=1.0, emissivity=0.97)
 
 
-def test_l2_passthrough_and_to_celsius():
-    st = _da([[285.0, np.nan], [295.15, 300.0]])
+def test_l2_passthrough_and_to_celsius(grid):
+    st = grid([[285.0, np.nan], [295.15, 300.0]])
     ds = xr.Dataset({"surface_temperature": st}).rio.write_crs(CRS)
     out = lst.land_surface_temperature(ds, "l2")
     np.testing.assert_array_equal(out.values, st.values)
