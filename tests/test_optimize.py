@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 
@@ -10,7 +11,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import rioxarray  # noqa: F401
-import xarray as xr
 from rasterio import features
 from shapely.geometry import box
 
@@ -27,14 +27,13 @@ MODEL = {"ref_et": 5.0, "t_ref": 21.0, "uhi_max": 3.5, "cooling_distance": 150.0
 NEIGHBOURHOOD = ["street_trees", "pocket_park", "cool_roof", "green_roof", "cool_pavement"]
 
 
-def _grid(a, crs="EPSG:32634"):
-    ny, nx = a.shape
-    y = 4.7e6 - (np.arange(ny) + 0.5) * CELL
-    x = 3.0e5 + (np.arange(nx) + 0.5) * CELL
-    return xr.DataArray(a, coords={"y": y, "x": x}, dims=("y", "x")).rio.write_crs(crs)
+@pytest.fixture(scope="module")
+def grid(make_grid):
+    """This module's rasters: the shared ``make_grid`` of conftest.py with x0=3.0e5, dtype=None."""
+    return functools.partial(make_grid, x0=3.0e5, dtype=None)
 
 
-def _small_city(n=72, seed=11):
+def _small_city(grid, n=72, seed=11):
     """Dense core, mid-rise ring, suburbs, a road grid, a park and bare lots; residents by class."""
     rng = np.random.default_rng(seed)
     yy, xx = np.mgrid[0:n, 0:n]
@@ -49,8 +48,8 @@ def _small_city(n=72, seed=11):
     density = {1: 120.0, 2: 80.0, 3: 30.0, 4: 2.0, 5: 5.0, 6: 0.0, 11: 0.0}  # residents per 900 m2 pixel (assumption)
     pop = np.vectorize(density.get)(lc).astype(np.float32) * (0.6 + 0.8 * rng.random((n, n), dtype=np.float32))
     vul = np.clip(0.3 + 0.5 * np.kron(rng.random((n // 12 + 1, n // 12 + 1)), np.ones((12, 12)))[:n, :n], 0, 1)
-    lulc = _grid(lc)
-    return lulc, _grid(pop), _grid(vul.astype(np.float32))
+    lulc = grid(lc)
+    return lulc, grid(pop), grid(vul.astype(np.float32))
 
 
 def _block_parcels(lulc, size_px=3):
@@ -103,8 +102,8 @@ def _objective_full_model(params, plan, lulc, parcels, weights, base_t_air):
 
 
 @pytest.fixture(scope="module")
-def city():
-    lulc, pop, vul = _small_city()
+def city(grid):
+    lulc, pop, vul = _small_city(grid)
     params = parameters_from_landcover(lulc, data_path("landcover.csv"))
     weights = risk_weights(pop, vul)
     parcels = _block_parcels(lulc, size_px=6)
@@ -226,7 +225,7 @@ def test_default_blocks_over_top_risk_cells(city):
 
 # ------------------------------------------------------------ brute force ----
 
-def test_greedy_bound_against_brute_force_on_tiny_instance():
+def test_greedy_bound_against_brute_force_on_tiny_instance(grid):
     # Six 3x3-pixel bare lots in a row beside a 1.8 ha park; pocket parks only. Neighbouring parks push
     # green area over 2 ha (SCIENCE.md 5.2), so gains interact (not submodular). Exhaustive search over all
     # subsets of up to three lots with full uhi.cooling.urban_cooling runs gives OPT; the greedy must reach at least
@@ -235,10 +234,10 @@ def test_greedy_bound_against_brute_force_on_tiny_instance():
     lc = np.full((n, n), 2, np.float32)
     lc[14:18, 5:10] = 6  # 20 px = 1.8 ha park
     lc[18:21, 2:20] = 11  # 6 lots of 3x3
-    lulc = _grid(lc)
+    lulc = grid(lc)
     params = parameters_from_landcover(lulc, data_path("landcover.csv"))
     rng = np.random.default_rng(1)
-    weights = _grid((50 * rng.random((n, n))).astype(np.float32))
+    weights = grid((50 * rng.random((n, n))).astype(np.float32))
     t = lulc.rio.transform()
     lots = []
     for i in range(6):

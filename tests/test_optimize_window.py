@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 import rioxarray  # noqa: F401
@@ -18,14 +20,13 @@ CELL = 30.0
 CATALOGUE = load_catalogue()
 
 
-def _grid(a, crs="EPSG:32634"):
-    ny, nx = a.shape
-    y = 4.7e6 - (np.arange(ny) + 0.5) * CELL
-    x = 3.0e5 + (np.arange(nx) + 0.5) * CELL
-    return xr.DataArray(a, coords={"y": y, "x": x}, dims=("y", "x")).rio.write_crs(crs)
+@pytest.fixture(scope="module")
+def grid(make_grid):
+    """This module's rasters: the shared ``make_grid`` of conftest.py with x0=3.0e5, dtype=None."""
+    return functools.partial(make_grid, x0=3.0e5, dtype=None)
 
 
-def _city(n=100, seed=3):
+def _city(grid, n=100, seed=3):
     """Blocky land cover (classes of data/landcover.csv) with a park, a road grid and a nodata hole."""
     rng = np.random.default_rng(seed)
     blocks = rng.choice([1, 2, 3, 4], size=(n // 6 + 1, n // 6 + 1))
@@ -35,7 +36,7 @@ def _city(n=100, seed=3):
     lc[40:44, 65:70] = 6  # a 20-pixel (1.8 ha) park: below the 2 ha threshold until more green joins it
     lc[40:45, 70:75] = 11  # a bare lot beside it (open space for a pocket park)
     lc[5:9, 80:86] = np.nan  # nodata hole inside the windows
-    return _grid(lc)
+    return grid(lc)
 
 
 def _reference_t_air(params, *, ref_et, uhi_max, t_ref, d_m, r_m):
@@ -79,15 +80,15 @@ def _treat(lulc, params, key, rows, cols):
 
 
 @pytest.fixture(scope="module")
-def city():
-    lulc = _city()
+def city(grid):
+    lulc = _city(grid)
     return lulc, parameters_from_landcover(lulc, data_path("landcover.csv"))
 
 
-def test_cooling_capacity_matches_urban_cooling(city):
+def test_cooling_capacity_matches_urban_cooling(city, grid):
     # Expected: the CC of uhi.cooling.urban_cooling (float32) for a raster ETo and both cc methods.
     lulc, params = city
-    eto = _grid(np.linspace(4.0, 6.0, lulc.size).reshape(lulc.shape).astype(np.float32))
+    eto = grid(np.linspace(4.0, 6.0, lulc.size).reshape(lulc.shape).astype(np.float32))
     state = _state(params, ref_et=eto.values)
     full = urban_cooling(params, ref_et=eto, t_ref=21.0, uhi_max=3.5, cooling_distance=90, mixing_radius=120)
     np.testing.assert_allclose(state.cc, full["cc"].values, atol=1e-6, equal_nan=True)
@@ -166,10 +167,10 @@ def test_sequential_commits_equal_full_run_of_combined_plan(city):
     assert state.objective() == pytest.approx(-ref.sum(), rel=1e-9)
 
 
-def test_default_distances_window_covers_city():
+def test_default_distances_window_covers_city(grid):
     # Default d_cool 450 m and r 600 m (InVEST UG [S21]): kernels of 75 and 100 px, larger than this raster,
     # so every window is clipped on all sides; still equal to the float64 full run.
-    lulc = _city(n=90, seed=5)
+    lulc = _city(grid, n=90, seed=5)
     params = parameters_from_landcover(lulc, data_path("landcover.csv"))
     kw = {"ref_et": 5.0, "t_ref": 21.0, "uhi_max": 3.5, "d_m": 450.0, "r_m": 600.0}
     new = _treat(lulc, params, "street_trees", slice(30, 35), slice(30, 35))
