@@ -89,6 +89,9 @@ def test_ranking_by_eur_per_death_avoided_with_a_sentence_each(examples):
     assert df["eur_per_death_avoided"].is_monotonic_increasing
     assert list(df["rank"]) == [1, 2, 3]
     assert all(isinstance(w, str) and "heat deaths per summer" in w for w in df["why"])
+    assert df["why"].iloc[0].startswith("#1 (lowest annualised cost per heat death avoided")
+    ratio = df["eur_per_death_avoided"].iloc[2] / df["eur_per_death_avoided"].iloc[0]
+    assert f"{ratio:.1f} x the best option" in df["why"].iloc[2]
 
 
 def test_sites_not_sprinkles(examples):

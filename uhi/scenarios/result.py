@@ -99,6 +99,19 @@ def comparison_table(results) -> pd.DataFrame:
             keys.append(f"_{k}")
     df = df.sort_values([*keys, "cost_eur"], kind="stable").drop(columns=keys).reset_index(drop=True)
     df.insert(0, "rank", np.arange(1, len(df) + 1))
+    if "eur_per_death_avoided" in df.columns:
+        per = pd.to_numeric(df["eur_per_death_avoided"], errors="coerce")
+        best = per.min() if per.notna().any() else None
+
+        def reason(i):
+            v = float(per.iloc[i])
+            if not np.isfinite(v):
+                return "avoids no modelled death (or no exposure-response data): ranked by its other outcomes"
+            if best is not None and v <= best * (1 + 1e-12):
+                return f"lowest annualised cost per heat death avoided, EUR {v:,.0f}"
+            return f"EUR {v:,.0f} per heat death avoided, {v / best:.1f} x the best option"
+
+        df["why"] = [f"#{r} ({reason(i)}). {w}" for i, (r, w) in enumerate(zip(df["rank"], df["why"]))]
     return df
 
 
