@@ -135,16 +135,20 @@ class FFTConvolver:
     Rasters above ``FULL_FFT_PIXELS`` go in row strips with an ``r``-row halo (overlap-save).
     """
 
-    def __init__(self, shape: tuple[int, int], kernels: dict[str, np.ndarray], *, strip_rows: int | None = None):
+    def __init__(self, shape: tuple[int, int], kernels: dict[str, np.ndarray], *, strip_rows: int | None = None,
+                 halo: int = 0):
         self.shape = tuple(int(n) for n in shape)
         self.kernels = {name: np.asarray(k, dtype=np.float64) for name, k in kernels.items()}
         self.r = max(k.shape[0] // 2 for k in self.kernels.values())
+        # zero padding after the data keeps the transform's wrap-around out of the result; a caller that drops a
+        # halo of >= r pixels on every side (dask's map_overlap) only loses wrapped pixels, so it needs none
+        self.pad = 0 if int(halo) >= self.r else self.r
         ny, nx = self.shape
         if strip_rows is None:
             strip_rows = ny if ny * nx <= FULL_FFT_PIXELS else STRIP_ROWS
         step = max(1, int(strip_rows))
         self.strips = [(max(0, o0 - self.r), min(ny, o0 + step + self.r), o0, min(ny, o0 + step)) for o0 in range(0, ny, step)]
-        self.fx = scipy.fft.next_fast_len(nx + self.r, real=True)
+        self.fx = scipy.fft.next_fast_len(nx + self.pad, real=True)
         self._spectra: dict = {}
 
     def _spectrum(self, name: str, fshape) -> np.ndarray:
@@ -167,7 +171,7 @@ class FFTConvolver:
         return buf, buf
 
     def _fshape(self, rows: int) -> tuple[int, int]:
-        return scipy.fft.next_fast_len(rows + self.r, real=True), self.fx
+        return scipy.fft.next_fast_len(rows + self.pad, real=True), self.fx
 
     def convolve(self, x: np.ndarray, names) -> list[np.ndarray]:
         """Convolve ``x`` (finite float32 of ``shape``, or a :meth:`buffer`) with each named kernel.
@@ -294,7 +298,7 @@ def _mix_pass(hm, b_buf, conv: FFTConvolver, den, t_ref: float, uhi_max: float):
     return out
 
 
-def heat_mitigation(cc, green, d_pixels: int, threshold: float) -> np.ndarray:
+def heat_mitigation(cc, green, d_pixels: int, threshold: float, *, halo: int = 0) -> np.ndarray:
     """Heat mitigation index HM of InVEST UCM on arrays (float32, NaN at nodata).
 
     ``CC_park`` = normalised exponential-kernel (:func:`exponential_kernel` of ``d_pixels``) mean of ``CC·green``
@@ -302,18 +306,21 @@ def heat_mitigation(cc, green, d_pixels: int, threshold: float) -> np.ndarray:
     ``conv(g·valid)·sum(disc)/conv(valid)``; ``HM = CC`` where ``CC >= CC_park`` or ``GA < threshold`` [pixels],
     else ``CC_park``. ``cc``/``green``: NaN marks nodata (and, in dask halos, the outside of the raster).
     Cost: one forward and one inverse full-grid FFT (two more with nodata) and one exact disc count.
+    ``halo``: pixels the caller drops on every side (a dask block's overlap); from ``5 d_pixels`` on, the
+    transforms need no zero padding.
     """
     d_pixels = int(d_pixels)
-    conv = FFTConvolver(np.shape(cc), {"park": exponential_kernel(d_pixels)})
+    conv = FFTConvolver(np.shape(cc), {"park": exponential_kernel(d_pixels)}, halo=halo)
     return _park_pass(cc, green, d_pixels, threshold, conv)[0]
 
 
-def air_mixing(hm, r_pixels: int, t_ref: float, uhi_max: float) -> np.ndarray:
+def air_mixing(hm, r_pixels: int, t_ref: float, uhi_max: float, *, halo: int = 0) -> np.ndarray:
     """Air temperature after mixing [degC]: ``T_ref + UHI_max (1 - mean_k(HM))``, the normalised exponential-kernel
-    (radius parameter ``r_pixels``) mean over valid pixels, i.e. the kernel mean of ``T_nomix``. NaN at nodata."""
+    (radius parameter ``r_pixels``) mean over valid pixels, i.e. the kernel mean of ``T_nomix``. NaN at nodata.
+    ``halo`` as in :func:`heat_mitigation`."""
     hm = np.ascontiguousarray(hm, dtype=np.float32)
     valid = np.isfinite(hm)
-    conv = FFTConvolver(hm.shape, {"mix": exponential_kernel(int(r_pixels))})
+    conv = FFTConvolver(hm.shape, {"mix": exponential_kernel(int(r_pixels))}, halo=halo)
     den = None if valid.all() else conv.convolve(valid.astype(np.float32), ["mix"])[0]
     b_buf, b = conv.buffer()
     np.copyto(b, hm)

@@ -144,11 +144,11 @@ def urban_cooling(
     if is_dask(cc) or is_dask(green):
         # two map_overlap passes, each with its own kernel's halo (5 d and 5 r pixels; the disc's d is inside 5 d)
         hm = apply_neighbourhood(heat_mitigation, cc, depth=5 * d_px, others=(green,),
-                                 kwargs={"d_pixels": d_px, "threshold": threshold})
+                                 kwargs={"d_pixels": d_px, "threshold": threshold, "halo": 5 * d_px})
         if checkpoint_dir is not None:
             hm = _checkpoint(hm, Path(checkpoint_dir) / "hm.tif", params.rio.crs)
         t_air = apply_neighbourhood(air_mixing, hm, depth=5 * r_px,
-                                    kwargs={"r_pixels": r_px, "t_ref": t_ref, "uhi_max": uhi_max})
+                                    kwargs={"r_pixels": r_px, "t_ref": t_ref, "uhi_max": uhi_max, "halo": 5 * r_px})
     else:
         hm_v, t_v = heat_mitigation_and_mixing(cc.values, green.values, d_px, r_px, threshold, t_ref, uhi_max)
         hm = _like(hm_v, cc)
