@@ -149,3 +149,25 @@ def test_delta_map_colours_from_treated_sites_and_masks_noise(examples):
     assert np.all(np.isnan(shown[np.abs(np.nan_to_num(d)) < 0.01]))  # |Δ| < 0.01 K left blank
     assert ax.get_title().startswith("SYNTHETIC city")
     plt.close(ax.figure)
+
+
+def test_residents_65_from_a_vulnerability_table(health_env, tmp_path):
+    # A per-district table with an elderly share: residents >= 65 cooled = Σ_districts cooled residents x share (hand)
+    import geopandas as gpd
+
+    from uhi._toml import tomllib
+    from uhi.scenarios import example_path
+    from uhi.synthetic import default_scene
+
+    names = gpd.read_file(default_scene("Sofia") / "truth" / "districts.gpkg")["district"].tolist()
+    shares = {n: 0.10 + 0.01 * i for i, n in enumerate(names)}
+    csv = tmp_path / "people.csv"
+    csv.write_text("district,elderly\n" + "\n".join(f"{n},{v:.2f}" for n, v in shares.items()) + "\n", encoding="utf-8")
+    data = tomllib.loads(example_path("sofia-green").read_text(encoding="utf-8"))
+    data["vulnerability"] = str(csv)
+    r = Scenario.from_dict(data).run()
+    tab, t = r.table, r.totals
+    hand = sum(row.residents_cooled_0_5k * shares[row.district] for row in tab.itertuples())
+    assert t["residents_65plus_cooled_0_5k"] == pytest.approx(hand, rel=1e-9)
+    assert t["share_65_source"] == "vulnerability table (per district)"
+    assert t["residents_cooled_0_5k"] > 0

@@ -82,7 +82,8 @@ def district_table(maps: xr.Dataset, base) -> gpd.GeoDataFrame:
         "pixels_risk_class_lower": sums["pixels_risk_class_lower"].round().astype(np.int64),
         "pixels_risk_class_higher": sums["pixels_risk_class_higher"].round().astype(np.int64),
         "residents_risk_class_lower": sums["residents_risk_class_lower"],
-        **health_columns(maps, base.zones.labels(), len(base.districts), getattr(base, "health", None)),
+        **health_columns(maps, base.zones.labels(), len(base.districts), getattr(base, "health", None),
+                         getattr(base, "share_65", None)),
     }, geometry=base.districts.geometry.to_numpy(), crs=base.districts.crs)
     if getattr(base, "synthetic", False):
         out.insert(1, "synthetic", True)
@@ -140,7 +141,12 @@ def totals(maps: xr.Dataset, placements, base) -> dict:
             for p in placements
         ],
     }
-    out.update(outcome_totals(maps, placements, getattr(base, "health", None)))
+    share_65 = getattr(base, "share_65", None)
+    residents_65 = None
+    if share_65 is not None:  # per-district age shares of the vulnerability table
+        cooled = health_columns(maps, base.zones.labels(), len(base.districts), None, share_65)["residents_65plus_cooled_0_5k"]
+        residents_65 = float(np.nansum(cooled))
+    out.update(outcome_totals(maps, placements, getattr(base, "health", None), residents_65))
     return out
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import rioxarray  # noqa: F401  (registers the .rio accessor)
 import xarray as xr
 from shapely.geometry import box
@@ -47,6 +48,7 @@ class Baseline:
     table: object = None  # biophysical table (path or DataFrame) the parameters came from
     health: object = None  # uhi.health.HealthModel, or None when no exposure-response data was given
     synthetic: bool = False  # the scene is a synthetic (made-up) city: every output says so
+    share_65: np.ndarray | None = None  # per district (row of ``districts``): share of residents aged >= 65, from the vulnerability table
 
     @property
     def lst(self) -> xr.DataArray:
@@ -56,7 +58,7 @@ class Baseline:
 def baseline_key(spec: ScenarioSpec) -> tuple:
     """Scenarios with equal keys share a baseline (used by compare)."""
     keys = ("city", "scene", "shape", "lst", "ndvi", "ndbi", "landcover", "population", "districts",
-            "district_column", "biophysical_table")
+            "district_column", "vulnerability", "biophysical_table")
     return tuple(str(getattr(spec, k)) for k in keys) + (spec.baseline.model_dump_json(), spec.health.model_dump_json())
 
 
@@ -69,7 +71,7 @@ def baseline_analysis(spec: ScenarioSpec, progress: Progress = None) -> CityAnal
     """
     b = spec.baseline
     common = {"population": spec.population, "districts": spec.districts, "landcover": spec.landcover,
-              "district_column": spec.district_column, "district_stats": False}
+              "district_column": spec.district_column, "district_stats": False, "vulnerability": spec.vulnerability}
     if spec.lst is not None:
         say(progress, "baseline analysis from layers")
         lst = load_raster(spec.lst, name="lst", what="LST raster").assign_attrs(units="K")
@@ -107,6 +109,30 @@ def district_zones(analysis: CityAnalysis) -> tuple[gpd.GeoDataFrame, ZoneLayers
         gdf = gpd.GeoDataFrame({"district": names}, geometry=districts.geometry.to_numpy(), crs=districts.crs)
         gdf = gdf.to_crs(like.rio.crs)
     return gdf, rasterize_zones(gdf, like)
+
+
+#: Columns of a vulnerability table read as the share of residents aged 65 or more (a fraction, or a percent if > 1).
+AGE_65_COLUMNS = ("age_65_plus", "share_65_plus", "elderly", "pct_65_plus", "aged_65_plus")
+
+
+def district_share_65(spec: ScenarioSpec, analysis: CityAnalysis, districts: gpd.GeoDataFrame) -> np.ndarray | None:
+    """Share of residents aged >= 65 per district from the scenario's vulnerability table (None without one)."""
+    if spec.vulnerability is None or analysis.district_column is None:
+        return None
+    from ..risk.vulnerability import read_vulnerability_table
+
+    try:
+        table = read_vulnerability_table(spec.vulnerability, id_column=analysis.district_column)
+    except InputValueError as exc:
+        raise ScenarioError(f"vulnerability: {exc}") from None
+    column = next((c for c in AGE_65_COLUMNS if c in table.columns), None)
+    if column is None or analysis.district_column not in table.columns:
+        return None
+    values = pd.to_numeric(table[column], errors="coerce")
+    if (values > 1).any():  # percent
+        values = values / 100.0
+    lookup = dict(zip(table[analysis.district_column].astype(str), values))
+    return np.array([lookup.get(str(name), np.nan) for name in districts["district"]], dtype=np.float64)
 
 
 def run_cooling(params: xr.Dataset, b: BaselineSpec, table) -> xr.Dataset:
@@ -180,7 +206,8 @@ def prepare_baseline(spec: ScenarioSpec, *, progress: Progress = None, analysis:
     return Baseline(analysis=analysis, landcover=lc, population=population, risk=classes_on_residents(analysis.risk, population),
                     params=params, cooling=cooling, settings=b, districts=districts, zones=zones,
                     cell_m=pixel_size_m(analysis.lst, "scenario"), city=city, table=table,
-                    health=load_health(spec, city, progress), synthetic=synthetic)
+                    health=load_health(spec, city, progress), synthetic=synthetic,
+                    share_65=district_share_65(spec, analysis, districts))
 
 
 def classes_on_residents(risk: xr.Dataset, population: xr.DataArray, n: int = 5) -> xr.Dataset:

@@ -49,8 +49,11 @@ def _label_layers(zones) -> list[np.ndarray]:
     return [np.asarray(lay, dtype=np.int64) for lay in (layers if layers is not None else [zones])]
 
 
-def health_columns(maps: xr.Dataset, zones, n: int, health=None) -> dict[str, np.ndarray]:
+def health_columns(maps: xr.Dataset, zones, n: int, health=None, share_65=None) -> dict[str, np.ndarray]:
     """Per-zone outcome columns (zone i + 1 -> index i); ``zones`` a label array or a ``ZoneLayers``.
+
+    ``share_65`` (per zone) gives the residents aged >= 65 from a vulnerability table; without it the city's
+    age share of the exposure-response table is used (``share_65_source`` says which).
 
     ``maps`` needs ``population`` and ``delta_t_air_model`` (else ``delta_t_air``); ``delta_t_air_low`` /
     ``delta_t_air_high`` give the effect-size range when present. Without ``health`` (a
@@ -61,10 +64,12 @@ def health_columns(maps: xr.Dataset, zones, n: int, health=None) -> dict[str, np
     cooled = d <= COOLED_THRESHOLD_K
     layers = _label_layers(zones)
     cols = {"residents_cooled_0_5k": sum(_bincount(lay, pop * cooled, n) for lay in layers)}
+    if share_65 is not None:
+        cols["residents_65plus_cooled_0_5k"] = cols["residents_cooled_0_5k"] * np.asarray(share_65, dtype=np.float64)
     if health is None:
         for k in _HEALTH_KEYS:
             cols[k] = np.full(n, np.nan)
-        cols["residents_65plus_cooled_0_5k"] = np.full(n, np.nan)
+        cols.setdefault("residents_65plus_cooled_0_5k", np.full(n, np.nan))
         return cols
     low = _arr(maps, "delta_t_air_low", "delta_t_air_model") if "delta_t_air_low" in maps else d
     high = _arr(maps, "delta_t_air_high", "delta_t_air_model") if "delta_t_air_high" in maps else d
@@ -77,8 +82,9 @@ def health_columns(maps: xr.Dataset, zones, n: int, health=None) -> dict[str, np
         for k in _HEALTH_KEYS:
             v = np.asarray(getattr(out, k), dtype=np.float64)
             cols[k] += np.pad(v, (0, max(0, n - len(v))))[:n]
-    share = health.curves.share_65_plus
-    cols["residents_65plus_cooled_0_5k"] = cols["residents_cooled_0_5k"] * share if share is not None else np.full(n, np.nan)
+    if share_65 is None:
+        share = health.curves.share_65_plus
+        cols["residents_65plus_cooled_0_5k"] = cols["residents_cooled_0_5k"] * share if share is not None else np.full(n, np.nan)
     return cols
 
 
@@ -86,8 +92,12 @@ def _ratio(num: float, den) -> float | None:
     return float(num / den) if den is not None and math.isfinite(den) and den > 0 and math.isfinite(num) else None
 
 
-def outcome_totals(maps: xr.Dataset, placements, health=None) -> dict:
-    """City outcome totals (per summer) and the cost ratios; see the module docstring."""
+def outcome_totals(maps: xr.Dataset, placements, health=None, residents_65_cooled: float | None = None) -> dict:
+    """City outcome totals (per summer) and the cost ratios; see the module docstring.
+
+    ``residents_65_cooled``: residents aged >= 65 cooled by >= 0.5 K from a vulnerability table (summed over the
+    districts); otherwise the city age share of the exposure-response table is applied.
+    """
     pop = _arr(maps, "population")
     d = _arr(maps, "delta_t_air_model", "delta_t_air")
     capital_year = float(sum(p.cost_eur / p.intervention.lifetime_years for p in placements))
@@ -103,9 +113,12 @@ def outcome_totals(maps: xr.Dataset, placements, health=None) -> dict:
         "mean_delta_t_air_treated": float(d[treated].mean()) if treated.any() else None,
         "residents_cooled_0_5k": cooled,
     }
+    if residents_65_cooled is not None:
+        out.update(residents_65plus_cooled_0_5k=float(residents_65_cooled), share_65_source="vulnerability table (per district)")
     if health is None:
         out.update({k: None for k in _HEALTH_KEYS})
-        out.update(residents_65plus_cooled_0_5k=None, eur_per_death_avoided=None, eur_per_person_degree_hour=None,
+        out.setdefault("residents_65plus_cooled_0_5k", None)
+        out.update(eur_per_death_avoided=None, eur_per_person_degree_hour=None,
                    health_curve=None, mmt_degC=None,
                    health_note="Deaths avoided and person-degree-hours need a city exposure-response table and a daily "
                                "temperature series (scenario [health] data = folder, or UHI_HEALTH_DATA); none was given.")
@@ -115,8 +128,10 @@ def outcome_totals(maps: xr.Dataset, placements, health=None) -> dict:
     h = health.assess(d, pop, delta_t_low=low, delta_t_high=high).total()
     out.update({k: h[k] for k in _HEALTH_KEYS})
     share = health.curves.share_65_plus
+    if residents_65_cooled is None:
+        out.update(residents_65plus_cooled_0_5k=cooled * share if share is not None else None,
+                   share_65_source="city age share of the exposure-response table")
     out.update(
-        residents_65plus_cooled_0_5k=cooled * share if share is not None else None,
         share_65plus=share,
         eur_per_death_avoided=_ratio(annual, h["deaths_avoided_central"]),
         eur_per_person_degree_hour=_ratio(annual, h["person_degree_hours_reduced"]),

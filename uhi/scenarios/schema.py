@@ -149,6 +149,7 @@ class ScenarioSpec(_Strict):
     population: str | None = None
     districts: str | None = None
     district_column: str | None = None
+    vulnerability: str | None = None  # per-district residents' attributes (CSV / vector; e.g. age_65_plus share)
     biophysical_table: str | None = None
     baseline: BaselineSpec = Field(default_factory=BaselineSpec)
     health: HealthSpec = Field(default_factory=HealthSpec)
@@ -183,7 +184,7 @@ class ScenarioSpec(_Strict):
         return self
 
 
-_PATH_KEYS = ("scene", "lst", "ndvi", "ndbi", "landcover", "population", "districts", "biophysical_table")
+_PATH_KEYS = ("scene", "lst", "ndvi", "ndbi", "landcover", "population", "districts", "vulnerability", "biophysical_table")
 
 
 def validate_scenario(data: dict, *, where: str = "scenario", text: str | None = None, base_dir: str | os.PathLike | None = None) -> ScenarioSpec:
