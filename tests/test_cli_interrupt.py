@@ -83,6 +83,9 @@ def test_sigint_exits_130_and_leaves_only_complete_files(scene, tmp_path, pause_
     assert "interrupted" in last and len(last) < 120, last
     assert "Traceback" not in stderr
     assert not paused.exists(), f"{paused} was renamed into place although its write was interrupted"
+    # the output folder is written as a unit (uhi.io.write.output_folder): nothing in place, no temporary folder left
+    assert not out.exists(), "an interrupted run put (part of) its output folder in place"
+    assert not [p.name for p in tmp_path.iterdir() if ".partial" in p.name], "the temporary output folder was left behind"
     files = sorted(p for p in out.rglob("*") if p.is_file()) if out.exists() else []
     assert not [p.name for p in files if "partial" in p.name or p.name.endswith(".tmp")]
     for path in files:

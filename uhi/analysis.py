@@ -24,6 +24,7 @@ import xarray as xr
 from uhi.errors import InputValueError
 from uhi.risk import HIGH_RISK_CLASSES
 from uhi.synthetic import truth_layers
+from uhi.units import ZERO_CELSIUS_K
 
 __all__ = ["CityAnalysis", "analyse_city", "analyse_layers", "choose_lst_method", "district_table"]
 
@@ -91,36 +92,48 @@ class CityAnalysis:
         return out
 
     def write(self, out_dir, *, overwrite: bool = False, progress=None) -> list[Path]:
-        """Write every raster (COG), the district table (GeoPackage + CSV) and a summary JSON into ``out_dir``."""
+        """Write every raster (COG), the district table (GeoPackage + CSV) and a summary JSON into ``out_dir``.
+
+        The files are written as a unit (:func:`uhi.io.write.output_folder`): an error leaves none of them.
+        """
         import json
 
-        from uhi.io.write import atomic_path, safe_output_path, write_raster
+        from uhi.io.write import (
+            atomic_path,
+            output_folder,
+            refuse_existing,
+            safe_output_path,
+            write_raster,
+            written_paths,
+        )
 
-        out_dir = Path(out_dir)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        written = []
-        for stem, da in self.rasters().items():
-            if progress:
-                progress(f"writing {stem}.tif")
-            path = safe_output_path(out_dir, f"{stem}.tif")
-            write_raster(da, path, overwrite=overwrite)
-            written.append(path)
+        rasters = self.rasters()
+        names = [f"{stem}.tif" for stem in rasters] + ["summary.json"]
         if self.district_table is not None:
-            from uhi.zonal import write_zonal
+            names += ["districts.gpkg", "districts.csv"]
+        out_dir = refuse_existing(out_dir, overwrite=overwrite, names=names)
+        written = []
+        with output_folder(out_dir, overwrite=overwrite) as folder:
+            for stem, da in rasters.items():
+                if progress:
+                    progress(f"writing {stem}.tif")
+                written.append(write_raster(da, safe_output_path(folder, f"{stem}.tif"), overwrite=overwrite))
+            if self.district_table is not None:
+                from uhi.zonal import write_zonal
 
-            for ext in ("gpkg", "csv"):
-                path = safe_output_path(out_dir, f"districts.{ext}")
-                write_zonal(self.district_table, path, overwrite=overwrite)
-                written.append(path)
-        path = safe_output_path(out_dir, "summary.json")
-        with atomic_path(path, overwrite=overwrite) as tmp:
-            Path(tmp).write_text(json.dumps(self.summary(), indent=2, default=float))
-        written.append(path)
-        return written
+                for ext in ("gpkg", "csv"):
+                    path = safe_output_path(folder, f"districts.{ext}")
+                    write_zonal(self.district_table, path, overwrite=overwrite)
+                    written.append(path)
+            path = safe_output_path(folder, "summary.json")
+            with atomic_path(path, overwrite=overwrite) as tmp:
+                Path(tmp).write_text(json.dumps(self.summary(), indent=2, default=float))
+            written.append(path)
+        return written_paths(written, folder, out_dir)
 
     def summary(self) -> dict:
         """Headline numbers: LST range (degC), SUHII (K), hot-spot share, people at high risk."""
-        lst_c = self.lst.values - 273.15
+        lst_c = self.lst.values - ZERO_CELSIUS_K
         from uhi.synthetic import SYNTHETIC_NOTE
 
         out = {

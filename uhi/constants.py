@@ -7,6 +7,8 @@ against at least two independent implementations, not in the paper itself.
 
 from __future__ import annotations
 
+from .units import ZERO_CELSIUS_K  # noqa: F401  (0 degC in K, re-exported; defined in uhi.units)
+
 # --- Planck radiation -------------------------------------------------------
 #: Second radiation constant c2 = h·c/k_B [µm K], from CODATA 2018 exact SI values
 #: h = 6.62607015e-34 J s, c = 2.99792458e8 m/s, k_B = 1.380649e-23 J/K (exact SI values; ρ = h·c/k_B as computed in [cran-lst]).
@@ -83,8 +85,6 @@ SW_DU2015 = {
     (0.0, 6.3): ((-0.41165, 1.00522, 0.14543, -0.27297, 4.06655, -6.92512, -18.27461, 0.24468), 0.87),
 }
 
-ZERO_CELSIUS_K = 273.15
-
 # --- Physical ranges of user parameters (guards against typos such as uhi_max = 1e9) ---
 #: Largest urban heat island magnitude accepted [K]. Oke (1973) found canopy-layer heat islands of up
 #: to ~12 K in cities of millions (T. R. Oke, "City size and the urban heat island", Atmospheric
@@ -94,3 +94,20 @@ UHI_MAX_LIMIT_K = 15.0
 #: Valley, 1913), WMO Archive of Weather and Climate Extremes (Cerveny et al. 2007, Bull. Amer.
 #: Meteor. Soc. 88(6):853-860, doi:10.1175/BAMS-88-6-853).
 AIR_TEMPERATURE_RECORD_DEGC = (-89.2, 56.7)
+
+# --- InVEST Urban Cooling Model defaults -------------------------------------
+#: Defaults of the InVEST Urban Cooling Model [invest-ucm] used by every caller (cooling model, scenarios,
+#: optimiser, calibration): cooling distance of large green areas [m] (user guide recommendation),
+#: air-mixing radius [m] (user guide: 500-600 m), cooling-capacity weights (shade, albedo, ET index) of the
+#: "factors" method. ``t_ref`` [degC], ``uhi_max`` [K] and ``ref_et`` [mm/day] are scenario assumptions to
+#: override per city: a summer-afternoon rural temperature, a UHI magnitude within the 0.5-3.0 (+) K range
+#: of [iungman2023], and an FAO-56 summer Mediterranean/continental reference evapotranspiration.
+UCM_DEFAULTS = {
+    "cooling_distance": 450.0,
+    "mixing_radius": 600.0,
+    "weights": (0.6, 0.2, 0.2),
+    "cc_method": "factors",
+    "t_ref": 21.0,
+    "uhi_max": 3.5,
+    "ref_et": 6.0,
+}

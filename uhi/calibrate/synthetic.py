@@ -13,6 +13,8 @@ import geopandas as gpd
 import numpy as np
 import xarray as xr
 
+from ..constants import UCM_DEFAULTS
+
 __all__ = ["SyntheticCase", "synthetic_case"]
 
 # class: (shade, albedo, kc, green_area, building_intensity) -- illustrative, see module docstring
@@ -76,8 +78,8 @@ def synthetic_case(
     t_ref: float = 24.0,
     uhi_max: float = 4.0,
     cooling_distance: float = 400.0,
-    mixing_radius: float = 600.0,
-    weights=(0.6, 0.2, 0.2),
+    mixing_radius: float = UCM_DEFAULTS["mixing_radius"],
+    weights=UCM_DEFAULTS["weights"],
     seed: int = 0,
     crs: str = "EPSG:32634",
 ) -> SyntheticCase:

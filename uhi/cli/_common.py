@@ -63,8 +63,8 @@ EXIT_INTERRUPTED = 130
 def handle_errors(func: Callable) -> Callable:
     """Turn a UhiError into one red line and exit code 1, Ctrl-C into exit code 130.
 
-    Outputs are written atomically by the library, so an interrupted run leaves
-    no half-written file behind.
+    Output files and folders are put in place only when complete (:mod:`uhi.io.write`), so an
+    interrupted or failed run leaves nothing behind.
     """
 
     @functools.wraps(func)
@@ -75,7 +75,7 @@ def handle_errors(func: Callable) -> Callable:
             console.print(Text.assemble(("error:", "bold red"), " ", cli_words(str(exc))), highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except KeyboardInterrupt:
-            say("interrupted: no partial output was left behind", "yellow")
+            say("interrupted: nothing was written (outputs are put in place only when complete)", "yellow")
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
     return wrapper
@@ -145,17 +145,6 @@ def _plain_steps(total: int, quiet: bool) -> Iterator[Callable[[str], None]]:
         stop.set()
         if thread is not None:
             thread.join(timeout=1)
-
-
-def refuse_used_folder(out: Path, overwrite: bool) -> None:
-    """Before any work: refuse an output folder that holds files, unless ``--overwrite`` was given."""
-    from ..errors import OutputExistsError
-    from ..io.write import check_output_path
-
-    check_output_path(out, folder=True)
-    if not overwrite and out.is_dir() and any(p.name[:1] != "." for p in out.iterdir()):
-        raise OutputExistsError(f"{out}/ already holds the results of an earlier run; add --overwrite to replace them, "
-                                "or give another folder with --out")
 
 
 def out_dir_option(default: str) -> Path:

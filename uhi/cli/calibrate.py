@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ._common import handle_errors, refuse_used_folder, say, steps
+from ._common import handle_errors, say, steps
 
 FIT_HELP = "Comma-separated parameters to fit: t_ref, uhi_max, mixing_radius, cooling_distance, weights (invest), albedo_sensitivity (literature)."
 
@@ -16,7 +16,6 @@ def run(observations, landcover, table, model, baseline, time, night, window, ti
     from ..errors import InputValueError
     from ..workflows import calibration_workflow
 
-    refuse_used_folder(out, overwrite)
     names = tuple(f.strip() for f in fit.split(",") if f.strip())
     if not names:
         raise InputValueError("--fit needs at least one parameter name")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from ._common import console, esc, handle_errors, print_analysis_summary, refuse_used_folder, say, steps
+from ._common import console, esc, handle_errors, print_analysis_summary, say, steps
 
 
 @handle_errors
@@ -20,7 +20,6 @@ def demo(
     """Generate the city's synthetic Landsat scene, map LST and heat risk, and compare cooling scenarios."""
     from ..workflows import demo_workflow
 
-    refuse_used_folder(out, overwrite)  # before the work, not after it
     with steps(20) as advance:
         result = demo_workflow(city, out, overwrite=overwrite, scenarios=not no_scenarios, progress=advance)
     print_analysis_summary(result["analysis"])

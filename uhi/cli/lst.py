@@ -31,16 +31,14 @@ def lst(
     """Compute land-surface temperature of SCENE and write it as a Cloud-Optimized GeoTIFF [K or °C]."""
     import numpy as np
 
-    from ..errors import InputValueError, OutputExistsError
+    from ..errors import InputValueError
     from ..io import load_landsat, write_raster
-    from ..io.write import RASTER_SUFFIXES, check_output_path
+    from ..io.write import RASTER_SUFFIXES, refuse_existing
     from ..lst import land_surface_temperature, to_celsius
 
     if method not in METHODS:
         raise InputValueError(f"--method {method!r} is not a method; choose one of {', '.join(METHODS)}")
-    check_output_path(out, suffixes=RASTER_SUFFIXES)  # fail before the work, not after
-    if out.exists() and not overwrite:
-        raise OutputExistsError(f"{out} already exists; pass --overwrite to replace it")
+    refuse_existing(out, overwrite=overwrite, folder=False, suffixes=RASTER_SUFFIXES)  # before the work, not after
     with steps(3) as advance:
         advance(f"loading {scene}")
         ds = load_landsat(scene, mask_clouds="auto" if mask_clouds is None else mask_clouds)

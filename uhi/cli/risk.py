@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from ._common import handle_errors, print_analysis_summary, refuse_used_folder, say, steps
+from ._common import handle_errors, print_analysis_summary, say, steps
 
 
 @handle_errors
@@ -32,7 +32,6 @@ def risk(
     """
     from ..workflows import risk_workflow
 
-    refuse_used_folder(out, overwrite)  # before the work, not after it
     with steps(14) as advance:
         analysis, written = risk_workflow(
             scene, out, population=population, districts=districts, district_column=district_id, landcover=landcover,

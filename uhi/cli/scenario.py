@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 
 import typer
@@ -15,24 +14,6 @@ app = typer.Typer(
          "annualised EUR per outcome, maps, report.",
     **TYPER_SETTINGS,
 )
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "scenario"
-
-
-def _refuse_existing(out: Path, overwrite: bool, names=None) -> None:
-    """Fail before any computation when outputs exist and --overwrite was not given."""
-    from ..errors import OutputExistsError
-    from ..io.write import check_output_path
-    from ..scenarios import OUTPUT_FILES
-
-    check_output_path(out, folder=True)
-    if overwrite:
-        return
-    found = [out / n for n in (names or OUTPUT_FILES) if (out / n).exists()]
-    if found:
-        raise OutputExistsError(f"{found[0]} already exists; pass --overwrite to replace the outputs in {out}")
 
 
 def _n_steps(scenarios) -> int:
@@ -62,26 +43,6 @@ def _print_ranking(df) -> None:
     console.print(table)
 
 
-def _with_health(scenarios, health: Path | None):
-    """Point every scenario's [health] data at ``health`` (the --health option)."""
-    if health is not None:
-        for s in scenarios:
-            s.spec = s.spec.model_copy(update={"health": s.spec.health.model_copy(update={"data": str(health)})})
-    return scenarios
-
-
-def _write_comparison(results, out: Path, overwrite: bool) -> None:
-    from ..io.write import atomic_path, safe_output_path
-    from ..report import write_report
-    from ..scenarios import comparison_table
-
-    df = comparison_table(results)
-    with atomic_path(safe_output_path(out, "comparison.csv"), overwrite=overwrite) as tmp:
-        df.to_csv(tmp, index=False, float_format="%.6g")
-    write_report(results, out, overwrite=overwrite)
-    _print_ranking(df)
-
-
 @app.command("run")
 @handle_errors
 def run(
@@ -93,21 +54,14 @@ def run(
                                        "(city_erf.csv, era5_daily_<code>.csv.gz; default [health] data or UHI_HEALTH_DATA)."),
 ) -> None:
     """Compute baseline and scenario; write ΔT_air / ΔLST rasters, district table, totals, maps and an HTML report."""
-    from ..scenarios import Scenario, run_all
+    from ..workflows import load_scenarios, scenario_workflow
 
-    scenarios = [Scenario.from_toml(scenario, variant=variant)] if variant else Scenario.load_all(scenario)
-    scenarios = _with_health(scenarios, health)
-    _refuse_existing(out, overwrite)
+    scenarios = load_scenarios(scenario, variant, health=health)
     with steps(_n_steps(scenarios)) as advance:
-        results = run_all(scenarios, progress=advance)
-        advance(f"writing outputs to {out}")
-        if len(results) == 1:
-            results[0].write(out, overwrite=overwrite)
-        else:
-            for r in results:
-                r.write(out / _slug(r.name.split(" / ")[-1]), overwrite=overwrite)
-            _write_comparison(results, out, overwrite)
-    for r in results:
+        run = scenario_workflow(scenarios, out, overwrite=overwrite, progress=advance)
+    if run["comparison"] is not None:
+        _print_ranking(run["comparison"])
+    for r in run["results"]:
         say(r.summary())
         for w in r.warnings:
             say(f"warning: {w}", "yellow")
@@ -124,15 +78,12 @@ def compare(
                                        "(default [health] data or UHI_HEALTH_DATA)."),
 ) -> None:
     """Run several scenarios and rank them by annualised EUR per heat death avoided (comparison.csv + one HTML report)."""
-    from ..scenarios import Scenario, run_all
+    from ..workflows import compare_workflow, load_scenarios
 
-    loaded = _with_health([s for path in scenarios for s in Scenario.load_all(path)], health)
-    _refuse_existing(out, overwrite, names=("comparison.csv", "report.html"))
+    loaded = load_scenarios(scenarios, health=health)
     with steps(_n_steps(loaded)) as advance:
-        results = run_all(loaded, progress=advance)
-        advance(f"writing comparison to {out}")
-        out.mkdir(parents=True, exist_ok=True)
-        _write_comparison(results, out, overwrite)
+        run = compare_workflow(loaded, out, overwrite=overwrite, progress=advance)
+    _print_ranking(run["comparison"])
     say(f"wrote {out / 'comparison.csv'} and {out / 'report.html'}")
 
 

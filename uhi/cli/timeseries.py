@@ -23,35 +23,13 @@ def timeseries(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
 ) -> None:
     """Per-pixel mean and maximum LST and number of hot scenes over many scenes, computed lazily."""
-    from ..constants import ZERO_CELSIUS_K
-    from ..errors import InputValueError, OutputExistsError
-    from ..io import write_raster
-    from ..io.write import check_output_path
-    from ..timeseries import lst_statistics, lst_time_series
+    from ..errors import InputValueError
+    from ..workflows import timeseries_workflow
 
-    names = ("valid_scenes", "mean_lst", "max_lst", "hot_days")
-    check_output_path(out, folder=True)  # before the work
-    existing = [f"{n}.tif" for n in names if (out / f"{n}.tif").exists()]
-    if existing and not overwrite:
-        raise OutputExistsError(f"{out}/ already holds {', '.join(existing)}; add --overwrite to replace them")
     if chunks < 1:
         raise InputValueError(f"--chunks {chunks} is not a chunk size; give a whole number of pixels >= 1 (e.g. 1024)")
-    kwargs = {} if water_vapour is None else {"water_vapour": water_vapour}
     with steps(2 + 4) as advance:
-        advance(f"opening {len(scenes)} scenes lazily")
-        stack = lst_time_series(scenes, method=method, chunks={"x": chunks, "y": chunks},
-                                mask_clouds="auto" if mask_clouds is None else mask_clouds, **kwargs)
-        stats = lst_statistics(stack, hot_threshold=ZERO_CELSIUS_K + hot_celsius)
-        advance("counting clear scenes per pixel")
-        # computed once, in memory (a small integer raster), and written from there: an all-empty result stops here
-        counts = stats["valid_scenes"].compute()
-        if not allow_empty and not bool((counts > 0).any()):
-            raise InputValueError(
-                f"no pixel of the {len(scenes)} scene(s) has a valid LST (every pixel is fill in the thermal band or "
-                "flagged cloud, shadow, snow or fill by the QA band); nothing was written (pass --allow-empty to write "
-                "the empty rasters anyway, or --no-mask-clouds)")
-        out.mkdir(parents=True, exist_ok=True)
-        for name in names:
-            advance(f"writing {name}.tif")
-            write_raster(counts if name == "valid_scenes" else stats[name], out / f"{name}.tif", overwrite=overwrite)
+        timeseries_workflow(scenes, out, method=method, mask_clouds="auto" if mask_clouds is None else mask_clouds,
+                            water_vapour=water_vapour, hot_celsius=hot_celsius, chunks=chunks, allow_empty=allow_empty,
+                            overwrite=overwrite, progress=advance)
     say(f"wrote mean/max LST, hot days and clear-scene counts for {len(scenes)} scenes to {out}/")

@@ -10,6 +10,7 @@ import xarray as xr
 
 from uhi._backend import apply_neighbourhood, apply_pointwise, check_same_grid, is_dask, pixel_size_m, set_cf
 from uhi._validate import check_scalar, check_t_ref, check_uhi_max
+from uhi.constants import UCM_DEFAULTS
 from uhi.cooling.biophysical import PARAMETERS
 from uhi.cooling.kernels import air_mixing, cooling_capacity, decay_pixels, heat_mitigation, heat_mitigation_and_mixing
 from uhi.cooling.valuation import productivity_loss, wbgt
@@ -47,10 +48,10 @@ def urban_cooling(
     ref_et,
     t_ref: float,
     uhi_max: float,
-    cooling_distance: float = 450.0,
-    mixing_radius: float = 600.0,
+    cooling_distance: float = UCM_DEFAULTS["cooling_distance"],
+    mixing_radius: float = UCM_DEFAULTS["mixing_radius"],
     cc_method: str = "factors",
-    weights=(0.6, 0.2, 0.2),
+    weights=UCM_DEFAULTS["weights"],
     rel_humidity: float | None = None,
     checkpoint_dir: str | os.PathLike | None = None,
 ) -> xr.Dataset:

@@ -21,6 +21,8 @@ _EXPORTS = {
     "write_raster": "write",
     "atomic_path": "write",
     "safe_output_path": "write",
+    "refuse_existing": "write",
+    "output_folder": "write",
 }
 
 __all__ = sorted(_EXPORTS)

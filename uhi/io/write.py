@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 import threading
 from pathlib import Path
@@ -20,7 +21,7 @@ import xarray as xr
 
 from ..errors import InputValueError, OutputExistsError, OutputPathError
 
-__all__ = ["atomic_path", "check_output_path", "write_raster", "safe_output_path"]
+__all__ = ["atomic_path", "check_output_path", "output_folder", "refuse_existing", "safe_output_path", "write_raster", "written_paths"]
 
 #: File name endings :func:`write_raster` accepts (it writes GeoTIFF, nothing else).
 RASTER_SUFFIXES = (".tif", ".tiff")
@@ -78,6 +79,83 @@ def atomic_path(path: str | os.PathLike, *, overwrite: bool = False) -> Iterator
             with contextlib.suppress(OSError):
                 extra.unlink()
         raise
+
+
+def refuse_existing(path: str | os.PathLike, *, overwrite: bool = False, names=None, folder: bool = True,
+                    suffixes: tuple[str, ...] | None = None) -> Path:
+    """Before any work: refuse an output that cannot be written or that would replace results not asked to be.
+
+    ``folder=True``: ``path`` is an output folder (:func:`check_output_path`); without ``overwrite`` it must
+    not hold any of ``names`` (default: any file at all, so a rerun into a used folder is refused).
+    ``folder=False``: ``path`` is one output file ending in one of ``suffixes``, refused if it exists.
+    Raises :class:`~uhi.errors.OutputExistsError` (or :class:`~uhi.errors.OutputPathError`); returns ``Path(path)``.
+    """
+    path = check_output_path(path, folder=folder, suffixes=suffixes)
+    if overwrite:
+        return path
+    if not folder:
+        if path.exists():
+            raise OutputExistsError(f"{path} already exists; pass overwrite=True (CLI: --overwrite) to replace it")
+        return path
+    if not path.is_dir():
+        return path
+    if names is None:
+        if any(p.name[:1] != "." for p in path.iterdir()):
+            raise OutputExistsError(f"{path}/ already holds the results of an earlier run; add --overwrite to replace them, "
+                                    "or give another output folder")
+        return path
+    found = [str(n) for n in names if (path / n).exists()]
+    if found:
+        more = f" (and {len(found) - 1} more output(s) of an earlier run)" if len(found) > 1 else ""
+        raise OutputExistsError(f"{path / found[0]} already exists{more}; pass overwrite=True (CLI: --overwrite) to replace "
+                                f"the outputs in {path}")
+    return path
+
+
+@contextlib.contextmanager
+def output_folder(out_dir: str | os.PathLike, *, overwrite: bool = False) -> Iterator[Path]:
+    """Write a whole output folder as a unit: yields a temporary sibling folder, put in place at the end.
+
+    Everything is written into ``.<name>.partial-*`` beside ``out_dir``. On success the folder is renamed
+    to ``out_dir`` (or, when ``out_dir`` exists, each file is moved into it, replacing a file of the same
+    name only with ``overwrite``); on any error or Ctrl-C the temporary folder is removed, so no partial
+    output is ever left behind. Files already in ``out_dir`` that the run does not write are kept.
+    """
+    out_dir = Path(out_dir)
+    check_output_path(out_dir, folder=True)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name[:40]}.partial-", dir=out_dir.parent))
+    except OSError as exc:
+        raise OutputPathError(f"cannot write {out_dir}: {_why(exc, out_dir)}") from None
+    try:
+        yield tmp
+        if not out_dir.exists():
+            tmp.chmod(0o755)  # mkdtemp makes it private; an output folder is an ordinary folder
+            os.rename(tmp, out_dir)
+            return
+        files = [p for p in sorted(tmp.rglob("*")) if not p.is_dir()]
+        clash = [str(out_dir / p.relative_to(tmp)) for p in files if (out_dir / p.relative_to(tmp)).exists()]
+        if clash and not overwrite:
+            raise OutputExistsError(f"{clash[0]} already exists; pass overwrite=True (CLI: --overwrite) to replace it")
+        for p in files:
+            target = out_dir / p.relative_to(tmp)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(p, target)
+        shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def written_paths(paths, tmp: Path, out_dir: Path) -> list[Path]:
+    """``paths`` written under the temporary folder of :func:`output_folder`, as they are once in place."""
+    tmp, out_dir = Path(tmp).resolve(), Path(out_dir)
+    out = []
+    for p in paths:
+        p = Path(p).resolve()
+        out.append(out_dir / p.relative_to(tmp) if tmp in p.parents or p == tmp else p)
+    return out
 
 
 def check_output_path(path: str | os.PathLike, *, suffixes: tuple[str, ...] | None = None, folder: bool = False) -> Path:

@@ -8,11 +8,10 @@ import xarray as xr
 
 from .._backend import require_numeric
 from ..errors import GridMismatchError, InputValueError
+from ..units import CELSIUS_UNITS, KELVIN_UNITS, ZERO_CELSIUS_K
 
 __all__ = ["lst_kelvin", "require_2d", "as_bool_mask", "CELSIUS_UNITS", "KELVIN_UNITS"]
 
-CELSIUS_UNITS = ("degC", "°C", "C", "celsius", "degree_Celsius", "degrees_Celsius", "deg_C")
-KELVIN_UNITS = ("K", "kelvin", "Kelvin", "degK")
 
 #: Below this, a temperature labelled (or assumed) kelvin is implausible for any land surface
 #: (the coldest measured surfaces on Earth are about 180 K); such data is almost surely Celsius.
@@ -39,7 +38,7 @@ def lst_kelvin(lst: xr.DataArray, name: str = "lst") -> xr.DataArray:
     require_2d(lst, name)
     units = str(lst.attrs.get("units", "")).strip()
     if units in CELSIUS_UNITS:
-        out = lst.astype(np.float32) + np.float32(273.15)
+        out = lst.astype(np.float32) + np.float32(ZERO_CELSIUS_K)
         out.attrs = {**lst.attrs, "units": "K"}
         return out
     if units and units not in KELVIN_UNITS:

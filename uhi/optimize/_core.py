@@ -13,6 +13,7 @@ from shapely.geometry import box
 
 from uhi._backend import check_same_grid, pixel_size_m, set_cf
 from uhi._validate import check_scalar, check_t_ref, check_uhi_max
+from uhi.constants import UCM_DEFAULTS
 from uhi.cooling.biophysical import PARAMETERS
 from uhi.errors import CRSError, InputValueError
 from uhi.optimize._search import Option, Problem, lazy_greedy, milp_plan, naive_greedy
@@ -230,8 +231,8 @@ def optimize(
     ref_et,
     t_ref: float,
     uhi_max: float,
-    cooling_distance: float = 450.0,
-    mixing_radius: float = 600.0,
+    cooling_distance: float = UCM_DEFAULTS["cooling_distance"],
+    mixing_radius: float = UCM_DEFAULTS["mixing_radius"],
     max_sites: int | None = None,
     method: str = "lazy-greedy",
     risk: xr.DataArray | None = None,
@@ -240,7 +241,7 @@ def optimize(
     placement_table: pd.DataFrame | None = None,
     label_column: str | None = None,
     cc_method: str = "factors",
-    cc_weights=(0.6, 0.2, 0.2),
+    cc_weights=UCM_DEFAULTS["weights"],
 ):
     """Choose (site, intervention) pairs that maximise risk-weighted air cooling within a budget.
 

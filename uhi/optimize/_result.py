@@ -137,32 +137,35 @@ class OptimizationResult:
     def write(self, out_dir, *, overwrite: bool = False) -> list[Path]:
         """Write the site table (GeoPackage + CSV), ΔT_air (COG), map and curve (PNG), summary (JSON).
 
-        Every file is written atomically inside ``out_dir``; existing files are refused unless
-        ``overwrite`` (checked for all files before anything is written).
+        The folder is written as a unit (:func:`uhi.io.write.output_folder`); existing outputs are refused
+        before anything is written unless ``overwrite``.
         """
-        from uhi.errors import OutputExistsError
-        from uhi.io.write import atomic_path, safe_output_path, write_raster
+        from uhi.io.write import (
+            atomic_path,
+            output_folder,
+            refuse_existing,
+            safe_output_path,
+            write_raster,
+            written_paths,
+        )
         from uhi.plot import optimize_pngs
 
-        out_dir = Path(out_dir)
-        paths = {name: safe_output_path(out_dir, name) for name in OUTPUT_FILES}
-        if not overwrite:
-            existing = [str(p) for p in paths.values() if p.exists()]
-            if existing:
-                raise OutputExistsError(f"{', '.join(existing)} already exist(s); pass overwrite=True (CLI: --overwrite)")
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with atomic_path(paths["optimized_sites.gpkg"], overwrite=overwrite) as tmp:
-            self.sites.to_file(tmp, layer="optimized_sites", driver="GPKG")
-        with atomic_path(paths["optimized_sites.csv"], overwrite=overwrite) as tmp:
-            table = pd.DataFrame(self.sites.drop(columns="geometry"))
-            table["geometry_wkt"] = self.sites.geometry.to_wkt()
-            table.to_csv(tmp, index=False)
-        for name, png in optimize_pngs(self).items():
-            with atomic_path(paths[name], overwrite=overwrite) as tmp:
-                tmp.write_bytes(png)
-        write_raster(self.delta_t_air, paths["delta_t_air.tif"], overwrite=overwrite)
-        with atomic_path(paths["optimization_summary.json"], overwrite=overwrite) as tmp:
-            summary = {"objective_person_k": self.objective, "budget_eur": self.budget_eur,
-                       **{k: (v.item() if isinstance(v, np.generic) else v) for k, v in self.stats.items()}}
-            tmp.write_text(json.dumps(summary, indent=1, default=str))
-        return list(paths.values())
+        out_dir = refuse_existing(out_dir, overwrite=overwrite, names=OUTPUT_FILES)
+        pngs = optimize_pngs(self)
+        with output_folder(out_dir, overwrite=overwrite) as folder:
+            paths = {name: safe_output_path(folder, name) for name in OUTPUT_FILES}
+            with atomic_path(paths["optimized_sites.gpkg"], overwrite=overwrite) as tmp:
+                self.sites.to_file(tmp, layer="optimized_sites", driver="GPKG")
+            with atomic_path(paths["optimized_sites.csv"], overwrite=overwrite) as tmp:
+                table = pd.DataFrame(self.sites.drop(columns="geometry"))
+                table["geometry_wkt"] = self.sites.geometry.to_wkt()
+                table.to_csv(tmp, index=False)
+            for name, png in pngs.items():
+                with atomic_path(paths[name], overwrite=overwrite) as tmp:
+                    tmp.write_bytes(png)
+            write_raster(self.delta_t_air, paths["delta_t_air.tif"], overwrite=overwrite)
+            with atomic_path(paths["optimization_summary.json"], overwrite=overwrite) as tmp:
+                summary = {"objective_person_k": self.objective, "budget_eur": self.budget_eur,
+                           **{k: (v.item() if isinstance(v, np.generic) else v) for k, v in self.stats.items()}}
+                tmp.write_text(json.dumps(summary, indent=1, default=str))
+        return written_paths(paths.values(), folder, out_dir)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import fftconvolve
 
+from uhi.constants import UCM_DEFAULTS
 from uhi.cooling.biophysical import PARAMETERS
 from uhi.cooling.kernels import decay_pixels, disc_kernel, exponential_kernel
 from uhi.cooling.model import GREEN_AREA_THRESHOLD_M2
@@ -100,8 +101,8 @@ class CoolingState:
         (shade, albedo, ETI) weights, renormalised as in InVEST [invest-code].
     """
 
-    def __init__(self, params, *, eti_scale, cell, uhi_max, weights, cooling_distance=450.0, mixing_radius=600.0,
-                 cc_method="factors", cc_weights=(0.6, 0.2, 0.2)):
+    def __init__(self, params, *, eti_scale, cell, uhi_max, weights, cooling_distance=UCM_DEFAULTS["cooling_distance"],
+                 mixing_radius=UCM_DEFAULTS["mixing_radius"], cc_method="factors", cc_weights=UCM_DEFAULTS["weights"]):
         self.params = {k: np.array(params[k], dtype=np.float64) for k in PARAMETERS}
         shape = self.params["shade"].shape
         self.shape = shape

@@ -22,6 +22,7 @@ from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
 from ..errors import InputValueError
 from ..io.write import atomic_path
+from ..units import CELSIUS_UNITS, KELVIN_UNITS
 
 __all__ = [
     "CELSIUS_UNITS",
@@ -39,9 +40,6 @@ __all__ = [
     "save_figure",
 ]
 
-#: Spellings of kelvin / degree Celsius in ``units`` attributes (CF / UDUNITS and common variants).
-KELVIN_UNITS = ("K", "kelvin", "Kelvin", "degK")
-CELSIUS_UNITS = ("degC", "°C", "C", "celsius", "Celsius", "degree_Celsius", "degrees_Celsius")
 #: Length of one degree of latitude / of longitude at the equator [m] (WGS 84 equatorial circumference / 360).
 METRES_PER_DEGREE = 111_319.49
 _HALO = [pe.withStroke(linewidth=3, foreground="white")]

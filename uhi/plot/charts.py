@@ -14,6 +14,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
 from ..errors import InputValueError
+from ..units import ZERO_CELSIUS_K
 from ._decor import _HALO, KELVIN_UNITS, _axes, finish_map, map_title, use_font
 from .maps import RISK_COLOURS, _colorbar
 
@@ -92,7 +93,7 @@ def district_choropleth(
     units = units if units is not None else (gdf.attrs.get("units") or {}).get(column)
     values = pd.to_numeric(gdf[column], errors="coerce").to_numpy(dtype=float)
     if units in KELVIN_UNITS and celsius:
-        values = values if column.endswith(_DIFFERENCE_SUFFIXES) else values - 273.15
+        values = values if column.endswith(_DIFFERENCE_SUFFIXES) else values - ZERO_CELSIUS_K
         units = "°C"
     plot_gdf = gdf
     if gdf.crs is not None and gdf.crs.is_geographic:

@@ -17,6 +17,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap, TwoSlopeNorm
 from matplotlib.patches import Patch
 
 from ..errors import InputValueError
+from ..units import ZERO_CELSIUS_K
 from ._decor import CELSIUS_UNITS, KELVIN_UNITS, _axes, crs_of, finish_map, legend_outside, map_title, raster_extent
 
 __all__ = ["HOTSPOT_COLOURS", "HOTSPOT_LABELS", "RISK_COLOURS", "delta_map", "hotspot_map", "lst_map", "risk_map"]
@@ -78,9 +79,9 @@ def _temperature(da: xr.DataArray, celsius: bool) -> tuple[np.ndarray, str]:
     units = da.attrs.get("units", "K")
     values = np.asarray(da.values, dtype=np.float64)
     if units in KELVIN_UNITS:
-        return (values - 273.15, "°C") if celsius else (values, "K")
+        return (values - ZERO_CELSIUS_K, "°C") if celsius else (values, "K")
     if units in CELSIUS_UNITS:
-        return (values, "°C") if celsius else (values + 273.15, "K")
+        return (values, "°C") if celsius else (values + ZERO_CELSIUS_K, "K")
     raise InputValueError(f"LST units {units!r} are neither kelvin {KELVIN_UNITS} nor degree Celsius {CELSIUS_UNITS}")
 
 

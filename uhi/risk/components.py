@@ -24,6 +24,7 @@ import xarray as xr
 
 from .._backend import apply_pointwise, check_same_grid, is_dask, pixel_size_m, set_cf
 from ..errors import InputValueError
+from ..units import CELSIUS_UNITS, KELVIN_UNITS, ZERO_CELSIUS_K
 
 __all__ = [
     "normalise",
@@ -154,9 +155,6 @@ def normalise(
     )
 
 
-_CELSIUS = ("degC", "°C", "C", "celsius", "degree_Celsius", "degrees_Celsius", "deg_C")
-
-
 def hazard_from_lst(lst: xr.DataArray) -> xr.DataArray:
     """Heat hazard layer from land surface temperature [K].
 
@@ -171,9 +169,9 @@ def hazard_from_lst(lst: xr.DataArray) -> xr.DataArray:
         raise InputValueError("lst must be a 2-D (y, x) xarray.DataArray")
     units = str(lst.attrs.get("units", "K")).strip()
     out = lst.astype(np.float32)
-    if units in _CELSIUS:
-        out = out + np.float32(273.15)
-    elif units not in ("K", "kelvin", ""):
+    if units in CELSIUS_UNITS:
+        out = out + np.float32(ZERO_CELSIUS_K)
+    elif units not in KELVIN_UNITS + ("",):
         raise InputValueError(f"lst has units {units!r}; expected 'K' or 'degC'")
     return set_cf(out, name="hazard", units="K", long_name="heat hazard: land surface temperature",
                   standard_name="surface_temperature", hazard_index="lst")

@@ -44,6 +44,7 @@ import xarray as xr
 
 from .._backend import apply_pointwise, set_cf
 from ..errors import InputValueError
+from ..units import ZERO_CELSIUS_K
 from .components import exposure_from_population, hazard_from_lst
 
 __all__ = [
@@ -64,7 +65,7 @@ HAZARD_LABELS = ("no_heat_stress", "moderate_heat_stress", "strong_heat_stress",
 #: Population density at which exposure saturates [inhabitants km-2]: Degree of Urbanisation urban-cluster cell.
 EXPOSURE_REFERENCE_DENSITY = 300.0
 
-_ZERO_C = 273.15
+_ZERO_C = ZERO_CELSIUS_K
 
 
 def _check_thresholds(thresholds) -> np.ndarray:

@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..errors import OutputExistsError
-from ..io.write import atomic_path, safe_output_path, write_raster
+from ..io.write import atomic_path, output_folder, refuse_existing, safe_output_path, write_raster, written_paths
 
 __all__ = ["CAVEATS", "OUTPUT_FILES", "RANKING", "ScenarioResult", "comparison_table"]
 
@@ -223,36 +222,34 @@ class ScenarioResult:
     def write(self, out_dir, overwrite: bool = False, *, report: bool = True) -> list[Path]:
         """Write rasters (COG), the district table (GeoPackage + CSV), totals JSON, PNG maps and the HTML report.
 
-        Every file is written atomically inside ``out_dir``; existing files are refused (all checked
-        before anything is written) unless ``overwrite=True``.
+        The folder is written as a unit (:func:`uhi.io.write.output_folder`); existing outputs are refused
+        before anything is written unless ``overwrite=True``.
         """
         from ..report import write_report
 
-        out = Path(out_dir)
         names = OUTPUT_FILES if report else tuple(f for f in OUTPUT_FILES if f != "report.html")
-        targets = {name: safe_output_path(out, name) for name in names}
-        existing = [str(p) for p in targets.values() if p.exists()]
-        if existing and not overwrite:
-            raise OutputExistsError(f"{len(existing)} output(s) already exist, e.g. {existing[0]}; pass overwrite=True (CLI: --overwrite)")
-        out.mkdir(parents=True, exist_ok=True)
-        written = [
-            write_raster(self.maps["delta_t_air"], targets["delta_t_air.tif"], overwrite=overwrite),
-            write_raster(self.maps["delta_lst"], targets["delta_lst.tif"], overwrite=overwrite),
-        ]
-        with atomic_path(targets["districts.gpkg"], overwrite=overwrite) as tmp:
-            self.table.to_file(tmp, driver="GPKG", layer="districts")
-        written.append(targets["districts.gpkg"])
-        with atomic_path(targets["districts.csv"], overwrite=overwrite) as tmp:
-            pd.DataFrame(self.table.drop(columns="geometry")).to_csv(tmp, index=False, float_format="%.6g")
-        written.append(targets["districts.csv"])
-        with atomic_path(targets["totals.json"], overwrite=overwrite) as tmp:
-            tmp.write_text(self.totals_json(), encoding="utf-8")
-        written.append(targets["totals.json"])
-        for fname, data in self.png_maps().items():
-            with atomic_path(targets[fname], overwrite=overwrite) as tmp:
-                tmp.write_bytes(data)
-            written.append(targets[fname])
-        if report:
-            written.append(write_report(self, out, overwrite=overwrite))
-        return written
+        out = refuse_existing(out_dir, overwrite=overwrite, names=names)
+        pngs = self.png_maps()
+        with output_folder(out, overwrite=overwrite) as folder:
+            targets = {name: safe_output_path(folder, name) for name in names}
+            written = [
+                write_raster(self.maps["delta_t_air"], targets["delta_t_air.tif"], overwrite=overwrite),
+                write_raster(self.maps["delta_lst"], targets["delta_lst.tif"], overwrite=overwrite),
+            ]
+            with atomic_path(targets["districts.gpkg"], overwrite=overwrite) as tmp:
+                self.table.to_file(tmp, driver="GPKG", layer="districts")
+            written.append(targets["districts.gpkg"])
+            with atomic_path(targets["districts.csv"], overwrite=overwrite) as tmp:
+                pd.DataFrame(self.table.drop(columns="geometry")).to_csv(tmp, index=False, float_format="%.6g")
+            written.append(targets["districts.csv"])
+            with atomic_path(targets["totals.json"], overwrite=overwrite) as tmp:
+                tmp.write_text(self.totals_json(), encoding="utf-8")
+            written.append(targets["totals.json"])
+            for fname, data in pngs.items():
+                with atomic_path(targets[fname], overwrite=overwrite) as tmp:
+                    tmp.write_bytes(data)
+                written.append(targets[fname])
+            if report:
+                written.append(write_report(self, folder, overwrite=overwrite))
+        return written_paths(written, folder, out)
 

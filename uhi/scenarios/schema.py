@@ -41,6 +41,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .._toml import format_validation_error, read_toml
+from ..constants import UCM_DEFAULTS
 from ..errors import ScenarioError
 
 __all__ = ["BaselineSpec", "HealthSpec", "InterventionSpec", "ScenarioSpec", "TopRiskSpec", "VariantSpec", "parse_scenario", "validate_scenario"]
@@ -97,11 +98,11 @@ class InterventionSpec(_Strict):
 class BaselineSpec(_Strict):
     """InVEST UCM scalars and the LST method of the baseline (InVEST Urban Cooling Model user guide)."""
 
-    t_ref: float = 21.0  # rural reference air temperature [degC]; summer-afternoon default (assumption, set your own)
-    uhi_max: float = Field(3.5, ge=0)  # UHI magnitude [degC]; assumption, within the 0.5-3.0 (+) range of Iungman 2023 [iungman2023]
-    ref_et: float = Field(6.0, gt=0)  # reference ET [mm/day]; FAO-56 summer Mediterranean/continental value (assumption)
-    cooling_distance: float = Field(450.0, gt=0)  # [m], InVEST UG recommendation [invest-ucm]
-    mixing_radius: float = Field(600.0, gt=0)  # [m], InVEST UG 500-600 m [invest-ucm]
+    t_ref: float = UCM_DEFAULTS["t_ref"]  # rural reference air temperature [degC]; summer-afternoon assumption, set your own
+    uhi_max: float = Field(UCM_DEFAULTS["uhi_max"], ge=0)  # UHI magnitude [degC]; assumption, within the 0.5-3.0 (+) range of Iungman 2023 [iungman2023]
+    ref_et: float = Field(UCM_DEFAULTS["ref_et"], gt=0)  # reference ET [mm/day]; FAO-56 summer Mediterranean/continental value (assumption)
+    cooling_distance: float = Field(UCM_DEFAULTS["cooling_distance"], gt=0)  # [m], InVEST UG recommendation [invest-ucm]
+    mixing_radius: float = Field(UCM_DEFAULTS["mixing_radius"], gt=0)  # [m], InVEST UG 500-600 m [invest-ucm]
     cc_method: Literal["factors", "intensity"] = "factors"
     lst_method: str = "auto"  # uhi.analysis.choose_lst_method: l2 / split-window / single-channel / simple
     water_vapour: float | None = Field(None, gt=0)  # total column water vapour [g cm-2]; None: the scene's own or none
