@@ -24,7 +24,7 @@ def test_run_writes_everything_and_refuses_to_clobber(city, tmp_path, write_scen
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
     assert "°C·person" in res.output
     again = invoke("run", city / "trees.toml", "--out", out)
-    assert again.exit_code == 1 and "already exists" in again.output and "Traceback" not in again.output
+    assert again.exit_code == 1 and "already holds" in again.output and "Traceback" not in again.output
 
 
 def test_malformed_toml_exits_1_with_one_line(city, tmp_path, write_scenario):

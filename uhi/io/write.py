@@ -106,9 +106,8 @@ def refuse_existing(path: str | os.PathLike, *, overwrite: bool = False, names=N
         return path
     found = [str(n) for n in names if (path / n).exists()]
     if found:
-        more = f" (and {len(found) - 1} more output(s) of an earlier run)" if len(found) > 1 else ""
-        raise OutputExistsError(f"{path / found[0]} already exists{more}; pass overwrite=True (CLI: --overwrite) to replace "
-                                f"the outputs in {path}")
+        raise OutputExistsError(f"{path}/ already holds {', '.join(found[:5])}{' ...' if len(found) > 5 else ''}; "
+                                "add --overwrite to replace them")
     return path
 
 

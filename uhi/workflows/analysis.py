@@ -21,7 +21,7 @@ def write_maps(analysis, out_dir: Path, *, overwrite: bool = False, progress: Pr
         figures.append(("hotspots_map.png", lambda ax: plot.hotspot_map(analysis.hotspots, ax=ax,
                                                                         title=f"Getis-Ord Gi* hot spots, {title}",
                                                                         districts=analysis.districts)))
-    if analysis.risk is not None:
+    if analysis.risk is not None and "risk_class" in analysis.risk:
         figures.append(("risk_map.png", lambda ax: plot.risk_map(analysis.risk["risk_class"], ax=ax,
                                                                   title=f"Heat risk, {title}", districts=analysis.districts)))
     if analysis.district_table is not None:
@@ -117,7 +117,12 @@ def demo_workflow(city: str = "Sofia", out_dir="demo-output", *, overwrite: bool
     with output_folder(out_dir, overwrite=overwrite) as folder:
         written = _write_analysis(analysis, folder, overwrite=overwrite, progress=progress)
         lst_path = safe_output_path(folder, "lst.tif")
-        written.append(write_raster(to_celsius(analysis.lst), lst_path, overwrite=overwrite))
+        lst_c = to_celsius(analysis.lst)
+        if analysis.synthetic:
+            from ..synthetic import SYNTHETIC_NOTE
+
+            lst_c = lst_c.assign_attrs(synthetic=SYNTHETIC_NOTE)  # a GeoTIFF tag
+        written.append(write_raster(lst_c, lst_path, overwrite=overwrite))
         if results:
             say(progress, "writing the scenario comparison and report")
             table, paths = write_comparison(results, folder / "scenarios", overwrite=overwrite)
