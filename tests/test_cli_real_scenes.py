@@ -68,3 +68,14 @@ def test_timeseries_on_every_real_scene(shared_data, tmp_path, name):
     assert result.exit_code == 0, result.output
     for stem in ("mean_lst", "max_lst", "hot_days", "valid_scenes"):
         assert (tmp_path / "ts" / f"{stem}.tif").is_file()
+
+
+def test_population_that_misses_the_scene_stops_before_output(shared_data, tmp_path):
+    """GHS-POP clip of Algeria (Mollweide) given with the Liverpool scene: no resident on the scene grid. One line
+    saying so, exit 1, nothing written (before: 'risk is all NaN' from deep inside the classifier)."""
+    scene = shared_data / "landsat" / SCENES["liverpool"]
+    pop = shared_data / "population" / "GHS_POP_E2015_GLOBE_R2019A_54009_1K_V1_0.tif"
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["risk", str(scene), "--population", str(pop), "--out", str(out)])
+    assert result.exit_code == 1 and "does not overlap the scene" in result.output
+    assert not out.exists() or not any(out.iterdir())

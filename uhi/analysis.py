@@ -359,8 +359,16 @@ def analyse_layers(
     idx = xr.Dataset({k: v for k, v in {"ndvi": ndvi, "ndbi": ndbi, "mndwi": mndwi}.items() if v is not None})
     if landcover is not None and not isinstance(landcover, xr.DataArray):
         landcover = load_raster(landcover, lst, resampling="mode", name="landcover", what="land-cover raster", masked=False)
-    if population is not None and not isinstance(population, xr.DataArray):
-        population = load_population(population, like=lst)
+    if population is not None:
+        source = "the population layer" if isinstance(population, xr.DataArray) else f"population raster {population}"
+        if not isinstance(population, xr.DataArray):
+            population = load_population(population, like=lst)
+        values = np.asarray(population.values, dtype=np.float64)
+        if not (np.isfinite(values) & (values > 0)).any():
+            raise InputValueError(
+                f"{source} has no resident on the scene grid: it does not overlap the scene (check its extent and "
+                "CRS) or is all zero; give a population raster covering the scene, or leave it out for hazard-only outputs"
+            )
     zones = None
     if districts is not None:
         import warnings

@@ -9,7 +9,6 @@ memory one chunk at a time.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -117,9 +116,8 @@ def lst_time_series(scenes: Iterable, *, method: str = "auto", chunks: dict | in
 
     ``chunks`` is passed to :func:`uhi.load_landsat`; with it, the stack is dask-backed.
     ``method="auto"`` picks the best method each scene supports (:func:`uhi.analysis.choose_lst_method`);
-    ``mask_clouds="auto"`` masks clouds where a scene has a QA band. A scene with (almost) no valid LST
-    stops the run with an :class:`~uhi.errors.InputValueError` naming it (:func:`uhi.analysis.analyse_city`'s
-    rule; this computes each scene's LST once more). All scenes must share one grid (same path/row and extent).
+    ``mask_clouds="auto"`` masks clouds where a scene has a QA band. All scenes must share one grid
+    (same path/row and extent).
     """
     from .io import load_landsat
     from .lst import land_surface_temperature
@@ -133,9 +131,6 @@ def lst_time_series(scenes: Iterable, *, method: str = "auto", chunks: dict | in
 
             this = choose_lst_method(ds, lst_kwargs.get("water_vapour"))
         lst = land_surface_temperature(ds, method=this, **lst_kwargs)
-        from .analysis import _check_clear
-
-        _check_clear(lst, ds, None if isinstance(scene, xr.Dataset) else Path(scene))  # stop before any output
         lst.attrs.setdefault("acquisition_time", ds.attrs.get("acquisition_time"))
         maps.append(lst)
     return stack_lst(maps)
