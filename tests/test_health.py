@@ -203,3 +203,22 @@ def test_temperature_series_reader(tmp_path, health_dir):
     (tmp_path / "g.csv").write_text("date,t\n2000-01-01,3.0\n")
     with pytest.raises(InputValueError, match="no day in months"):
         HealthModel(CityCurves("X", "X", (_loglinear(),), "t"), read_temperature_series(tmp_path / "g.csv"))
+
+
+def test_loglinear_fallback_leave_one_out_against_sofias_own_curve(curves, health_dir):
+    # Leave Sofia out of the pool: the fallback built from the other 9 cities (median slope log(RR_heat)/(P99 - MMT),
+    # median MMP applied to Sofia's own series) should give deaths avoided per K within a factor 1.5 of Sofia's own
+    # Masselot et al. 2023 curve (a log-linear curve cannot follow the spline's shape exactly; measured 1.1-1.2).
+    from uhi.health import loglinear_curves
+
+    series = read_temperature_series(health_dir / "era5_daily_BG001C.csv.gz")
+    pool = {k: v for k, v in curves.items() if k != "BG001C"}
+    fb = HealthModel(loglinear_curves(pool, series, "Sofia"), series)
+    own = HealthModel(curves["BG001C"], series)
+    ratio = fb.deaths_avoided_per_resident(-1.0) / own.deaths_avoided_per_resident(-1.0)
+    assert 1 / 1.5 < ratio < 1.5
+    assert "log-linear fallback" in fb.curves.note and "Sofia" in fb.curves.note
+    assert fb.deaths_avoided_per_resident(0.0) == 0.0
+    # through the folder loader: a city without a curve, its own series, fallback="loglinear"
+    m = load_health_folder(health_dir, "Niš", series=health_dir / "era5_daily_BG007C.csv.gz", fallback="loglinear")
+    assert "log-linear fallback" in m.curves.note

@@ -17,6 +17,7 @@ from .burden import (
     HealthOutcome,
     curves_for_city,
     load_health_folder,
+    loglinear_curves,
     read_temperature_series,
 )
 from .erf import ERF_COLUMNS, VCOV_COLUMNS, AgeCurve, CityCurves, read_erf_table, spline_basis
@@ -31,6 +32,7 @@ __all__ = [
     "HealthOutcome",
     "curves_for_city",
     "load_health_folder",
+    "loglinear_curves",
     "read_erf_table",
     "read_temperature_series",
     "spline_basis",

@@ -46,7 +46,7 @@ from ..errors import InputValueError
 from .erf import AgeCurve, CityCurves, read_erf_table
 
 __all__ = ["SUMMER_MONTHS", "Z95", "HealthModel", "HealthOutcome", "curves_for_city", "load_health_folder",
-           "read_temperature_series"]
+           "loglinear_curves", "read_temperature_series"]
 
 #: June–August, the summer of Iungman et al. 2023.
 SUMMER_MONTHS = (6, 7, 8)
@@ -139,6 +139,48 @@ def curves_for_city(curves: dict[str, CityCurves], city: str, *, lat: float | No
             f"{proxy.city} ({code}, {dist[code]:.0f} km), stands in with its curve and its temperature series: "
             f"results are indicative only.{far}")
     return proxy.with_note(note)
+
+
+def loglinear_curves(curves: dict[str, CityCurves], series: pd.Series, city: str) -> CityCurves:
+    """A documented log-linear fallback for a city with a temperature series but no curve of its own.
+
+    For each age group of the table: ``log RR = β·max(0, T − MMT)`` with β the median over the table's cities
+    of ``log(RR_heat) / (T_p99 − MMT)`` (the published heat RR at the 99th percentile against the MMT, Masselot
+    et al. 2023), the MMT at the median minimum-mortality percentile of the table applied to ``series``, and
+    the median age share and death rate of the table. No curve covariance: the range is the effect-size range
+    only. The result's ``note`` says all this.
+    """
+    rows: dict[str, list] = {}
+    for c in curves.values():
+        for g in c.groups:
+            if g.rr_heat is None or g.t_p99 is None or g.t_p99 <= g.mmt:
+                continue
+            rows.setdefault(g.agegroup, []).append(g)
+    if not rows:
+        raise InputValueError("the exposure-response table has no published heat RR ('rr_heat', 't_p99_C'): no log-linear fallback")
+    values = np.asarray(series.dropna().to_numpy(), dtype=np.float64)
+    groups = []
+    for label, gs in rows.items():
+        beta = float(np.median([np.log(g.rr_heat) / (g.t_p99 - g.mmt) for g in gs]))
+        mmp = float(np.median([_percentile_of(g.mmt, g) for g in gs]))
+        groups.append(AgeCurve(label, np.zeros(5), None, (), (), float(np.quantile(values, mmp / 100.0)),
+                               float(np.median([g.age_share for g in gs])), float(np.median([g.death_rate for g in gs])),
+                               loglinear_slope=beta))
+    n = len({c.code for c in curves.values()})
+    note = (f"No exposure-response curve for {city}: a log-linear fallback stands in (per age group, the median slope "
+            f"log(RR_heat)/(T_p99 - MMT) of the {n} cities of the table above the MMT at their median minimum-mortality "
+            f"percentile of {city}'s own series; median age shares and death rates): results are indicative only.")
+    return CityCurves(code=city, city=city, groups=tuple(groups), source="log-linear fallback from Masselot et al. 2023 curves",
+                      note=note)
+
+
+def _percentile_of(mmt: float, g: AgeCurve) -> float:
+    """Minimum-mortality percentile [0-100]: the table's ``mmp``, else interpolated between the knots' percentiles."""
+    if g.mmp is not None:
+        return float(g.mmp)
+    xs = [g.bounds[0], *g.knots, g.bounds[1]]
+    ps = [0.1, 10.0, 75.0, 90.0, 99.9]
+    return float(np.interp(mmt, xs, ps))
 
 
 @dataclasses.dataclass
@@ -344,13 +386,15 @@ class HealthModel:
 
 
 def load_health_folder(folder: str | os.PathLike, city: str, *, lat: float | None = None, lon: float | None = None,
-                       years: tuple[int, int] | None = None) -> HealthModel:
+                       years: tuple[int, int] | None = None, series: str | os.PathLike | None = None,
+                       fallback: str = "proxy") -> HealthModel:
     """A :class:`HealthModel` from a folder laid out like Masselot et al.'s exported results.
 
     The folder holds ``city_erf.csv`` (columns :data:`uhi.health.ERF_COLUMNS`, plus ``lat``/``lon`` for
     proxies), optionally ``city_erf_vcov.csv`` (:data:`uhi.health.VCOV_COLUMNS`), and one daily series
     ``era5_daily_<URAU_CODE>.csv[.gz]`` (``date``, ``tmean_C``) per city. A city without its own curve
-    gets the nearest city's curve and series, stated in the result's note.
+    gets the nearest city's curve and series (``fallback="proxy"``), or, with its own daily ``series`` and
+    ``fallback="loglinear"``, the log-linear fallback of :func:`loglinear_curves`; either is stated in the note.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -361,7 +405,15 @@ def load_health_folder(folder: str | os.PathLike, city: str, *, lat: float | Non
     table = pd.read_csv(erf)
     coords = ({str(c): (float(a), float(o)) for c, a, o in table[["URAU_CODE", "lat", "lon"]].drop_duplicates("URAU_CODE").itertuples(index=False)}
               if {"lat", "lon"} <= set(table.columns) else None)
+    if fallback not in ("proxy", "loglinear"):
+        raise InputValueError(f"fallback must be 'proxy' or 'loglinear', got {fallback!r}")
+    own = series is not None and city not in curves and _fold(city) not in {_fold(c.city) for c in curves.values()}
+    if own and fallback == "loglinear":
+        s = read_temperature_series(series)
+        return HealthModel(loglinear_curves(curves, s, city), s, years=years)
     cc = curves_for_city(curves, city, lat=lat, lon=lon, table_coords=coords)
+    if series is not None and not own:
+        return HealthModel(cc, read_temperature_series(series), years=years)
     for name in (f"era5_daily_{cc.code}.csv.gz", f"era5_daily_{cc.code}.csv"):
         if (folder / name).is_file():
             return HealthModel(cc, read_temperature_series(folder / name), years=years)

@@ -157,6 +157,7 @@ class AgeCurve:
     rr_heat: float | None = None
     t_p99: float | None = None
     loglinear_slope: float | None = None
+    mmp: float | None = None
 
     def design(self, t) -> np.ndarray:
         """``B(T) - B(MMT)`` [n x 5] (spline) or ``max(0, T - MMT)`` [n x 1] (log-linear)."""
@@ -308,6 +309,7 @@ def read_erf_table(path: str | os.PathLike | pd.DataFrame, vcov: str | os.PathLi
                 knots=tuple(float(k) for k in knots), bounds=tuple(float(b) for b in bounds), mmt=float(r.mmt_C),
                 age_share=float(r.agepop / r["pop"]), death_rate=float(r.deathrate),
                 rr_heat=float(r.rr_heat) if "rr_heat" in r else None, t_p99=float(r.t_p99_C) if "t_p99_C" in r else None,
+                mmp=float(r.mmp) if "mmp" in r else None,
             ))
         name = str(rows["city"].iloc[0])
         out[str(code)] = CityCurves(code=str(code), city=name, groups=tuple(groups),

@@ -169,7 +169,8 @@ def load_health(spec: ScenarioSpec, city: str, progress: Progress = None):
         lat, lon, city = c.lat, c.lon, c.name
     say(progress, "exposure-response curves and summer temperatures")
     try:
-        return load_health_folder(folder, spec.health.city or city, lat=lat, lon=lon, years=spec.health.years)
+        return load_health_folder(folder, spec.health.city or city, lat=lat, lon=lon, years=spec.health.years,
+                                  series=spec.health.series, fallback=spec.health.fallback)
     except InputValueError as exc:
         raise ScenarioError(f"[health]: {exc}") from None
 

@@ -119,6 +119,8 @@ class HealthSpec(_Strict):
     data: str | None = None  # folder; default: the UHI_HEALTH_DATA environment variable
     city: str | None = None  # curve to use (URAU code or city name); default: the scenario's city (nearest as a stated proxy)
     years: tuple[int, int] | None = None  # first and last summer of the series to use; default: all
+    series: str | None = None  # the city's own daily mean temperature CSV (date, tmean_C); default: the folder's
+    fallback: Literal["proxy", "loglinear"] = "proxy"  # city without a curve: nearest city's curve, or log-linear
 
     @field_validator("years")
     @classmethod
@@ -213,8 +215,10 @@ def validate_scenario(data: dict, *, where: str = "scenario", text: str | None =
                 out.append(it)
             return out
 
-        if spec.health.data is not None and not Path(spec.health.data).expanduser().is_absolute():
-            updates["health"] = spec.health.model_copy(update={"data": str(base / Path(spec.health.data).expanduser())})
+        h = {k: str(base / Path(getattr(spec.health, k)).expanduser()) for k in ("data", "series")
+             if getattr(spec.health, k) is not None and not Path(getattr(spec.health, k)).expanduser().is_absolute()}
+        if h:
+            updates["health"] = spec.health.model_copy(update=h)
         if spec.baseline.cooling_config is not None and not Path(spec.baseline.cooling_config).expanduser().is_absolute():
             updates["baseline"] = spec.baseline.model_copy(update={"cooling_config": str(base / Path(spec.baseline.cooling_config).expanduser())})
         updates["intervention"] = fix(spec.intervention)
