@@ -26,7 +26,6 @@ air-mixing radius and the green-area cooling distance by simulated annealing. He
 
 from __future__ import annotations
 
-import inspect
 import math
 import os
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ import pandas as pd
 import xarray as xr
 
 from uhi.calibrate.skill import OBJECTIVES, loss, skill
-from uhi.constants import AIR_TEMPERATURE_RECORD_DEGC, UHI_MAX_LIMIT_K
+from uhi.constants import AIR_TEMPERATURE_RECORD_DEGC, UCM_DEFAULTS, UHI_MAX_LIMIT_K
 from uhi.errors import InputValueError
 
 __all__ = ["CALIBRATABLE", "CalibrationResult", "calibrate_ucm", "derive_reference", "ucm_defaults"]
@@ -61,11 +60,9 @@ DEFAULT_BOUNDS = {"t_ref": AIR_TEMPERATURE_RECORD_DEGC, "uhi_max": (0.0, UHI_MAX
 
 
 def ucm_defaults() -> dict:
-    """The model's own defaults (``cooling_distance``, ``mixing_radius``, ``weights``, ``cc_method``) [m, m, 1]."""
-    from uhi.cooling import urban_cooling
-
-    sig = inspect.signature(urban_cooling).parameters
-    return {k: sig[k].default for k in ("cooling_distance", "mixing_radius", "weights", "cc_method")}
+    """The model's defaults (``cooling_distance``, ``mixing_radius``, ``weights``, ``cc_method``) [m, m, 1], from
+    :data:`uhi.constants.UCM_DEFAULTS`."""
+    return {k: UCM_DEFAULTS[k] for k in ("cooling_distance", "mixing_radius", "weights", "cc_method")}
 
 
 # ----------------------------------------------------------------- observations ----
@@ -87,10 +84,10 @@ def _observations(params: xr.Dataset, observations, value: str, max_pixels: int,
 
         check_same_grid(like, observations, names=("params", "observations"))
         y = np.asarray(observations.values, dtype=np.float64)
-        if str(observations.attrs.get("units", "")) in ("K", "kelvin", "Kelvin", "degK"):
-            from uhi.constants import ZERO_CELSIUS_K
+        from uhi.units import is_kelvin, kelvin_to_celsius
 
-            y = y - ZERO_CELSIUS_K  # the model works in degC (InVEST convention)
+        if is_kelvin(observations.attrs.get("units", "")):
+            y = kelvin_to_celsius(y)  # the model works in degC (InVEST convention)
         rr, cc = np.nonzero(np.isfinite(y) & model_ok)
         if rr.size == 0:
             raise InputValueError("the observed raster has no valid pixel where the model is defined")
@@ -495,7 +492,7 @@ def calibrate_ucm(
     observations,
     *,
     model: str = "invest",
-    ref_et=6.0,
+    ref_et=UCM_DEFAULTS["ref_et"],
     cc_method: str | None = None,
     table=None,
     config=None,

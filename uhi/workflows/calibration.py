@@ -37,11 +37,11 @@ def calibration_observations(path, *, time=None, night=None, window: str = "30mi
     path = Path(path)
     if path.suffix.lower() in _RASTER_SUFFIXES:
         da = _read_layer(path, "observed temperature")
-        units = str(da.attrs.get("units", ""))
-        if units in ("K", "kelvin") or (not units and float(da.quantile(0.5)) > 200):
-            from uhi.constants import ZERO_CELSIUS_K
+        from uhi.units import is_kelvin, kelvin_to_celsius
 
-            da = da - ZERO_CELSIUS_K
+        units = str(da.attrs.get("units", ""))
+        if is_kelvin(units) or (not units and float(da.quantile(0.5)) > 200):
+            da = kelvin_to_celsius(da)
         return da.assign_attrs(units="degC"), f"raster {path.name}"
     if time is not None and night is not None:
         raise InputValueError("give either an overpass time (--time) or a night (--night), not both")
