@@ -58,9 +58,10 @@ def energy_savings(t_air: xr.DataArray, buildings, energy_table, t_ref: float, u
     geopandas.GeoDataFrame
         ``buildings`` plus ``avg_t_air`` [degC] and ``energy_sav``.
     """
-    from rasterio.features import rasterize
+    import warnings
 
     from uhi._backend import require_projected
+    from uhi.zonal import zonal_stats
 
     crs = require_projected(t_air, "energy_savings")
     tab = energy_table.copy() if isinstance(energy_table, pd.DataFrame) else pd.read_csv(energy_table)
@@ -77,17 +78,17 @@ def energy_savings(t_air: xr.DataArray, buildings, energy_table, t_ref: float, u
     if unknown:
         raise InputValueError(f"building type(s) {unknown} are not in the energy table (it has {sorted(tab.index)})")
     b = buildings.to_crs(crs) if buildings.crs is not None and buildings.crs != crs else buildings.copy()
-    values = np.asarray(t_air.values, dtype=np.float64)
-    ids = rasterize(((geom, i + 1) for i, geom in enumerate(b.geometry)), out_shape=values.shape,
-                    transform=t_air.rio.transform(), fill=0, all_touched=False, dtype="int32")
-    ok = (ids > 0) & np.isfinite(values)
-    n = len(b) + 1
-    sums = np.bincount(ids[ok], weights=values[ok], minlength=n)
-    counts = np.bincount(ids[ok], minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = (sums / counts)[1:]
+    # per-building mean through uhi.zonal (centre-of-pixel rule, as InVEST's zonal statistics)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # buildings without a pixel centre are handled below
+        try:
+            table = zonal_stats(t_air.rename("t_air"), b[[b.geometry.name]], stats=("mean", "count"))
+            mean = table["t_air_mean"].to_numpy(dtype=np.float64)
+            counts = table["t_air_count"].to_numpy()
+        except InputValueError:  # no building holds a pixel centre: every one is smaller than a pixel
+            mean, counts = np.full(len(b), np.nan), np.zeros(len(b), dtype=np.int64)
     # polygons smaller than a pixel get the value at their centroid
-    small = counts[1:] == 0
+    small = counts == 0
     if small.any():
         cent = b.geometry[small].centroid
         mean[small] = [float(t_air.sel(x=pt.x, y=pt.y, method="nearest")) for pt in cent]
