@@ -1,4 +1,4 @@
-"""Benchmark: Getis-Ord Gi* z-scores on a raster with a 500 m distance band at 30 m pixels (r = 16.7 px).
+"""Benchmark: Getis-Ord Gi* z-scores on a raster with a 500 m (``gi_star``) or 300 m (``gi_star_300m``) distance band at 30 m pixels (r = 16.7 / 10 px).
 
 Subject ``numba``: :func:`uhi.metrics.gi_star` (array layer of :func:`uhi.metrics.hotspots`): row-wise
 prefix sums of the centred values and the valid mask, then ``2 r + 1`` look-ups per pixel, parallel
@@ -30,18 +30,28 @@ def _lst(n: int) -> np.ndarray:
     return y
 
 
-@case("gi_star")
-def setup(n: int) -> Case:
+def _setup(n: int, radius_px: float, band_m: int) -> Case:
     y = _lst(n)
     impls = {
-        "numba": lambda: gi_star(y, RADIUS_PX),
-        "numpy": lambda: gi_star_reference(y, RADIUS_PX, method="fft"),
+        "numba": lambda: gi_star(y, radius_px),
+        "numpy": lambda: gi_star_reference(y, radius_px, method="fft"),
     }
     if n <= 1000:
-        impls["numpy_direct"] = lambda: gi_star_reference(y, RADIUS_PX, method="direct")
+        impls["numpy_direct"] = lambda: gi_star_reference(y, radius_px, method="direct")
     return Case(
         implementations=impls,
         pixels=n * n,
         input_mib=n * n * 4 / 2**20,
-        notes="500 m band, 30 m pixels, 2 % NaN; numpy = float64 fftconvolve reference",
+        notes=f"{band_m} m band, 30 m pixels, 2 % NaN; numpy = float64 fftconvolve reference",
     )
+
+
+@case("gi_star")
+def setup(n: int) -> Case:
+    return _setup(n, RADIUS_PX, 500)
+
+
+@case("gi_star_300m")
+def setup_300(n: int) -> Case:
+    """The 300 m band of issue 14's target (r = 10 px at 30 m)."""
+    return _setup(n, 300.0 / 30.0, 300)
