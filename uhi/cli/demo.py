@@ -44,7 +44,7 @@ def _print_comparison(table) -> None:
         deaths = row.get("deaths_avoided_central")
         view.add_row(str(row["rank"]), esc(row["scenario"]), fmt(row.get("annualised_cost_eur_per_year"), "{:,.0f}"),
                      fmt(row.get("mean_delta_t_air_treated"), "{:+.2f}"),
-                     "n/a (no curves: --health / UHI_HEALTH_DATA)" if deaths is None else
+                     "n/a" if deaths is None or math.isnan(deaths) else
                      f"{deaths:.2f} ({fmt(row.get('deaths_avoided_low'), '{:.2f}')}-{fmt(row.get('deaths_avoided_high'), '{:.2f}')})",
                      fmt(row.get("eur_per_death_avoided"), "{:,.0f}"), fmt(row.get("degc_person_reduced"), "{:,.0f}"))
     console.print(view)
