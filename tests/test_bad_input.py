@@ -398,7 +398,7 @@ CASES = [
     Row("CLI risk: all-zero thermal band", lambda c: (_fill_band(c.band("B10"), 0), _cli(c, "risk", "{scene}", "--out", "{out}/r")),
         _CliError, "valid LST"),
     Row("CLI timeseries: all-zero thermal band", lambda c: (_fill_band(c.band("B10"), 0), _cli(c, "timeseries", "{scene}", "--chunks", "32",
-        "--out", "{out}/ts")), _CliError, "no pixel of the 1 scene.*valid LST.*--allow-empty"),
+        "--out", "{out}/ts")), _CliError, "valid LST"),
     Row("CLI timeseries: outputs exist", lambda c: (_touch(c.out.parent / "ts" / "max_lst.tif"), _cli(c, "timeseries", "{scene}",
         "--out", str(c.out.parent / "ts"))), _CliError, "max_lst.tif; add --overwrite"),
     # --- parameters outside their physical range ---
@@ -715,7 +715,7 @@ def test_cli_prints_bracketed_names_as_typed(capsys, monkeypatch):
 
     from uhi.cli import _common
 
-    monkeypatch.setattr(_common.console, "width", 200)  # a wide terminal: no cell is truncated
+    monkeypatch.setattr(_common.console, "width", 400)  # a wide terminal: no cell is truncated
     from uhi.cli import scenario as scenario_cli
 
     nan = float("nan")
