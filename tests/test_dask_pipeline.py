@@ -171,6 +171,21 @@ def test_assess_risk_lazy(layers):
     assert_lazy_equal(result, eager)
 
 
+def test_assess_risk_lazy_correlations_use_a_grid_sample(layers, monkeypatch):
+    """Dask input: the Spearman correlations come from every k-th row and column (no full-raster read), and equal
+    the eager correlations of that same sample (scipy.stats.spearmanr on the sampled pixels)."""
+    from uhi.risk import assess, assess_risk, component_correlations
+
+    monkeypatch.setattr(assess, "CORRELATION_SAMPLE", 10_000)  # 300^2 px -> every 3rd row and column
+    result = assess_risk(lazy(layers["lst"]), lazy(layers["population"]))
+    eager = assess_risk(layers["lst"], layers["population"])
+    expect = component_correlations(eager.isel(y=slice(None, None, 3), x=slice(None, None, 3)),
+                                    layers["population"][::3, ::3])
+    for k, r in expect.items():
+        got = result.attrs[f"spearman_risk_{k}"]
+        assert (r is None and np.isnan(got)) or got == pytest.approx(r, abs=1e-9)
+
+
 # --- cooling ---------------------------------------------------------------------------------
 
 def _landcover_table() -> pd.DataFrame:

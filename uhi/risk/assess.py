@@ -152,20 +152,39 @@ def _with_crs(ds: xr.Dataset, like: xr.DataArray) -> xr.Dataset:
     return ds.rio.write_crs(crs) if crs is not None else ds
 
 
+#: Pixels behind the Spearman correlations of dask-backed (larger-than-memory) rasters: a regular grid sample.
+CORRELATION_SAMPLE = 2**20
+
+
 def component_correlations(ds: xr.Dataset, population: xr.DataArray | None = None) -> dict[str, float | None]:
     """Spearman rank correlation of ``risk`` with each component (and population) over populated pixels.
 
     A correlation near 1 means the risk ranking is that component's ranking (e.g. risk ~ population);
-    a constant component (the uniform vulnerability default) gives None.
+    a constant component (the uniform vulnerability default) gives None. Dask-backed layers (rasters larger
+    than memory) are read on a regular grid of about ``CORRELATION_SAMPLE`` pixels (every ``k``-th row and
+    column), so the figure is a sample estimate there; numpy layers use every pixel.
     """
     from scipy.stats import spearmanr
 
-    r = np.asarray(ds["risk"].values, dtype=np.float64).ravel()
+    arrays = {k: ds[k] for k in ("risk", "hazard", "exposure", "vulnerability")}
+    if population is not None:
+        arrays["population"] = population
+    if any(is_dask(a.data) for a in arrays.values()):
+        # larger-than-memory rasters: a regular grid sample of ~CORRELATION_SAMPLE pixels, all layers in one pass
+        import dask
+
+        ny, nx = ds["risk"].shape
+        step = max(1, int(np.ceil(np.sqrt(ny * nx / CORRELATION_SAMPLE))))
+        values = dict(zip(arrays, dask.compute(*[a.data[::step, ::step] for a in arrays.values()])))
+    else:
+        values = {k: a.values for k, a in arrays.items()}
+    flat = {k: np.asarray(v, dtype=np.float64).ravel() for k, v in values.items()}
+    r = flat["risk"]
     ok = np.isfinite(r)
     if population is not None:
-        p = np.asarray(population.values, dtype=np.float64).ravel()
+        p = flat["population"]
         ok &= np.isfinite(p) & (p > 0)
-    layers = {k: np.asarray(ds[k].values, dtype=np.float64).ravel() for k in ("hazard", "exposure", "vulnerability")}
+    layers = {k: flat[k] for k in ("hazard", "exposure", "vulnerability")}
     if population is not None:
         layers["population"] = p
     for x in layers.values():
