@@ -140,14 +140,8 @@ class OptimizationResult:
         The folder is written as a unit (:func:`uhi.io.write.output_folder`); existing outputs are refused
         before anything is written unless ``overwrite``.
         """
-        from uhi.io.write import (
-            atomic_path,
-            output_folder,
-            refuse_existing,
-            safe_output_path,
-            write_raster,
-            written_paths,
-        )
+        from uhi.io.write import atomic_path, safe_output_path, write_raster
+        from uhi.io.write import output_folder, refuse_existing, written_paths
         from uhi.plot import optimize_pngs
 
         out_dir = refuse_existing(out_dir, overwrite=overwrite, names=OUTPUT_FILES)
