@@ -98,8 +98,14 @@ class CityAnalysis:
         """
         import json
 
-        from uhi.io.write import atomic_path, safe_output_path, write_raster
-        from uhi.io.write import output_folder, refuse_existing, written_paths
+        from uhi.io.write import (
+            atomic_path,
+            output_folder,
+            refuse_existing,
+            safe_output_path,
+            write_raster,
+            written_paths,
+        )
 
         rasters = self.rasters()
         names = [f"{stem}.tif" for stem in rasters] + ["summary.json"]

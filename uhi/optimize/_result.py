@@ -140,26 +140,25 @@ class OptimizationResult:
         The folder is written as a unit (:func:`uhi.io.write.output_folder`); existing outputs are refused
         before anything is written unless ``overwrite``.
         """
-        from uhi.io.write import atomic_path, safe_output_path, write_raster
-        from uhi.io.write import output_folder, refuse_existing, written_paths
+        from uhi.io import write as io_write
         from uhi.plot import optimize_pngs
 
-        out_dir = refuse_existing(out_dir, overwrite=overwrite, names=OUTPUT_FILES)
+        out_dir = io_write.refuse_existing(out_dir, overwrite=overwrite, names=OUTPUT_FILES)
         pngs = optimize_pngs(self)
-        with output_folder(out_dir, overwrite=overwrite) as folder:
-            paths = {name: safe_output_path(folder, name) for name in OUTPUT_FILES}
-            with atomic_path(paths["optimized_sites.gpkg"], overwrite=overwrite) as tmp:
+        with io_write.output_folder(out_dir, overwrite=overwrite) as folder:
+            paths = {name: io_write.safe_output_path(folder, name) for name in OUTPUT_FILES}
+            with io_write.atomic_path(paths["optimized_sites.gpkg"], overwrite=overwrite) as tmp:
                 self.sites.to_file(tmp, layer="optimized_sites", driver="GPKG")
-            with atomic_path(paths["optimized_sites.csv"], overwrite=overwrite) as tmp:
+            with io_write.atomic_path(paths["optimized_sites.csv"], overwrite=overwrite) as tmp:
                 table = pd.DataFrame(self.sites.drop(columns="geometry"))
                 table["geometry_wkt"] = self.sites.geometry.to_wkt()
                 table.to_csv(tmp, index=False)
             for name, png in pngs.items():
-                with atomic_path(paths[name], overwrite=overwrite) as tmp:
+                with io_write.atomic_path(paths[name], overwrite=overwrite) as tmp:
                     tmp.write_bytes(png)
-            write_raster(self.delta_t_air, paths["delta_t_air.tif"], overwrite=overwrite)
-            with atomic_path(paths["optimization_summary.json"], overwrite=overwrite) as tmp:
+            io_write.write_raster(self.delta_t_air, paths["delta_t_air.tif"], overwrite=overwrite)
+            with io_write.atomic_path(paths["optimization_summary.json"], overwrite=overwrite) as tmp:
                 summary = {"objective_person_k": self.objective, "budget_eur": self.budget_eur,
                            **{k: (v.item() if isinstance(v, np.generic) else v) for k, v in self.stats.items()}}
                 tmp.write_text(json.dumps(summary, indent=1, default=str))
-        return written_paths(paths.values(), folder, out_dir)
+        return io_write.written_paths(paths.values(), folder, out_dir)
