@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from .._kernels import add_runs
+
 __all__ = ["air_mixing_kernel", "cooling_capacity_kernel", "heat_mitigation_kernel", "park_inputs_kernel", "valid_share"]
 
 
@@ -34,26 +36,6 @@ def valid_share(table, i, j, ny, nx):  # pragma: no cover - compiled; NUMBA_DISA
     c = max(0, r - j)
     d = min(2 * r, nx - 1 - j + r) + 1
     return table[b, d] - table[a, d] - table[b, c] + table[a, c]
-
-
-@njit(inline="always", cache=True)
-def _add_runs(p, h, acc):  # pragma: no cover - compiled
-    """``acc[j] += sum(row[j-h .. j+h] clipped to the row)`` from the row's prefix sums ``p`` (length nx + 1).
-
-    The interior loop runs on 1-D contiguous slices from index 0, which LLVM vectorises (indexing the 2-D
-    prefix array with ``j - h`` instead is ~5x slower: the possibly negative index blocks vectorisation).
-    """
-    nx = acc.shape[0]
-    for j in range(min(h, nx)):
-        acc[j] += p[min(j + h + 1, nx)]
-    if nx > 2 * h + 1:
-        hi = p[2 * h + 1:nx]
-        lo = p[:nx - 2 * h - 1]
-        mid = acc[h:nx - h - 1]
-        for j in range(mid.shape[0]):
-            mid[j] += hi[j] - lo[j]
-    for j in range(max(nx - h - 1, h), nx):
-        acc[j] += p[nx] - p[max(j - h, 0)]
 
 
 @njit(parallel=True, cache=True)
@@ -98,9 +80,9 @@ def park_inputs_kernel(cc, green, half_widths, disc_table, a_out, ga_out):  # pr
         for k in range(-big_r, big_r + 1):
             ii = i + k
             if 0 <= ii < ny:
-                _add_runs(g_pref[ii], half_widths[k + big_r], num)
+                add_runs(g_pref[ii], half_widths[k + big_r], num)
                 if bad > 0:
-                    _add_runs(v_pref[ii], half_widths[k + big_r], den)
+                    add_runs(v_pref[ii], half_widths[k + big_r], den)
         for j in range(nx):
             if bad > 0 and not (np.isfinite(cc[i, j]) and np.isfinite(green[i, j])):
                 ga_out[i, j] = np.nan

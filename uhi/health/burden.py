@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputValueError
+from ..zonal import zone_sums
 from .erf import AgeCurve, CityCurves, read_erf_table
 
 __all__ = ["SUMMER_MONTHS", "Z95", "HealthModel", "HealthOutcome", "curves_for_city", "load_health_folder",
@@ -373,10 +374,10 @@ class HealthModel:
         central, _ = central_and_sd(d)
         c_lo, sd_lo = central_and_sd(dl)
         c_hi, sd_hi = central_and_sd(dh)
-        residents_z = np.bincount(z - 1, weights=pop, minlength=n)
+        residents_z = zone_sums(z, pop, n)
         f0 = float(self.degree_hours_per_resident(0.0))
         pdh0 = residents_z * f0
-        reduced = np.bincount(z - 1, weights=pop * (f0 - self.degree_hours_per_resident(d)), minlength=n)
+        reduced = zone_sums(z, pop * (f0 - self.degree_hours_per_resident(d)), n)
         return HealthOutcome(
             deaths_avoided_low=c_lo - Z95 * sd_lo, deaths_avoided_central=central, deaths_avoided_high=c_hi + Z95 * sd_hi,
             heat_deaths_baseline=residents_z * self.heat_deaths_per_resident(),

@@ -18,7 +18,9 @@ import math
 import numpy as np
 from numba import njit, prange, vectorize
 
-__all__ = ["add_runs", "disc_half_widths", "gi_prefix_rows", "gi_rows", "gi_star_kernel", "row_sums_kernel", "utfvi_kernel"]
+from .._kernels import add_runs
+
+__all__ = ["disc_half_widths", "gi_prefix_rows", "gi_rows", "gi_star_kernel", "row_sums_kernel", "utfvi_kernel"]
 
 
 def disc_half_widths(radius_px: float) -> np.ndarray:
@@ -34,26 +36,6 @@ def disc_half_widths(radius_px: float) -> np.ndarray:
     big_r = int(math.floor(r))
     dy = np.arange(-big_r, big_r + 1, dtype=np.float64)
     return np.floor(np.sqrt(np.maximum(r * r - dy * dy, 0.0))).astype(np.int64)
-
-
-@njit(inline="always", cache=True)
-def add_runs(p, h, acc):  # pragma: no cover - compiled; NUMBA_DISABLE_JIT run covers it
-    """``acc[j] += sum(row[j-h .. j+h] clipped to the row)`` from the row's prefix sums ``p`` (length ``nx + 1``).
-
-    The interior loop runs on 1-D contiguous slices from index 0, which LLVM vectorises; indexing the 2-D
-    prefix array with ``j - h`` instead is ~5x slower (a possibly negative index blocks vectorisation).
-    """
-    nx = acc.shape[0]
-    for j in range(min(h, nx)):
-        acc[j] += p[min(j + h + 1, nx)]
-    if nx > 2 * h + 1:
-        hi = p[2 * h + 1:nx]
-        lo = p[:nx - 2 * h - 1]
-        mid = acc[h:nx - h - 1]
-        for j in range(mid.shape[0]):
-            mid[j] += hi[j] - lo[j]
-    for j in range(max(nx - h - 1, h), nx):
-        acc[j] += p[nx] - p[max(j - h, 0)]
 
 
 @njit(nogil=True, cache=True)

@@ -24,6 +24,8 @@ import math
 import numpy as np
 import xarray as xr
 
+from ..zonal import zone_sums
+
 __all__ = ["COOLED_THRESHOLD_K", "health_columns", "option_sentence", "outcome_totals"]
 
 #: A resident counts as "cooled" when the district-scale ΔT_air at home is at most this [K].
@@ -36,10 +38,6 @@ _HEALTH_KEYS = ("deaths_avoided_low", "deaths_avoided_central", "deaths_avoided_
 def _arr(maps: xr.Dataset, name: str, fallback: str | None = None) -> np.ndarray:
     var = name if name in maps else fallback
     return np.nan_to_num(np.asarray(maps[var].values, dtype=np.float64))
-
-
-def _bincount(labels: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
-    return np.bincount(labels.ravel(), weights=weights.ravel(), minlength=n + 1)[1 : n + 1]
 
 
 def _label_layers(zones) -> list[np.ndarray]:
@@ -63,7 +61,7 @@ def health_columns(maps: xr.Dataset, zones, n: int, health=None, share_65=None) 
     d = _arr(maps, "delta_t_air_model", "delta_t_air")
     cooled = d <= COOLED_THRESHOLD_K
     layers = _label_layers(zones)
-    cols = {"residents_cooled_0_5k": sum(_bincount(lay, pop * cooled, n) for lay in layers)}
+    cols = {"residents_cooled_0_5k": sum(zone_sums(lay, pop * cooled, n) for lay in layers)}
     if share_65 is not None:
         cols["residents_65plus_cooled_0_5k"] = cols["residents_cooled_0_5k"] * np.asarray(share_65, dtype=np.float64)
     if health is None:

@@ -10,7 +10,7 @@ Typical use::
 from __future__ import annotations
 
 from .output import write_zonal
-from .stats import DEFAULT_STATS, parse_stats, people_in_classes, population_weighted_mean, zonal_stats
+from .stats import DEFAULT_STATS, parse_stats, people_in_classes, population_weighted_mean, zonal_stats, zone_sums
 from .zones import ZoneLayers, choose_id_column, prepare_zones, rasterize_zones, read_zones
 
 __all__ = [
@@ -25,4 +25,5 @@ __all__ = [
     "read_zones",
     "write_zonal",
     "zonal_stats",
+    "zone_sums",
 ]

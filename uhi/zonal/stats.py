@@ -44,7 +44,7 @@ from ..errors import InputValueError
 from . import _kernels
 from .zones import ZoneLayers, rasterize_zones, spatial_2d
 
-__all__ = ["DEFAULT_STATS", "parse_stats", "people_in_classes", "population_weighted_mean", "zonal_stats"]
+__all__ = ["DEFAULT_STATS", "parse_stats", "people_in_classes", "population_weighted_mean", "zonal_stats", "zone_sums"]
 
 #: Statistics computed when none are named (``area_share_above`` needs a ``threshold``, so name it
 #: together with one: ``stats=DEFAULT_STATS + ("area_share_above",), threshold=308.15``).
@@ -370,6 +370,17 @@ def population_weighted_mean(
         out[name] = np.where(sums["weight_valid"] > 0, sums["weighted_total"] / sums["weight_valid"], np.nan)
     out.attrs["units"] = {"population": "1", "population_with_data": "1", name: str(lst.attrs.get("units", ""))}
     return out
+
+
+def zone_sums(labels, weights, n: int) -> np.ndarray:
+    """Sum of ``weights`` per zone ``1..n`` of a label raster (zone ``i + 1`` at index ``i``), float64.
+
+    ``labels`` are integers ``>= 0`` of any shape (0 = outside every zone; labels above ``n`` are
+    dropped); ``weights`` has the same number of elements. One :func:`numpy.bincount` pass.
+    """
+    lab = np.asarray(labels, dtype=np.int64).ravel()
+    w = np.asarray(weights, dtype=np.float64).ravel()
+    return np.bincount(lab, weights=w, minlength=n + 1)[1 : n + 1]
 
 
 def people_in_classes(
