@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -38,24 +39,41 @@ def run(observations, landcover, table, model, baseline, time, night, window, ti
     return res
 
 
+# Arguments and options shared by ``uhi calibrate`` and ``uhi validate`` (one definition, typer ``Annotated`` aliases).
+Observations = Annotated[Path, typer.Argument(help="Station table (CSV, GeoPackage, Parquet) or an observed temperature GeoTIFF.")]
+Landcover = Annotated[Path, typer.Option("--landcover", "-l", help="Land-cover raster (codes of the biophysical table), projected CRS.")]
+Table = Annotated[Path | None, typer.Option("--table", help="Biophysical table CSV. Default: the shipped land-cover table.")]
+Model = Annotated[str | None, typer.Option("--model", help="Cooling model: invest (InVEST UCM, default) or literature (scenario configuration).")]
+Baseline = Annotated[Path | None, typer.Option("--baseline", help="Scenario file whose [baseline] (cooling model, fixed values) to start from.")]
+Time = Annotated[str | None, typer.Option("--time", "-t", help="Overpass time with zone, e.g. 2019-06-26T10:00Z (day).")]
+Night = Annotated[str | None, typer.Option("--night", help="Date whose night (22-02 local) to use, e.g. 2019-06-26.")]
+Window = Annotated[str, typer.Option("--window", help="Half-width of the overpass window (pandas duration).")]
+Timezone = Annotated[str | None, typer.Option("--timezone", help="IANA zone of zone-less times and of night hours.")]
+CcMethod = Annotated[str | None, typer.Option("--cc-method", help="factors (day) or intensity (night); default from --time/--night.")]
+Fit = Annotated[str, typer.Option("--fit", help=FIT_HELP)]
+Objective = Annotated[str, typer.Option("--objective", help="rmse, mae or r2.")]
+Reference = Annotated[str, typer.Option("--reference", help="fit, or derive (t_ref = rural minimum, uhi_max = max - min).")]
+Overwrite = Annotated[bool, typer.Option("--overwrite", help="Replace existing outputs.")]
+
+
 @handle_errors
 def calibrate(
-    observations: Path = typer.Argument(..., help="Station table (CSV, GeoPackage, Parquet) or an observed temperature GeoTIFF."),
-    landcover: Path = typer.Option(..., "--landcover", "-l", help="Land-cover raster (codes of the biophysical table), projected CRS."),
-    table: Path | None = typer.Option(None, "--table", help="Biophysical table CSV. Default: the shipped land-cover table."),
-    model: str | None = typer.Option(None, "--model", help="Cooling model: invest (InVEST UCM, default) or literature (scenario configuration)."),
-    baseline: Path | None = typer.Option(None, "--baseline", help="Scenario file whose [baseline] (cooling model, fixed values) to start from."),
-    time: str | None = typer.Option(None, "--time", "-t", help="Overpass time with zone, e.g. 2019-06-26T10:00Z (day)."),
-    night: str | None = typer.Option(None, "--night", help="Date whose night (22-02 local) to use, e.g. 2019-06-26."),
-    window: str = typer.Option("30min", "--window", help="Half-width of the overpass window (pandas duration)."),
-    timezone: str | None = typer.Option(None, "--timezone", help="IANA zone of zone-less times and of night hours."),
-    cc_method: str | None = typer.Option(None, "--cc-method", help="factors (day) or intensity (night); default from --time/--night."),
-    fit: str = typer.Option("t_ref,uhi_max,mixing_radius", "--fit", help=FIT_HELP),
-    objective: str = typer.Option("rmse", "--objective", help="rmse, mae or r2."),
-    reference: str = typer.Option("fit", "--reference", help="fit, or derive (t_ref = rural minimum, uhi_max = max - min)."),
+    observations: Observations,
+    landcover: Landcover,
+    table: Table = None,
+    model: Model = None,
+    baseline: Baseline = None,
+    time: Time = None,
+    night: Night = None,
+    window: Window = "30min",
+    timezone: Timezone = None,
+    cc_method: CcMethod = None,
+    fit: Fit = "t_ref,uhi_max,mixing_radius",
+    objective: Objective = "rmse",
+    reference: Reference = "fit",
     seed: int = typer.Option(0, "--seed", help="Seed of the optimiser."),
     out: Path = typer.Option(Path("uhi-calibration"), "--out", "-o", help="Output folder."),
-    overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
+    overwrite: Overwrite = False,
 ) -> None:
     """Calibrate t_ref, uhi_max and distances to observations: baseline.toml, calibration_history.csv, stations.csv."""
     run(observations, landcover, table, model, baseline, time, night, window, timezone, cc_method, fit, objective, reference, seed, out,
