@@ -16,6 +16,7 @@ _EXPORTS = {
     "decode_qa": "qa",
     "load_population": "population",
     "load_vector": "vectors",
+    "load_table": "tables",
     "load_raster": "raster",
     "open_raster": "raster",
     "write_raster": "write",

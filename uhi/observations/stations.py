@@ -19,6 +19,7 @@ import pandas as pd
 
 from uhi.constants import AIR_TEMPERATURE_RECORD_DEGC
 from uhi.errors import CRSError, InputValueError
+from uhi.io.tables import load_table
 
 __all__ = ["NIGHT_HOURS", "Stations", "daily_window_means", "hot_days", "read_stations", "select_overpass", "select_window",
            "urban_rural_contrast"]
@@ -106,23 +107,6 @@ def _find(columns, key: str, given: str | None, where: str, *, required: bool) -
             f"{where}: no {key} column; expected one of {list(COLUMN_ALIASES[key])} (or name it with {key}_column=)"
         )
     return None
-
-
-def _read_table(path: Path, layer) -> pd.DataFrame:
-    suffixes = "".join(path.suffixes[-2:]).lower()
-    try:
-        if suffixes.endswith((".csv", ".csv.gz", ".txt")):
-            return pd.read_csv(path)
-        if suffixes.endswith((".parquet", ".pq", ".geoparquet")):
-            try:
-                return gpd.read_parquet(path)
-            except (ValueError, KeyError):  # a plain (non-geo) Parquet table
-                return pd.read_parquet(path)
-        return gpd.read_file(path, layer=layer)
-    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputValueError(f"station table {str(path)!r} cannot be read: {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - pyogrio/pyarrow raise several error types
-        raise InputValueError(f"station table {str(path)!r} cannot be read: {exc}") from None
 
 
 def _parse_times(col: pd.Series, name: str, where: str, timezone: str | None) -> pd.Series:
@@ -226,7 +210,7 @@ def read_stations(
         where = f"station table {str(path)!r}"
         if not path.is_file():
             raise InputValueError(f"{where} does not exist")
-        df = _read_table(path, layer)
+        df = load_table(path, layer=layer, what="station table")
     df = df.reset_index(drop=True)
     if len(df) == 0:
         raise InputValueError(f"{where} has no rows")
