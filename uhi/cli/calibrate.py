@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Annotated
 
@@ -56,8 +57,7 @@ Reference = Annotated[str, typer.Option("--reference", help="fit, or derive (t_r
 Overwrite = Annotated[bool, typer.Option("--overwrite", help="Replace existing outputs.")]
 
 
-@handle_errors
-def calibrate(
+def _shared(
     observations: Observations,
     landcover: Landcover,
     table: Table = None,
@@ -71,10 +71,26 @@ def calibrate(
     fit: Fit = "t_ref,uhi_max,mixing_radius",
     objective: Objective = "rmse",
     reference: Reference = "fit",
+) -> None:
+    """The parameters both commands take first (only its signature is used, by :func:`shared_options`)."""
+
+
+def shared_options(command):
+    """Give ``command`` the parameters of :func:`_shared` before its own keyword-only ones (it gets them in ``**options``)."""
+    shared = list(inspect.signature(_shared, eval_str=True).parameters.values())
+    own = [p for p in inspect.signature(command, eval_str=True).parameters.values() if p.kind is not p.VAR_KEYWORD]
+    command.__signature__ = inspect.Signature(shared + own, return_annotation=None)
+    return command
+
+
+@handle_errors
+@shared_options
+def calibrate(
+    *,
     seed: int = typer.Option(0, "--seed", help="Seed of the optimiser."),
     out: Path = typer.Option(Path("uhi-calibration"), "--out", "-o", help="Output folder."),
     overwrite: Overwrite = False,
+    **options,
 ) -> None:
     """Calibrate t_ref, uhi_max and distances to observations: baseline.toml, calibration_history.csv, stations.csv."""
-    run(observations, landcover, table, model, baseline, time, night, window, timezone, cc_method, fit, objective, reference, seed, out,
-        overwrite, validate=False)
+    run(**options, seed=seed, out=out, overwrite=overwrite, validate=False)
