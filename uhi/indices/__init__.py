@@ -21,15 +21,4 @@ from .spectral import (
     spectral_indices,
 )
 
-__all__ = [
-    "INDEX_BANDS",
-    "albedo",
-    "albedo_array",
-    "fractional_vegetation_cover",
-    "fractional_vegetation_cover_array",
-    "mndwi",
-    "ndbi",
-    "ndvi",
-    "normalized_difference_array",
-    "spectral_indices",
-]
+from .spectral import __all__  # noqa: F401  (one list of the public names, in spectral)

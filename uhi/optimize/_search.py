@@ -125,6 +125,23 @@ def _celf(problem, budget, single, *, per_euro, max_sites, stats):
     return Selection(order, gains, state)
 
 
+def _better_pass(run_pass, stats: dict) -> Selection:
+    """The better of the cost-benefit (``run_pass(True)``) and unit-cost (``run_pass(False)``) passes.
+
+    Cost-benefit wins ties (a unit-cost plan must gain more than ``GAIN_EPS`` more); ``stats`` and the
+    winning pass (``greedy_pass``) go on the returned selection.
+    """
+    best = None
+    for per_euro in (True, False):
+        sel = run_pass(per_euro)
+        total = float(np.sum(sel.gains)) if sel.gains else 0.0
+        if best is None or total > best[0] + GAIN_EPS:
+            best = (total, sel, "cost-benefit" if per_euro else "unit-cost")
+    sel = best[1]
+    sel.stats = dict(stats, greedy_pass=best[2])
+    return sel
+
+
 def lazy_greedy(problem: Problem, budget: float, *, max_sites=None) -> Selection:
     """CELF (Leskovec et al. 2007): the better of a lazy cost-benefit and a lazy unit-cost greedy pass.
 
@@ -137,29 +154,15 @@ def lazy_greedy(problem: Problem, budget: float, *, max_sites=None) -> Selection
     """
     stats = {"evaluations": 0, "reevaluations": 0, "order_changes": 0, "submodularity_violations": 0, "max_violation": 0.0}
     single = _initial_gains(problem, budget, stats)
-    best = None
-    for per_euro in (True, False):
-        sel = _celf(problem, budget, single, per_euro=per_euro, max_sites=max_sites, stats=stats)
-        total = float(np.sum(sel.gains)) if sel.gains else 0.0
-        if best is None or total > best[0] + GAIN_EPS:
-            best = (total, sel, "cost-benefit" if per_euro else "unit-cost")
-    sel = best[1]
-    sel.stats = dict(stats, greedy_pass=best[2])
-    return sel
+    return _better_pass(lambda per_euro: _celf(problem, budget, single, per_euro=per_euro, max_sites=max_sites, stats=stats),
+                        stats)
 
 
 def naive_greedy(problem: Problem, budget: float, *, max_sites=None) -> Selection:
     """:func:`lazy_greedy` without lazy evaluation: every feasible option is re-evaluated at every step."""
     stats = {"evaluations": 0}
-    best = None
-    for per_euro in (True, False):
-        sel = _naive_pass(problem, budget, per_euro=per_euro, max_sites=max_sites, stats=stats)
-        total = float(np.sum(sel.gains)) if sel.gains else 0.0
-        if best is None or total > best[0] + GAIN_EPS:
-            best = (total, sel, "cost-benefit" if per_euro else "unit-cost")
-    sel = best[1]
-    sel.stats = dict(stats, greedy_pass=best[2])
-    return sel
+    return _better_pass(lambda per_euro: _naive_pass(problem, budget, per_euro=per_euro, max_sites=max_sites, stats=stats),
+                        stats)
 
 
 def _naive_pass(problem, budget, *, per_euro, max_sites, stats):
