@@ -94,3 +94,31 @@ def test_missing_unreadable_or_empty_files(tmp_path):
     empty.to_file(tmp_path / "empty.gpkg")
     with pytest.raises(InputValueError, match="holds no features"):
         load_vector(tmp_path / "empty.gpkg")
+
+
+# --- load_table: tables with or without geometry / CRS --------------------------------------------------------
+
+
+def test_load_table_reads_csv_and_a_crs_less_vector(tmp_path):
+    from uhi.io import load_table
+
+    (tmp_path / "t.csv").write_text("station,t_air\nA,21.5\nB,22.0\n")
+    df = load_table(tmp_path / "t.csv")
+    assert list(df.columns) == ["station", "t_air"] and df["t_air"].tolist() == [21.5, 22.0]
+    # a GeoPackage without CRS still reads (load_vector refuses it; the caller of load_table decides)
+    path = tmp_path / "p.gpkg"
+    gpd.GeoDataFrame({"station": ["A"]}, geometry=gpd.points_from_xy([1.0], [2.0]), crs=None).to_file(path)
+    with pytest.raises(CRSError):
+        load_vector(path)
+    g = load_table(path)
+    assert g.crs is None and g["station"].tolist() == ["A"] and (g.geometry.x.iloc[0], g.geometry.y.iloc[0]) == (1.0, 2.0)
+
+
+def test_load_table_unreadable_names_what_and_file(tmp_path):
+    from uhi.errors import InputValueError
+    from uhi.io import load_table
+
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(b"not parquet")
+    with pytest.raises(InputValueError, match=r"station table '.*bad\.parquet' cannot be read"):
+        load_table(bad, what="station table")

@@ -341,3 +341,13 @@ def test_many_zones_use_wider_labels():
     out = zonal_stats(da, layers, ("mean", "count"), id_column="cell")
     np.testing.assert_array_equal(out["v_mean"], [values[i, j] for i, j in cells])
     assert (out["v_count"] == 1).all()
+
+
+def test_zone_sums_by_hand():
+    # Hand calculation: zone 1 holds 1 + 2, zone 2 holds 4, zone 3 none; label 0 (outside) and 4 (> n) are dropped.
+    from uhi.zonal import zone_sums
+
+    labels = np.array([[1, 1, 0], [2, 4, 0]])
+    weights = np.array([[1.0, 2.0, 8.0], [4.0, 16.0, 32.0]])
+    out = zone_sums(labels, weights, 3)
+    assert out.dtype == np.float64 and out.tolist() == [3.0, 4.0, 0.0]
