@@ -8,17 +8,5 @@ from __future__ import annotations
 
 import rioxarray  # noqa: F401  (registers the .rio accessor used to keep the CRS)
 
-from .spectral import (
-    INDEX_BANDS,
-    albedo,
-    albedo_array,
-    fractional_vegetation_cover,
-    fractional_vegetation_cover_array,
-    mndwi,
-    ndbi,
-    ndvi,
-    normalized_difference_array,
-    spectral_indices,
-)
-
-from .spectral import __all__  # noqa: F401  (one list of the public names, in spectral)
+from .spectral import *  # the public names: spectral.__all__, the one list of them
+from .spectral import __all__  # noqa: F401
