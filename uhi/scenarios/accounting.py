@@ -33,8 +33,12 @@ def _ratio(num: float, den: float) -> float | None:
 
 
 def _zone_sums(layers: dict[str, np.ndarray], like: xr.DataArray, zones, stat: str = "sum") -> dict[str, np.ndarray]:
-    """``stat`` of each layer in each zone (:func:`uhi.zonal.zonal_stats` on the baseline's burnt districts)."""
-    ds = xr.Dataset({k: xr.DataArray(np.asarray(v, dtype=np.float64), coords=like.coords, dims=like.dims) for k, v in layers.items()})
+    """``stat`` of each layer in each zone (:func:`uhi.zonal.zonal_stats` on the baseline's burnt districts).
+
+    Layers go in as float32 like every other raster of the pipeline, so the zonal kernel compiles one
+    specialisation (a float64 layer would cost a second compile on first use); the kernel still sums in float64.
+    """
+    ds = xr.Dataset({k: xr.DataArray(np.asarray(v, dtype=np.float32), coords=like.coords, dims=like.dims) for k, v in layers.items()})
     ds = ds.rio.write_crs(like.rio.crs)
     with warnings.catch_warnings():  # districts without a pixel were named when the baseline was prepared
         warnings.simplefilter("ignore", UserWarning)
