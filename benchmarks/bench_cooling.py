@@ -30,7 +30,8 @@ from scipy.signal import fftconvolve
 
 from common import Case, External, case
 from landcover import CELL, TABLE, city_landcover
-from uhi.cooling import urban_cooling
+from uhi.constants import UCM_DEFAULTS
+from uhi.cooling import invest_args, urban_cooling
 from uhi.cooling.kernels import disc_kernel, exponential_kernel
 
 
@@ -117,24 +118,8 @@ def _write_inputs(n: int, work: Path) -> dict:
     TABLE.drop(columns="description").to_csv(work / "biophysical.csv", index=False)
     gpd.GeoDataFrame({"id": [1]}, geometry=[box(x[0] - CELL / 2, y[-1] - CELL / 2, x[-1] + CELL / 2, y[0] + CELL / 2)],
                      crs="EPSG:32634").to_file(work / "aoi.gpkg")
-    return {
-        "results_suffix": "",
-        "t_ref": T_REF,
-        "lulc_raster_path": str(work / "lulc.tif"),
-        "ref_eto_raster_path": str(work / "eto.tif"),
-        "aoi_vector_path": str(work / "aoi.gpkg"),
-        "biophysical_table_path": str(work / "biophysical.csv"),
-        "green_area_cooling_distance": 450.0,
-        "t_air_average_radius": 600.0,
-        "uhi_max": UHI_MAX,
-        "cc_method": "factors",
-        "cc_weight_shade": 0.6,
-        "cc_weight_albedo": 0.2,
-        "cc_weight_eti": 0.2,
-        "do_energy_valuation": False,
-        "do_productivity_valuation": False,
-        "n_workers": -1,
-    }
+    return invest_args(work / "lulc.tif", work / "eto.tif", work / "aoi.gpkg", work / "biophysical.csv",
+                       t_ref=T_REF, uhi_max=UHI_MAX)
 
 
 def _read_lulc(path: Path) -> xr.DataArray:
@@ -149,7 +134,8 @@ def setup_invest(n: int) -> Case:
     work = Path(tempfile.mkdtemp(prefix=f"uhi-bench-invest-{n}-"))
     args = _write_inputs(n, work)
     params = parameters_from_landcover(_read_lulc(work / "lulc.tif"), work / "biophysical.csv")
-    kw = dict(ref_et=ETO, t_ref=T_REF, uhi_max=UHI_MAX, cooling_distance=450.0, mixing_radius=600.0)
+    kw = dict(ref_et=ETO, t_ref=T_REF, uhi_max=UHI_MAX, cooling_distance=UCM_DEFAULTS["cooling_distance"],
+              mixing_radius=UCM_DEFAULTS["mixing_radius"])
     last = {}
 
     def model():

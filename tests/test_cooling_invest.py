@@ -23,7 +23,7 @@ gpd = pytest.importorskip("geopandas")
 
 from shapely.geometry import box  # noqa: E402
 
-from uhi.cooling import parameters_from_landcover, urban_cooling  # noqa: E402
+from uhi.cooling import invest_args, parameters_from_landcover, urban_cooling  # noqa: E402
 
 TABLE = pd.DataFrame(
     {
@@ -64,25 +64,8 @@ def test_matches_invest(tmp_path):
     gpd.GeoDataFrame({"id": [1]}, geometry=[box(x[0] - cell / 2, y[-1] - cell / 2, x[-1] + cell / 2, y[0] + cell / 2)],
                      crs="EPSG:32633").to_file(aoi_path)
     ws = tmp_path / "ws"
-    args = {
-        "workspace_dir": str(ws),
-        "results_suffix": "",
-        "t_ref": 21.5,
-        "lulc_raster_path": str(lulc_path),
-        "ref_eto_raster_path": str(eto_path),
-        "aoi_vector_path": str(aoi_path),
-        "biophysical_table_path": str(table_path),
-        "green_area_cooling_distance": 450.0,
-        "t_air_average_radius": 600.0,
-        "uhi_max": 3.5,
-        "cc_method": "factors",
-        "cc_weight_shade": 0.6,
-        "cc_weight_albedo": 0.2,
-        "cc_weight_eti": 0.2,
-        "do_energy_valuation": False,
-        "do_productivity_valuation": False,
-        "n_workers": -1,
-    }
+    args = invest_args(lulc_path, eto_path, aoi_path, table_path, t_ref=21.5, uhi_max=3.5, workspace=ws,
+                       cooling_distance=450.0, mixing_radius=600.0)
     invest_ucm.execute(args)
 
     params = parameters_from_landcover(da.astype(np.float32), table_path)

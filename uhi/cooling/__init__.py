@@ -2,10 +2,12 @@
 
 Public API: :func:`biophysical_table`, :func:`parameters_from_landcover`, :func:`parameters_from_scene`,
 :func:`urban_cooling`, :func:`energy_savings`, the scenario configuration
-:func:`literature_cooling` / :func:`load_cooling_config` / :func:`cooling_channels`, :func:`wbgt`, :func:`productivity_loss`.
+:func:`literature_cooling` / :func:`load_cooling_config` / :func:`cooling_channels`, :func:`wbgt`, :func:`productivity_loss`;
+:func:`invest_args` gives the same configuration as natcap.invest arguments.
 """
 
 from uhi.cooling.biophysical import biophysical_table, parameters_from_landcover, parameters_from_scene
+from uhi.cooling.invest import invest_args
 from uhi.cooling.literature import (
     COOLING_MODELS,
     CoolingConfig,
@@ -22,6 +24,7 @@ __all__ = [
     "biophysical_table",
     "cooling_channels",
     "energy_savings",
+    "invest_args",
     "literature_cooling",
     "load_cooling_config",
     "parameters_from_landcover",
