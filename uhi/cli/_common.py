@@ -173,3 +173,31 @@ def print_analysis_summary(analysis) -> None:
         rho = summary.get("risk_rank_correlation", {})
         shown = ", ".join(f"{k} {v:.2f}" for k, v in rho.items() if v is not None)
         say(f"rank correlation of risk with: {shown}; vulnerability: {summary['vulnerability']}")
+
+
+def print_ranking(table, title: str) -> None:
+    """The scenario comparison (one row per option, ranked) as a terminal table; says once why deaths are n/a."""
+    import math
+
+    from rich.table import Table
+
+    def fmt(v, pattern):
+        return "n/a" if v is None or (isinstance(v, float) and not math.isfinite(v)) else pattern.format(v)
+
+    view = Table(title=Text(title))
+    for column in ("#", "scenario", "EUR/yr", "ΔT sites [°C]", "deaths/summer (low-high)", "person-degree-hours",
+                   "EUR/death", "°C·person", "EUR/°C·person"):
+        view.add_column(Text(column), justify="left" if column == "scenario" else "right", no_wrap=column == "scenario")
+    for _, row in table.iterrows():
+        deaths = fmt(row.get("deaths_avoided_central"), "{:.2f}")
+        if deaths != "n/a":
+            deaths += f" ({fmt(row.get('deaths_avoided_low'), '{:.2f}')}-{fmt(row.get('deaths_avoided_high'), '{:.2f}')})"
+        view.add_row(str(row["rank"]), esc(row["scenario"]), fmt(row.get("annualised_cost_eur_per_year"), "{:,.0f}"),
+                     fmt(row.get("mean_delta_t_air_treated"), "{:+.2f}"),
+                     deaths,
+                     fmt(row.get("person_degree_hours_reduced"), "{:,.0f}"), fmt(row.get("eur_per_death_avoided"), "{:,.0f}"),
+                     fmt(row.get("degc_person_reduced"), "{:,.0f}"), fmt(row.get("cost_per_degc_person"), "{:,.2f}"))
+    console.print(view)
+    notes = {n for n in table.get("health_note", []) if isinstance(n, str) and n}
+    for note in sorted(notes):
+        say(f"n/a: {note}")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import typer
 
-from ._common import console, esc, handle_errors, print_analysis_summary, say, steps
+from ._common import handle_errors, print_analysis_summary, print_ranking, say, steps
 
 
 @handle_errors
@@ -30,21 +29,4 @@ def demo(
 
 
 def _print_comparison(table) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    view = Table(title="Scenarios ranked by annualised EUR per heat death avoided (synthetic city)")
-    for column in ("#", "scenario", "EUR/yr", "ΔT sites [°C]", "deaths/summer", "EUR/death", "°C·person"):
-        view.add_column(Text(column), justify="left" if column == "scenario" else "right", no_wrap=column == "scenario")
-
-    def fmt(v, pattern):
-        return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else pattern.format(v)
-
-    for _, row in table.iterrows():
-        deaths = row.get("deaths_avoided_central")
-        view.add_row(str(row["rank"]), esc(row["scenario"]), fmt(row.get("annualised_cost_eur_per_year"), "{:,.0f}"),
-                     fmt(row.get("mean_delta_t_air_treated"), "{:+.2f}"),
-                     "n/a" if deaths is None or math.isnan(deaths) else
-                     f"{deaths:.2f} ({fmt(row.get('deaths_avoided_low'), '{:.2f}')}-{fmt(row.get('deaths_avoided_high'), '{:.2f}')})",
-                     fmt(row.get("eur_per_death_avoided"), "{:,.0f}"), fmt(row.get("degc_person_reduced"), "{:,.0f}"))
-    console.print(view)
+    print_ranking(table, "Scenarios ranked by annualised EUR per heat death avoided (synthetic city)")

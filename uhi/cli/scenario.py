@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import typer
 
-from ._common import TYPER_SETTINGS, console, esc, handle_errors, say, steps
+from ._common import TYPER_SETTINGS, handle_errors, print_ranking, say, steps
 
 app = typer.Typer(
     help="Cooling scenarios: a TOML of interventions -> air cooling, heat deaths avoided, person-degree-hours, "
@@ -21,26 +20,7 @@ def _n_steps(scenarios) -> int:
 
 
 def _print_ranking(df) -> None:
-    from rich.table import Table
-
-    table = Table(title="ranked by annualised EUR per heat death avoided (then per person-degree-hour, per °C·person)")
-    for col in ("rank", "scenario", "EUR / yr", "deaths avoided / summer (low-high)", "person-degree-hours", "EUR / death",
-                "EUR / °C·person"):
-        table.add_column(col, justify="left" if col == "scenario" else "right", no_wrap=col == "scenario")
-
-    def f(v, pat):
-        return "n/a" if v is None or (isinstance(v, float) and not math.isfinite(v)) else pat.format(v)
-
-    def g(r, k):
-        return r.get(k, None)
-
-    for _, r in df.iterrows():
-        deaths = (f"{f(g(r, 'deaths_avoided_central'), '{:.2f}')} ({f(g(r, 'deaths_avoided_low'), '{:.2f}')}-"
-                  f"{f(g(r, 'deaths_avoided_high'), '{:.2f}')})")
-        table.add_row(str(r["rank"]), esc(r["scenario"]), f(g(r, "annualised_cost_eur_per_year"), "{:,.0f}"), deaths,
-                      f(g(r, "person_degree_hours_reduced"), "{:,.0f}"), f(g(r, "eur_per_death_avoided"), "{:,.0f}"),
-                      f(r["cost_per_degc_person"], "{:,.2f}"))
-    console.print(table)
+    print_ranking(df, "ranked by annualised EUR per heat death avoided (then per person-degree-hour, per °C·person)")
 
 
 @app.command("run")
