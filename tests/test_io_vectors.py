@@ -122,3 +122,25 @@ def test_load_table_unreadable_names_what_and_file(tmp_path):
     bad.write_bytes(b"not parquet")
     with pytest.raises(InputValueError, match=r"station table '.*bad\.parquet' cannot be read"):
         load_table(bad, what="station table")
+
+
+def test_load_table_one_entry_for_a_file_or_a_table(tmp_path):
+    """The five table readers (biophysical, energy, vulnerability, curves, series) go through load_table:
+    a DataFrame comes back as a copy, CSV dtypes pass through (district codes keep leading zeros), a
+    missing file and a wrong type are named."""
+    import pandas as pd
+
+    from uhi.errors import InputValueError
+    from uhi.io import load_table
+
+    df = pd.DataFrame({"a": [1]})
+    out = load_table(df)
+    out.loc[0, "a"] = 2
+    assert df.loc[0, "a"] == 1
+    (tmp_path / "d.csv").write_text("district_id,v\n0101,1\n")
+    assert load_table(tmp_path / "d.csv", dtype={"district_id": str})["district_id"].tolist() == ["0101"]
+    assert load_table(tmp_path / "d.csv")["district_id"].tolist() == [101]
+    with pytest.raises(InputValueError, match=r"energy table '.*nope\.csv' does not exist"):
+        load_table(tmp_path / "nope.csv", what="energy table")
+    with pytest.raises(InputValueError, match="energy table must be a file path or a DataFrame, got int"):
+        load_table(3, what="energy table")

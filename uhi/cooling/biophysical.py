@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -11,6 +9,7 @@ import xarray as xr
 from uhi import constants
 from uhi._backend import apply_pointwise, is_dask, set_cf
 from uhi.errors import InputValueError
+from uhi.io.tables import load_table
 
 __all__ = ["PARAMETERS", "biophysical_table", "parameters_from_landcover", "parameters_from_scene"]
 
@@ -53,9 +52,7 @@ def biophysical_table(path_or_df) -> pd.DataFrame:
         df = path_or_df.copy()
     else:
         where = f"biophysical table {str(path_or_df)!r}"
-        if not Path(path_or_df).is_file():
-            raise InputValueError(f"{where} does not exist")
-        df = pd.read_csv(path_or_df)
+        df = load_table(path_or_df, what="biophysical table")
     df.columns = [str(c).strip().lower() for c in df.columns]
     missing = [c for c in _REQUIRED if c not in df.columns]
     if missing:

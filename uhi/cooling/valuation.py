@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from uhi.errors import InputValueError
+from uhi.io.tables import load_table
 
 __all__ = ["KJELLSTROM_THRESHOLDS", "energy_savings", "productivity_loss", "wbgt"]
 
@@ -64,7 +64,7 @@ def energy_savings(t_air: xr.DataArray, buildings, energy_table, t_ref: float, u
     from uhi.zonal import zonal_stats
 
     crs = require_projected(t_air, "energy_savings")
-    tab = energy_table.copy() if isinstance(energy_table, pd.DataFrame) else pd.read_csv(energy_table)
+    tab = load_table(energy_table, what="energy table")
     tab.columns = [str(c).strip().lower() for c in tab.columns]
     for col in ("type", "consumption"):
         if col not in tab.columns:

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputValueError
+from ..io.tables import load_table
 from ..zonal import zone_sums
 from .erf import AgeCurve, CityCurves, read_erf_table
 
@@ -65,13 +66,7 @@ def read_temperature_series(path: str | os.PathLike, column: str | None = None) 
     The temperature column is ``column``, else ``tmean_C``, else the only other column. Gzip is read
     transparently. Returns a float Series indexed by date.
     """
-    p = Path(path)
-    if not p.is_file():
-        raise InputValueError(f"temperature series {str(path)!r} does not exist")
-    try:
-        df = pd.read_csv(p)
-    except Exception as exc:  # noqa: BLE001
-        raise InputValueError(f"temperature series {str(path)!r} cannot be read as CSV: {exc}") from None
+    df = load_table(path, what="temperature series")
     if "date" not in df.columns:
         raise InputValueError(f"temperature series {str(path)!r} lacks a 'date' column (has {list(df.columns)})")
     others = [c for c in df.columns if c != "date"]
@@ -403,7 +398,7 @@ def load_health_folder(folder: str | os.PathLike, city: str, *, lat: float | Non
     erf = folder / "city_erf.csv"
     vcov = folder / "city_erf_vcov.csv"
     curves = read_erf_table(erf, vcov if vcov.is_file() else None)
-    table = pd.read_csv(erf)
+    table = load_table(erf, what="exposure-response table")
     coords = ({str(c): (float(a), float(o)) for c, a, o in table[["URAU_CODE", "lat", "lon"]].drop_duplicates("URAU_CODE").itertuples(index=False)}
               if {"lat", "lon"} <= set(table.columns) else None)
     if fallback not in ("proxy", "loglinear"):

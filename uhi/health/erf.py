@@ -29,12 +29,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputValueError
+from ..io.tables import load_table
 
 __all__ = ["ERF_COLUMNS", "VCOV_COLUMNS", "AgeCurve", "CityCurves", "read_erf_table", "spline_basis"]
 
@@ -223,16 +223,6 @@ def _lower_age(label: str) -> float | None:
         return None
 
 
-def _read_csv(path, what: str) -> pd.DataFrame:
-    p = Path(path)
-    if not p.is_file():
-        raise InputValueError(f"{what} {str(path)!r} does not exist")
-    try:
-        return pd.read_csv(p)
-    except Exception as exc:  # noqa: BLE001 - pandas raises several parser errors
-        raise InputValueError(f"{what} {str(path)!r} cannot be read as CSV: {exc}") from None
-
-
 def _vcov_matrix(row: pd.Series) -> np.ndarray:
     m = np.empty((5, 5))
     for i in range(5):
@@ -265,7 +255,7 @@ def read_erf_table(path: str | os.PathLike | pd.DataFrame, vcov: str | os.PathLi
         missing for a curve, or a covariance that is not positive semi-definite.
     """
     where = "exposure-response table" + ("" if isinstance(path, pd.DataFrame) else f" {str(path)!r}")
-    df = path.copy() if isinstance(path, pd.DataFrame) else _read_csv(path, "exposure-response table")
+    df = load_table(path, what="exposure-response table")
     missing = [c for c in ERF_COLUMNS if c not in df.columns]
     if missing:
         raise InputValueError(f"{where} lacks column(s) {missing}; expected {list(ERF_COLUMNS)}")
@@ -283,7 +273,7 @@ def read_erf_table(path: str | os.PathLike | pd.DataFrame, vcov: str | os.PathLi
     vc = None
     if vcov is not None:
         vwhere = "covariance table" + ("" if isinstance(vcov, pd.DataFrame) else f" {str(vcov)!r}")
-        vc = vcov.copy() if isinstance(vcov, pd.DataFrame) else _read_csv(vcov, "covariance table")
+        vc = load_table(vcov, what="covariance table")
         vmissing = [c for c in VCOV_COLUMNS if c not in vc.columns]
         if vmissing:
             raise InputValueError(f"{vwhere} lacks column(s) {vmissing}; expected {list(VCOV_COLUMNS)}")

@@ -13,8 +13,11 @@ from ..errors import InputValueError
 __all__ = ["load_table"]
 
 
-def load_table(path, *, layer=None, what: str = "table") -> pd.DataFrame:
+def load_table(path, *, layer=None, what: str = "table", dtype=None) -> pd.DataFrame:
     """Read a table (``.csv``/``.csv.gz``/``.txt``, ``.parquet``/``.pq``/``.geoparquet``, or a vector file).
+
+    A :class:`pandas.DataFrame` (or GeoDataFrame) given instead of a path is returned as a copy, so callers
+    that accept "a file or a table" have one entry point.
 
     Unlike :func:`uhi.io.load_vector` nothing is required of the geometry: a CSV or plain Parquet table
     comes back as a :class:`pandas.DataFrame`, a GeoParquet or vector file as a
@@ -28,17 +31,26 @@ def load_table(path, *, layer=None, what: str = "table") -> pd.DataFrame:
         Layer name or index for multi-layer vector sources (GeoPackage).
     what
         What the file is, for messages (e.g. ``"station table"``).
+    dtype
+        Column types for a CSV (passed to :func:`pandas.read_csv`), e.g. ``{"district_id": str}``.
 
     Raises
     ------
     InputValueError
-        The file cannot be read (the message names ``what``, the path and the reader's reason).
+        The file does not exist or cannot be read (the message names ``what``, the path and the
+        reader's reason), or ``path`` is neither a path nor a DataFrame.
     """
+    if isinstance(path, pd.DataFrame):
+        return path.copy()
+    if not isinstance(path, (str, os.PathLike)):
+        raise InputValueError(f"{what} must be a file path or a DataFrame, got {type(path).__name__}")
     path = Path(os.fspath(path))
+    if not path.is_file():
+        raise InputValueError(f"{what} {str(path)!r} does not exist")
     suffixes = "".join(path.suffixes[-2:]).lower()
     try:
         if suffixes.endswith((".csv", ".csv.gz", ".txt")):
-            return pd.read_csv(path)
+            return pd.read_csv(path, dtype=dtype)
         if suffixes.endswith((".parquet", ".pq", ".geoparquet")):
             try:
                 return gpd.read_parquet(path)
