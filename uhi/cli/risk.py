@@ -11,7 +11,8 @@ from ._common import handle_errors, print_analysis_summary, say, steps
 
 @handle_errors
 def risk(
-    scene: Path | None = typer.Argument(None, help="Scene folder/archive/MTL. Default: the synthetic scene of --city."),
+    scene: Path | None = typer.Argument(None, help="Scene folder/archive/MTL, or an LST GeoTIFF / LST-index stack (.tif). "
+                                        "Default: the synthetic scene of --city."),
     population: Path | None = typer.Option(None, "--population", "-p", help="Population raster (residents per cell, any CRS)."),
     districts: Path | None = typer.Option(None, "--districts", "-d", help="District polygons (GeoPackage, GeoJSON, shapefile)."),
     district_id: str | None = typer.Option(None, "--district-id", help="Column naming the districts (default: the one unique name/id column)."),
@@ -20,9 +21,15 @@ def risk(
     mask_clouds: bool | None = typer.Option(None, "--mask-clouds/--no-mask-clouds",
                                             help="Cloud masking from the QA band. Default: on where the scene has a QA band."),
     landcover: Path | None = typer.Option(None, "--landcover", help="Land-cover raster (codes of data/landcover.csv) for the urban mask."),
-    city: str = typer.Option("Sofia", "--city", "-c", help="Pilot city of the synthetic default scene."),
+    city: str | None = typer.Option(None, "--city", "-c", help="Pilot city of the synthetic default scene [default: Sofia]; "
+                                    "with a .tif, the label in titles [default: the file name]."),
     method: str = typer.Option("auto", "--method", "-m", help="LST method: auto (best the scene supports), simple, single-channel, split-window, l2."),
     water_vapour: float | None = typer.Option(None, "--water-vapour", "-w", help="Water vapour [g cm-2]."),
+    bands: str | None = typer.Option(None, "--bands", help="With a .tif: comma-separated names of its bands in order, one "
+                                     "'lst' (ndvi, ndbi, mndwi, population used; others ignored) [default: lst]."),
+    lst_units: str | None = typer.Option(None, "--lst-units", help="With a .tif: K or degC [default: the file's units tag]."),
+    index_scale: str | None = typer.Option(None, "--index-scale", help="With a .tif: reflectance, or dn for indices computed "
+                                           "from digital numbers (no reflectance thresholds) [default: reflectance]."),
     out: Path = typer.Option(Path("uhi-risk"), "--out", "-o", help="Output folder."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
 ) -> None:
@@ -32,11 +39,13 @@ def risk(
     """
     from ..workflows import risk_workflow
 
+    raster = {k: v for k, v in {"bands": bands and bands.split(","), "lst_units": lst_units, "index_scale": index_scale}.items()
+              if v is not None}
     with steps(14) as advance:
         analysis, written = risk_workflow(
             scene, out, population=population, districts=districts, district_column=district_id, landcover=landcover,
             lst_method=method, mask_clouds="auto" if mask_clouds is None else mask_clouds, vulnerability=vulnerability,
-            water_vapour=water_vapour, city=city, overwrite=overwrite, progress=advance,
+            water_vapour=water_vapour, city=city, raster=raster, overwrite=overwrite, progress=advance,
         )
     print_analysis_summary(analysis)
     say(f"wrote {len(written)} files to {out}/")

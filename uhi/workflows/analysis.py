@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .._progress import Progress, say
+from ..errors import InputValueError
 from ..io.write import output_folder, refuse_existing, written_paths
 
 __all__ = ["demo_workflow", "example_scenarios", "risk_workflow", "write_maps"]
@@ -35,9 +36,24 @@ def write_maps(analysis, out_dir: Path, *, overwrite: bool = False, progress: Pr
     return plot.save_figures(figures, out_dir, overwrite=overwrite, progress=progress)
 
 
-def _analyse(scene, city, progress, **kwargs):
-    from ..analysis import analyse_city
+#: Options of :func:`uhi.analysis.analyse_city` that only a Landsat scene has (its LST is computed here), with
+#: their command-line spelling.
+_SCENE_OPTIONS = {"lst_method": "--method", "water_vapour": "--water-vapour", "mask_clouds": "--mask-clouds"}
 
+
+def _analyse(scene, city, progress, *, raster=None, **kwargs):
+    from ..analysis import analyse_city, analyse_raster, is_lst_raster
+
+    if is_lst_raster(scene):
+        given = [f"{k} ({flag})" for k, flag in _SCENE_OPTIONS.items() if kwargs.pop(k, None) not in (None, "auto")]
+        if given:
+            raise InputValueError(f"{', '.join(given)} apply to a Landsat scene, whose LST is computed here; "
+                                  f"{scene} is an LST raster: leave them out")
+        say(progress, f"analysing the LST raster {scene}")
+        return analyse_raster(scene, city=city or "", **(raster or {}), **kwargs)
+    if raster:
+        raise InputValueError(f"{', '.join(raster)} apply to an LST raster (.tif), not to "
+                              f"{'the synthetic default scene' if scene is None else f'the scene {scene}'}")
     if scene is None:
         from ..synthetic import default_scene
 
@@ -65,20 +81,23 @@ def risk_workflow(
     mask_clouds: bool | str = "auto",
     vulnerability=None,
     city: str | None = None,
+    raster: dict | None = None,
     overwrite: bool = False,
     progress: Progress = None,
 ):
     """LST, hazard, exposure, vulnerability, risk and class rasters (COG), district table, PNG maps.
 
     ``scene=None`` uses the synthetic default scene of ``city`` (default Sofia), with its own population,
-    land cover and districts, so the workflow runs offline with no arguments. The folder is written as a
+    land cover and districts, so the workflow runs offline with no arguments. A GeoTIFF ``scene`` is an LST
+    raster or stack, analysed by :func:`uhi.analysis.analyse_raster` with the options in ``raster``
+    (``bands``, ``lst_units``, ``index_scale``). The folder is written as a
     unit (:func:`uhi.io.write.output_folder`); a folder holding files is refused unless ``overwrite``.
     Returns ``(analysis, written_paths)``.
     """
     out_dir = refuse_existing(out_dir, overwrite=overwrite)
     analysis = _analyse(scene, city, progress, population=population, districts=districts, landcover=landcover,
                         lst_method=lst_method, water_vapour=water_vapour, mask_clouds=mask_clouds,
-                        district_column=district_column, vulnerability=vulnerability)
+                        district_column=district_column, vulnerability=vulnerability, raster=raster)
     with output_folder(out_dir, overwrite=overwrite) as folder:
         written = _write_analysis(analysis, folder, overwrite=overwrite, progress=progress)
     return analysis, written_paths(written, folder, out_dir)
