@@ -142,7 +142,8 @@ REFERENCES: dict[str, Reference] = dict([
        "CRAN", url="https://CRAN.R-project.org/package=LST", note="software"),
     _r("pylandtemp", "pylandtemp developers", "n.d.", "pylandtemp: land surface temperature from Landsat 8 (emissivity and split-window code)",
        "GitHub", url="https://github.com/pylandtemp/pylandtemp", note="software; see the errors noted in uhi.constants"),
-    _r("r-water", "Olmedo G.F., Fonseca-Luengo D.", "n.d.", "water: actual evapotranspiration with energy balance models (R package; surfaceTemperature())",
+    _r("r-water", "Olmedo G.F., Ortega-Farías S., Fonseca-Luengo D., de la Fuente-Sáiz D., Fuentes-Peñailillo F.", "n.d.",
+       "water: actual evapotranspiration with energy balance models (R package; surfaceTemperature())",
        "CRAN", url="https://CRAN.R-project.org/package=water", note="software"),
     _r("i-landsat8-swlst", "Alexandris N.", "n.d.", "i.landsat8.swlst: split-window LST for Landsat 8 (GRASS GIS add-on; Du et al. 2015 coefficient tables)",
        "GitHub", url="https://github.com/NikosAlexandris/i.landsat8.swlst", note="software"),
@@ -237,7 +238,7 @@ REFERENCES: dict[str, Reference] = dict([
     _r("marando2022", "Marando F., Heris M.P., Zulian G., Udías A., Mentaschi L., Chrysoulakis N., Parastatidis D., Maes J.", 2022,
        "Urban heat island mitigation by green infrastructure in European Functional Urban Areas", "Sustain. Cities Soc.",
        "77:103564", doi="10.1016/j.scs.2021.103564"),
-    _r("iungman2023", "Iungman T., Cirach M., Marando F., Barboza E.P., Khomenko S., Masselot P., Quijal-Zamorano M., "
+    _r("iungman2023", "Iungman T., Cirach M., Marando F., Pereira Barboza E., Khomenko S., Masselot P., Quijal-Zamorano M., "
        "Mueller N., Gasparrini A., Urquiza J., Heris M., Thondoo M., Nieuwenhuijsen M.", 2023,
        "Cooling cities through urban green infrastructure: a health impact assessment of European cities", "Lancet",
        "401(10376):577-589", doi="10.1016/S0140-6736(22)02585-5"),
@@ -349,6 +350,11 @@ REFERENCES: dict[str, Reference] = dict([
     _r("bosch2021", "Bosch M., Locatelli M., Hamel P., Remme R.P., Chenal J., Joost S.", 2021,
        "A spatially explicit approach to simulate urban heat mitigation with InVEST (v3.8.0)", "Geosci. Model Dev.",
        "14(6):3521-3537", doi="10.5194/gmd-14-3521-2021"),
+    _r("hamel2024", "Hamel P., Bosch M., Tardieu L., Lemonsu A., de Munck C., Nootenboom C., Viguié V., Lonsdorf E., "
+       "Douglass J.A., Sharp R.P.", 2024,
+       "Calibrating and validating the Integrated Valuation of Ecosystem Services and Tradeoffs (InVEST) urban cooling "
+       "model: case studies in France and the United States", "Geosci. Model Dev.", "17(12):4755-4771",
+       doi="10.5194/gmd-17-4755-2024"),
     _r("kjellstrom2009", "Kjellstrom T., Holmer I., Lemke B.", 2009,
        "Workplace heat stress, health and productivity - an increasing challenge for low and middle-income countries "
        "during climate change", "Glob. Health Action", "2:2047", doi="10.3402/gha.v2i0.2047"),

@@ -2,7 +2,7 @@
 
 Skill is reported in sample and out of sample (leave-one-station-out, LOSO: each station predicted by the
 model calibrated on all the others, the standard cross-validation of station-based calibration, e.g.
-Hamel et al. 2024, Geosci. Model Dev. 17:4755, doi:10.5194/gmd-17-4755-2024) for
+Hamel et al. 2024, Geosci. Model Dev. 17:4755, doi:10.5194/gmd-17-4755-2024 [hamel2024]) for
 
 * ``model``: the calibrated Urban Cooling Model;
 * ``constant``: ``T = t_ref`` everywhere, i.e. the model with ``uhi_max = 0`` calibrated the same way (its

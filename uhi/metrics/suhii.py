@@ -14,7 +14,8 @@ references" [gee-urban-rural]:
   (widths of 2-30 km in the literature: Clinton & Gong 2013; Venter et al. 2021; Yao et al. 2019;
   the chapter's example uses 2 km, our default);
 * ``reference="equal-area"`` -- the buffer width among 30, 60, ..., 3000 m whose ring area is
-  closest to the urban area (Peng et al. 2011, doi:10.1021/es2030438; Chakraborty et al. 2021).
+  closest to the urban area (Peng et al. 2012, Environ. Sci. Technol. 46(2):696-703, doi:10.1021/es2030438;
+  Chakraborty et al. 2021).
   The ring area is the geometric one (pixels at distance ``0 < d <= width``, before removing
   ``exclude`` and NaN), so the choice does not depend on data gaps.
 
