@@ -224,3 +224,23 @@ def test_more_trees_never_warm_and_cool_more(city, baseline, write_scenario):
     d400, d800 = (np.nan_to_num(r.maps["delta_t_air"].values) for r in runs)
     assert d400.max() <= 1e-6 and np.all(d800 <= d400 + 1e-6)
     assert runs[1].totals["degc_person_reduced"] > runs[0].totals["degc_person_reduced"]
+
+
+def test_lst_layer_units_come_from_its_tag(city, tmp_path, write_scenario):
+    """An LST layer written in degC with a units tag (as `uhi lst --celsius` writes it) gives the same baseline
+    LST as the kelvin layer: expected LST_K = LST_degC + 273.15 (exact up to float32 rounding)."""
+    import shutil
+
+    import rioxarray
+
+    from uhi.scenarios.baseline import baseline_analysis
+
+    folder = tmp_path / "c"
+    shutil.copytree(city, folder)
+    lst = rioxarray.open_rasterio(folder / "lst.tif", masked=True).squeeze("band", drop=True)
+    (lst - 273.15).rio.to_raster(folder / "lst.tif", tags={"units": "degC"})
+    body = '\n[[intervention]]\ntype = "cool_roof"\ncoverage = 0.0\ntop_risk = { share = 0.1 }\n'
+    a = baseline_analysis(Scenario.from_toml(write_scenario(city, body, name="kelvin.toml")).spec)
+    b = baseline_analysis(Scenario.from_toml(write_scenario(folder, body)).spec)
+    assert float(b.lst.mean()) > 250  # converted, not refused or read as kelvin
+    np.testing.assert_allclose(b.lst.values, a.lst.values, atol=1e-4)

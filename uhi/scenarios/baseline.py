@@ -74,7 +74,8 @@ def baseline_analysis(spec: ScenarioSpec, progress: Progress = None) -> CityAnal
               "district_column": spec.district_column, "district_stats": False, "vulnerability": spec.vulnerability}
     if spec.lst is not None:
         say(progress, "baseline analysis from layers")
-        lst = load_raster(spec.lst, name="lst", what="LST raster").assign_attrs(units="K")
+        lst = load_raster(spec.lst, name="lst", what="LST raster")
+        lst.attrs["units"] = lst.attrs.get("units") or "K"  # the file's units tag (uhi lst writes it), else kelvin
         ndvi = load_raster(spec.ndvi, lst, name="ndvi", what="NDVI raster")
         ndbi = load_raster(spec.ndbi, lst, name="ndbi", what="NDBI raster")
         return analyse_layers(lst, ndvi=ndvi, ndbi=ndbi, city=spec.name, **common)

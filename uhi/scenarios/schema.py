@@ -5,7 +5,7 @@ A scenario file names the city, the baseline inputs and a list of interventions:
     name = "Nis - street trees in the core"
     city = "Niš"                      # a pilot city (synthetic default scene), or:
     # scene = "LC08_.../"             # a Landsat scene folder (+ landcover / population / districts)
-    # lst = "lst.tif"                 # or ready layers: lst [K] + ndvi + ndbi + landcover + population
+    # lst = "lst.tif"                 # or ready layers: lst (units tag, else K) + ndvi + ndbi + landcover + population
 
     [baseline]                        # cooling model and its scalars
     t_ref = 22.0                      # rural reference air temperature [degC]
