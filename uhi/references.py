@@ -359,7 +359,7 @@ REFERENCES: dict[str, Reference] = dict([
        "Workplace heat stress, health and productivity - an increasing challenge for low and middle-income countries "
        "during climate change", "Glob. Health Action", "2:2047", doi="10.3402/gha.v2i0.2047"),
     _r("acsm1984", "American College of Sports Medicine", 1984, "Prevention of thermal injuries during distance running",
-       "Med. Sci. Sports Exerc.", "16(5):ix-xiv"),
+       "Med. Sci. Sports Exerc.", "16(5):ix-xiv", doi="10.1249/00005768-198410000-00017"),
     _r("allen1998", "Allen R.G., Pereira L.S., Raes D., Smith M.", 1998,
        "Crop evapotranspiration - guidelines for computing crop water requirements (FAO Irrigation and Drainage Paper 56)",
        "FAO, Rome", url="https://www.fao.org/4/x0490e/x0490e00.htm"),
