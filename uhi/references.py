@@ -166,7 +166,7 @@ REFERENCES: dict[str, Reference] = dict([
        doi="10.1016/j.jag.2018.09.015"),
     _r("scirep2026-bluegreen", "Scientific Reports authors", 2026,
        "Designing multisource blue-green cooling networks (Table 4: five thermal zones by mean +- k standard deviations)",
-       "Sci. Rep.", doi="10.1038/s41598-026-39813-9"),
+       "Sci. Rep.", doi="10.1038/s41598-026-39813-9", note="authors and DOI not verified against a bibliographic record"),
     _r("zhang2006", "Zhang Y., Yu T., Gu X., Zhang Y., Chen L., Yu S., Zhang W., Li X.", 2006,
        "Land surface temperature retrieval from CBERS-02 IRMSS thermal infrared data and its applications in quantitative "
        "analysis of urban heat island effect", "J. Remote Sens. (China)", "10(5):789-797",
