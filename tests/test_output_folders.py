@@ -18,7 +18,7 @@ from uhi.workflows import COMPARISON_FILES, scenario_workflow, variant_folders
 
 
 def _leftovers(parent):
-    return sorted(p.name for p in parent.iterdir() if ".partial" in p.name)
+    return sorted(p.name for p in parent.iterdir() if ".partial" in p.name or ".old-" in p.name)
 
 
 def test_folder_appears_only_when_complete(tmp_path):
@@ -56,6 +56,41 @@ def test_existing_folder_keeps_other_files_and_refuses_a_clash(tmp_path):
     with output_folder(out, overwrite=True) as folder:
         (folder / "a.txt").write_text("new")
     assert (out / "a.txt").read_text() == "new" and (out / "notes.txt").read_text() == "mine"
+    assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("when", [1, 2])
+def test_replacing_a_folder_is_never_a_mix(tmp_path, monkeypatch, when):
+    """Ctrl-C at the first rename (old folder moved aside) or the second (new folder put in place): the folder
+    holds the old files, all of them (nested ones too), and nothing temporary is left."""
+    import os
+
+    from uhi.io import write
+
+    out = tmp_path / "run"
+    (out / "maps").mkdir(parents=True)
+    for name in ("a.txt", "b.txt", "maps/m.png"):
+        (out / name).write_text("old")
+    calls = []
+    real = os.rename
+
+    def rename(a, b):
+        calls.append((a, b))
+        if len(calls) == when:
+            if when == 2:
+                raise KeyboardInterrupt
+            raise OSError("disk full")
+        return real(a, b)
+
+    monkeypatch.setattr(write.os, "rename", rename)
+    with pytest.raises((KeyboardInterrupt, OSError)):
+        with output_folder(out, overwrite=True) as folder:
+            (folder / "a.txt").write_text("new")
+            (folder / "b.txt").write_text("new")
+    monkeypatch.undo()
+    assert {str(p.relative_to(out)): p.read_text() for p in out.rglob("*") if p.is_file()} == {
+        "a.txt": "old", "b.txt": "old", "maps/m.png": "old"}
+    assert _leftovers(tmp_path) == []
 
 
 def test_refuse_existing(tmp_path):

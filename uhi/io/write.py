@@ -116,9 +116,11 @@ def output_folder(out_dir: str | os.PathLike, *, overwrite: bool = False) -> Ite
     """Write a whole output folder as a unit: yields a temporary sibling folder, put in place at the end.
 
     Everything is written into ``.<name>.partial-*`` beside ``out_dir``. On success the folder is renamed
-    to ``out_dir`` (or, when ``out_dir`` exists, each file is moved into it, replacing a file of the same
-    name only with ``overwrite``); on any error or Ctrl-C the temporary folder is removed, so no partial
-    output is ever left behind. Files already in ``out_dir`` that the run does not write are kept.
+    to ``out_dir``. When ``out_dir`` exists, the files of it that the run does not write are first linked
+    into the temporary folder (a file of the same name is replaced only with ``overwrite``), then the two
+    folders are swapped by two renames, so ``out_dir`` always holds either the old or the whole new set
+    of files, never a mix. On any error or Ctrl-C the temporary folder is removed (and the old folder put
+    back), so no partial output is ever left behind.
     """
     out_dir = Path(out_dir)
     check_output_path(out_dir, folder=True)
@@ -127,24 +129,54 @@ def output_folder(out_dir: str | os.PathLike, *, overwrite: bool = False) -> Ite
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name[:40]}.partial-", dir=out_dir.parent))
     except OSError as exc:
         raise OutputPathError(f"cannot write {out_dir}: {_why(exc, out_dir)}") from None
+    old = None
     try:
         yield tmp
+        tmp.chmod(0o755)  # mkdtemp makes it private; an output folder is an ordinary folder
         if not out_dir.exists():
-            tmp.chmod(0o755)  # mkdtemp makes it private; an output folder is an ordinary folder
             os.rename(tmp, out_dir)
             return
-        files = [p for p in sorted(tmp.rglob("*")) if not p.is_dir()]
-        clash = [str(out_dir / p.relative_to(tmp)) for p in files if (out_dir / p.relative_to(tmp)).exists()]
+        new = {p.relative_to(tmp) for p in tmp.rglob("*") if not p.is_dir()}
+        clash = sorted(str(out_dir / r) for r in new if (out_dir / r).exists())
         if clash and not overwrite:
             raise OutputExistsError(f"{clash[0]} already exists; pass overwrite=True (CLI: --overwrite) to replace it")
-        for p in files:
-            target = out_dir / p.relative_to(tmp)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(p, target)
-        shutil.rmtree(tmp, ignore_errors=True)
+        if out_dir.is_symlink() or os.path.ismount(out_dir):  # the folder itself cannot be swapped: file by file
+            _move_files(tmp, out_dir, new)
+            shutil.rmtree(tmp, ignore_errors=True)
+            return
+        _link_others(out_dir, tmp, new)
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name[:40]}.old-", dir=out_dir.parent))
+        os.rename(out_dir, old / "d")
+        os.rename(tmp, out_dir)
+        shutil.rmtree(old, ignore_errors=True)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and (old / "d").exists() and not out_dir.exists():
+            os.rename(old / "d", out_dir)  # interrupted between the two renames: the old folder goes back
+        for p in (tmp, old):
+            if p is not None:
+                shutil.rmtree(p, ignore_errors=True)
         raise
+
+
+def _link_others(src: Path, dst: Path, skip: set) -> None:
+    """Hard-link (copy where links fail) every file of ``src`` not in ``skip`` (relative paths) into ``dst``."""
+    for p in sorted(src.rglob("*")):
+        rel = p.relative_to(src)
+        if p.is_dir() or rel in skip:
+            continue
+        target = dst / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(p, target, follow_symlinks=False)
+        except OSError:
+            shutil.copy2(p, target, follow_symlinks=False)
+
+
+def _move_files(src: Path, dst: Path, files: set) -> None:
+    for rel in sorted(files):
+        target = dst / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src / rel, target)
 
 
 def written_paths(paths, tmp: Path, out_dir: Path) -> list[Path]:
