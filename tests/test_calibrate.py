@@ -133,7 +133,19 @@ def test_weights_fit_runs_on_the_0_05_grid():
                         maxiter=2, popsize=3)
     w = np.asarray(res.params["weights"])
     assert np.allclose(np.round(w / 0.05), w / 0.05) and w.sum() > 0
-    assert "weights" in res.to_toml()
+    # the fitted weights reach a scenario: [baseline] cc_weights, and run_cooling with them equals the
+    # calibrated model's own run (same parameters, same model: identical T_air up to the 3 written decimals)
+    import tomllib
+
+    from uhi.scenarios.baseline import run_cooling
+    from uhi.scenarios.schema import BaselineSpec
+
+    spec = BaselineSpec.model_validate(tomllib.loads(res.to_toml())["baseline"])
+    np.testing.assert_allclose(spec.cc_weights, w / w.sum(), atol=5e-4)
+    got = run_cooling(case.params, spec, None)["t_air"].values
+    np.testing.assert_allclose(got, res.run()["t_air"].values, atol=2e-3)
+    with pytest.raises(ValueError, match="cc_weights apply to cooling_model"):
+        BaselineSpec(cc_weights=(0.5, 0.3, 0.2))  # the literature model has no cooling-capacity weights
 
 
 def test_lst_raster_as_observation():

@@ -441,8 +441,7 @@ class CalibrationResult:
             if p["cc_method"] == "factors" and "weights" in self.fitted:
                 w = np.asarray(p["weights"], dtype=float)
                 w = w / w.sum()
-                lines.append(f"# cooling-capacity weights (shade, albedo, ETI) = ({w[0]:.2f}, {w[1]:.2f}, {w[2]:.2f}): "
-                             "pass weights= to uhi.cooling.urban_cooling")
+                lines.append(f"cc_weights = [{w[0]:.3f}, {w[1]:.3f}, {w[2]:.3f}]   # cooling-capacity weights (shade, albedo, ETI)")
         elif cooling_config is not None:
             cfg_path = Path(cooling_config)
             with atomic_path(cfg_path, overwrite=overwrite) as tmp:

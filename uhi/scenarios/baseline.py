@@ -22,6 +22,7 @@ from .._backend import pixel_size_m
 from .._paths import data_path
 from .._progress import Progress, say
 from ..analysis import CityAnalysis, analyse_city, analyse_layers
+from ..constants import UCM_DEFAULTS
 from ..errors import InputValueError, ScenarioError, UhiError
 from ..io.raster import load_raster
 from ..zonal import ZoneLayers, rasterize_zones
@@ -142,7 +143,8 @@ def run_cooling(params: xr.Dataset, b: BaselineSpec, table) -> xr.Dataset:
 
     if b.cooling_model == "invest":
         return urban_cooling(params, ref_et=b.ref_et, t_ref=b.t_ref, uhi_max=b.uhi_max, cooling_distance=b.cooling_distance,
-                             mixing_radius=b.mixing_radius, cc_method=b.cc_method)
+                             mixing_radius=b.mixing_radius, cc_method=b.cc_method,
+                             weights=UCM_DEFAULTS["weights"] if b.cc_weights is None else b.cc_weights)
     try:
         config = load_cooling_config(b.cooling_config)
         return literature_cooling(params, ref_et=b.ref_et, t_ref=b.t_ref, uhi_max=b.uhi_max, table=table, config=config)

@@ -11,6 +11,7 @@ A scenario file names the city, the baseline inputs and a list of interventions:
     t_ref = 22.0                      # rural reference air temperature [degC]
     uhi_max = 4.0                     # UHI magnitude [degC]
     # cooling_model = "invest"        # default "literature" (data/cooling_literature.toml); "invest" = the InVEST UCM
+    # cc_weights = [0.6, 0.2, 0.2]    # invest only: cooling-capacity weights (shade, albedo, ETI), e.g. from uhi calibrate
 
     [health]                          # optional: heat deaths avoided and person-degree-hours
     data = "masselot2023/"            # folder with city_erf.csv (+ city_erf_vcov.csv) and era5_daily_<URAU>.csv.gz
@@ -104,6 +105,9 @@ class BaselineSpec(_Strict):
     cooling_distance: float = Field(UCM_DEFAULTS["cooling_distance"], gt=0)  # [m], InVEST UG recommendation [invest-ucm]
     mixing_radius: float = Field(UCM_DEFAULTS["mixing_radius"], gt=0)  # [m], InVEST UG 500-600 m [invest-ucm]
     cc_method: Literal["factors", "intensity"] = "factors"
+    # cooling-capacity weights (shade, albedo, ETI) of the InVEST "factors" method (renormalised to sum 1);
+    # default (0.6, 0.2, 0.2) of the InVEST user guide; uhi calibrate writes fitted ones here
+    cc_weights: tuple[float, float, float] | None = None
     lst_method: str = "auto"  # uhi.analysis.choose_lst_method: l2 / split-window / single-channel / simple
     water_vapour: float | None = Field(None, gt=0)  # total column water vapour [g cm-2]; None: the scene's own or none
     mask_clouds: bool | Literal["auto"] = "auto"  # QA cloud/shadow/cirrus/snow/fill -> NaN; "auto": when the scene has QA
@@ -111,6 +115,20 @@ class BaselineSpec(_Strict):
     # "invest": the InVEST Urban Cooling Model as natcap.invest computes it (the validated reference)
     cooling_model: Literal["literature", "invest"] = "literature"
     cooling_config: str | None = None  # a cooling configuration TOML (default: the shipped literature configuration)
+
+
+    @field_validator("cc_weights")
+    @classmethod
+    def _weights(cls, v):
+        if v is not None and (min(v) < 0 or sum(v) <= 0):
+            raise ValueError("cc_weights (shade, albedo, ETI) must be >= 0 with a positive sum")
+        return v
+
+    @model_validator(mode="after")
+    def _weights_need_invest_factors(self):
+        if self.cc_weights is not None and (self.cooling_model != "invest" or self.cc_method != "factors"):
+            raise ValueError('cc_weights apply to cooling_model = "invest" with cc_method = "factors" only')
+        return self
 
 
 class HealthSpec(_Strict):
