@@ -30,6 +30,7 @@ doi:10.1016/j.landurbplan.2010.05.006; Iungman et al. 2023, Lancet 401:577, doi:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from pathlib import Path
 
@@ -45,7 +46,8 @@ from uhi.cooling.biophysical import PARAMETERS, biophysical_table
 from uhi.cooling.kernels import decay_pixels, exponential_kernel, masked_mean_convolve
 from uhi.errors import InputValueError, ScenarioError
 
-__all__ = ["COOLING_MODELS", "CoolingConfig", "cooling_channels", "literature_cooling", "load_cooling_config"]
+__all__ = ["COOLING_MODELS", "CoolingConfig", "cooling_channels", "effect_range", "literature_cooling", "load_cooling_config",
+           "mixing_kernel", "potential_coefficients"]
 
 #: Selectable scenario cooling models: the literature configuration (default) and the InVEST reference.
 COOLING_MODELS = ("literature", "invest")
@@ -154,6 +156,37 @@ def evaporative_sensitivity(config: CoolingConfig, urban: dict, rural: dict, uhi
     return rest / d_eti
 
 
+def potential_coefficients(uhi_max: float, *, table=None, config: CoolingConfig | None = None) -> dict:
+    """Sensitivities of the cooling potential ``P`` [K per unit]: ``albedo``, ``shade`` and ``eti`` (``s_e``), and
+    ``p_rural`` (P of the rural reference class), from the configuration and the biophysical table's reference classes.
+
+    ``T_nomix = T_ref + p_rural - P`` (module docstring); the model is linear in the parameters with these slopes.
+    """
+    cfg = config or load_cooling_config()
+    urban, rural = reference_parameters(table if table is not None else data_path("landcover.csv"), cfg)
+    s_e = evaporative_sensitivity(cfg, urban, rural, check_uhi_max(uhi_max))
+    p_rural = cfg.albedo_sensitivity_k * rural["albedo"] + cfg.shade_sensitivity_k * rural["shade"] + s_e * rural["kc"]
+    return {"albedo": cfg.albedo_sensitivity_k, "shade": cfg.shade_sensitivity_k, "eti": s_e, "p_rural": p_rural}
+
+
+def mixing_kernel(cell: float, config: CoolingConfig) -> np.ndarray:
+    """The normalised ``exp(-d/λ)`` air-mixing kernel of the configuration on a ``cell`` [m] grid, truncated at 5λ."""
+    return exponential_kernel(decay_pixels(config.decay_length_m, cell))
+
+
+def effect_range(albedo_part, evaporative_part, config: CoolingConfig):
+    """(low, high) ΔT_air [K] of the effect-size range from the albedo and evaporative parts (numpy or xarray).
+
+    Each part is scaled by the ends of its literature range; cooling is negative, so "low" is the smaller
+    cooling (the maximum over the four combinations) and "high" the larger (the minimum), whatever the sign of each part.
+    """
+    a0 = config.albedo_sensitivity_k
+    lo_a, hi_a = (config.albedo_sensitivity_range_k[0] / a0, config.albedo_sensitivity_range_k[1] / a0) if a0 > 0 else (1.0, 1.0)
+    lo_e, hi_e = config.evaporative_range_factor
+    scaled = [albedo_part * fa + evaporative_part * fe for fa in (lo_a, hi_a) for fe in (lo_e, hi_e)]
+    return functools.reduce(np.maximum, scaled), functools.reduce(np.minimum, scaled)
+
+
 def _eti(params: xr.Dataset, ref_et):
     if isinstance(ref_et, xr.DataArray):
         check_same_grid(params["kc"], ref_et, names=("params", "ref_et"))
@@ -186,7 +219,7 @@ def _invalid(params: xr.Dataset) -> xr.DataArray:
 
 
 def _mix(field: xr.DataArray, cell: float, config: CoolingConfig) -> xr.DataArray:
-    k = exponential_kernel(decay_pixels(config.decay_length_m, cell))
+    k = mixing_kernel(cell, config)
     return apply_neighbourhood(masked_mean_convolve, field.astype(np.float32), depth=k.shape[0] // 2, kwargs={"kernel": k})
 
 
@@ -237,9 +270,8 @@ def literature_cooling(params: xr.Dataset, *, ref_et, t_ref: float, uhi_max: flo
     cell = pixel_size_m(params, "literature_cooling")
     t_ref = check_t_ref(t_ref)
     uhi_max = check_uhi_max(uhi_max)
-    urban, rural = reference_parameters(table if table is not None else data_path("landcover.csv"), cfg)
-    s_e = evaporative_sensitivity(cfg, urban, rural, uhi_max)
-    p_rural = cfg.albedo_sensitivity_k * rural["albedo"] + cfg.shade_sensitivity_k * rural["shade"] + s_e * rural["kc"]
+    coef = potential_coefficients(uhi_max, table=table, config=cfg)
+    s_e, p_rural = coef["eti"], coef["p_rural"]
     pot = _potential(params, ref_et, cfg, s_e)
     t_nomix = (np.float32(t_ref + p_rural) - pot).where(~_invalid(params)).astype(np.float32)
     t_air = _mix(t_nomix, cell, cfg)
@@ -269,8 +301,7 @@ def cooling_channels(before: xr.Dataset, after: xr.Dataset, *, ref_et, uhi_max: 
     """
     cfg = config or load_cooling_config()
     cell = pixel_size_m(before, "cooling_channels")
-    urban, rural = reference_parameters(table if table is not None else data_path("landcover.csv"), cfg)
-    s_e = evaporative_sensitivity(cfg, urban, rural, check_uhi_max(uhi_max))
+    s_e = potential_coefficients(uhi_max, table=table, config=cfg)["eti"]
     invalid = _invalid(before) | _invalid(after)
 
     def part(parts):
@@ -281,14 +312,8 @@ def cooling_channels(before: xr.Dataset, after: xr.Dataset, *, ref_et, uhi_max: 
 
     alb = part(("albedo",))
     evap = part(("et", "shade"))
-    a0 = cfg.albedo_sensitivity_k
-    lo_a, hi_a = (cfg.albedo_sensitivity_range_k[0] / a0, cfg.albedo_sensitivity_range_k[1] / a0) if a0 > 0 else (1.0, 1.0)
-    lo_e, hi_e = cfg.evaporative_range_factor
     total = alb + evap
-    # cooling is negative: "low" = the smaller cooling (less negative), whatever the sign of each part
-    scaled = [alb * fa + evap * fe for fa in (lo_a, hi_a) for fe in (lo_e, hi_e)]
-    low = xr.concat(scaled, "k").max("k")
-    high = xr.concat(scaled, "k").min("k")
+    low, high = effect_range(alb, evap, cfg)
     units = {"units": "K"}
     return xr.Dataset({
         "delta_t_air": set_cf(total.astype(np.float32), name="delta_t_air", long_name="air temperature change", **units),

@@ -37,7 +37,7 @@ from uhi.cooling.biophysical import PARAMETERS
 from uhi.cooling.kernels import decay_pixels, disc_kernel, exponential_kernel
 from uhi.cooling.model import GREEN_AREA_THRESHOLD_M2
 
-__all__ = ["CoolingState", "PatchChange"]
+__all__ = ["CoolingState", "LiteratureChange", "LiteratureState", "PatchChange"]
 
 
 def _conv_same(a: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -79,7 +79,89 @@ class PatchChange:
     gain: float
 
 
-class CoolingState:
+class _WindowState:
+    """What both windowed models share: parameters, valid mask, objective, windows and the plan's ΔT_air."""
+
+    _COPIED = ("delta_t",)
+
+    def _init_common(self, params, eti_scale, weights, value, local_counts):
+        self.params = {k: np.array(params[k], dtype=np.float64) for k in PARAMETERS}
+        self.shape = shape = self.params["shade"].shape
+        self.eti_scale = np.broadcast_to(np.asarray(eti_scale, dtype=np.float64), shape)
+        self.weights = np.nan_to_num(np.asarray(weights, dtype=np.float64), nan=0.0)
+        self.value = value
+        self.local_counts = bool(local_counts)
+        valid = np.ones(shape, dtype=bool)
+        for k in PARAMETERS:
+            valid &= np.isfinite(self.params[k])
+        self.valid = valid
+        self.delta_t = np.zeros(shape)
+
+    def copy(self):
+        """Independent copy of the plan state (the denominators, kernels and weights are shared, read-only)."""
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.params = {k: v.copy() for k, v in self.params.items()}
+        for name in self._COPIED:
+            setattr(new, name, getattr(self, name).copy())
+        return new
+
+    def _gain(self, window, delta_t) -> float:
+        """Objective gain of adding ``delta_t`` [K] on ``window`` to the plan (``Σ w·(g(δ + Δ) - g(δ))``)."""
+        w = self.weights[window]
+        if self.value is None:
+            return -float(np.sum(w * delta_t))
+        old = self.delta_t[window]
+        return float(np.sum(w * (self.value(old + delta_t) - self.value(old))))
+
+    def _local(self, local):
+        """Masked hyper-local change and its gain (0 when local measures do not count)."""
+        lr, lc, ldt = local
+        ldt = np.where(self.valid[lr, lc], np.asarray(ldt, dtype=np.float64), 0.0)
+        # not counted: gain 0, so the search never takes the measure and the plan's ΔT_air never holds it
+        return (lr, lc, ldt), (self._gain((lr, lc), ldt) if self.local_counts else 0.0)
+
+    def _box(self, rows: slice, cols: slice, r: int):
+        """Patch dilated by ``r`` pixels, clipped to the raster: (window slices, offset into the full conv)."""
+        ny, nx = self.shape
+        r0, r1 = max(0, rows.start - r), min(ny, rows.stop + r)
+        c0, c1 = max(0, cols.start - r), min(nx, cols.stop + r)
+        return (slice(r0, r1), slice(c0, c1)), (r0 - (rows.start - r), c0 - (cols.start - r))
+
+    def _embed(self, patch_delta, rows, cols, kernel, radius, window):
+        """``mode="full"`` convolution of a patch delta, cropped to ``window`` (a box containing patch ⊕ radius)."""
+        full = _conv_full(patch_delta, kernel)
+        (wr, wc) = window
+        out = np.zeros((wr.stop - wr.start, wc.stop - wc.start))
+        # full[0, 0] sits at raster (rows.start - radius, cols.start - radius)
+        fr0, fc0 = rows.start - radius, cols.start - radius
+        r0, r1 = max(wr.start, fr0), min(wr.stop, fr0 + full.shape[0])
+        c0, c1 = max(wc.start, fc0), min(wc.stop, fc0 + full.shape[1])
+        out[r0 - wr.start:r1 - wr.start, c0 - wc.start:c1 - wc.start] = full[r0 - fr0:r1 - fr0, c0 - fc0:c1 - fc0]
+        return out
+
+    def _mixed(self, d_nomix, box, window_r):
+        """ΔT_air on the window of a ΔT_nomix given on the nonzero ``box`` of a larger patch array:
+        ``(ΔT_nomix·v) * k / (v * k)`` (normalised mixing, nodata and edges ignored). Returns (window, ΔT) or (None, None)."""
+        nz_r = np.flatnonzero(d_nomix.any(axis=1))
+        if not nz_r.size:
+            return None, None
+        nz_c = np.flatnonzero(d_nomix.any(axis=0))
+        br = slice(box[0].start + nz_r[0], box[0].start + nz_r[-1] + 1)
+        bc = slice(box[1].start + nz_c[0], box[1].start + nz_c[-1] + 1)
+        w2, _ = self._box(br, bc, window_r)
+        delta = self._embed(d_nomix[nz_r[0]:nz_r[-1] + 1, nz_c[0]:nz_c[-1] + 1], br, bc, self.k_mix, window_r, w2) / self.den_mix[w2]
+        delta[~self.valid[w2]] = 0.0
+        return w2, delta
+
+    def objective(self) -> float:
+        """``F = Σ w·g(ΔT_air)`` of the plan so far (``-Σ w·ΔT_air`` [weight·K] by default)."""
+        if self.value is None:
+            return -float(np.sum(self.weights * self.delta_t))
+        return float(np.sum(self.weights * self.value(self.delta_t)))
+
+
+class CoolingState(_WindowState):
     """Full-raster UCM state of a plan, updated patch by patch.
 
     Parameters
@@ -94,6 +176,12 @@ class CoolingState:
         UHI_max [degC].
     weights : ndarray
         Objective weight per pixel (residents × vulnerability); NaN counts as 0.
+    value : callable, optional
+        Objective value per unit weight of a pixel's ΔT_air, ``g(δ)`` with ``g(0) = 0`` (elementwise; e.g. deaths
+        avoided per resident, :mod:`uhi.optimize._objective`); default ``g(δ) = -δ`` (person·K).
+    local_counts : bool
+        Whether hyper-local measures count in the objective (not for the health objectives: they change no
+        resident's daily temperature, as in the scenario outcomes).
     cooling_distance, mixing_radius : float
         d_cool and r [m] of the UCM.
     cc_method : {"factors", "intensity"}
@@ -102,20 +190,14 @@ class CoolingState:
     """
 
     def __init__(self, params, *, eti_scale, cell, uhi_max, weights, cooling_distance=UCM_DEFAULTS["cooling_distance"],
-                 mixing_radius=UCM_DEFAULTS["mixing_radius"], cc_method="factors", cc_weights=UCM_DEFAULTS["weights"]):
-        self.params = {k: np.array(params[k], dtype=np.float64) for k in PARAMETERS}
-        shape = self.params["shade"].shape
-        self.shape = shape
-        self.eti_scale = np.broadcast_to(np.asarray(eti_scale, dtype=np.float64), shape)
+                 mixing_radius=UCM_DEFAULTS["mixing_radius"], cc_method="factors", cc_weights=UCM_DEFAULTS["weights"],
+                 value=None, local_counts=True):
+        self._init_common(params, eti_scale, weights, value, local_counts)
+        shape, valid = self.shape, self.valid
         w = np.asarray(cc_weights, dtype=np.float64)
         self.cc_weights = w / w.sum()
         self.cc_method = cc_method
         self.uhi_max = float(uhi_max)
-        self.weights = np.nan_to_num(np.asarray(weights, dtype=np.float64), nan=0.0)
-        valid = np.ones(shape, dtype=bool)
-        for k in PARAMETERS:
-            valid &= np.isfinite(self.params[k])
-        self.valid = valid
         v = valid.astype(np.float64)
         self.k_park = exponential_kernel(decay_pixels(cooling_distance, cell))
         d_px = decay_pixels(cooling_distance, cell)
@@ -136,16 +218,8 @@ class CoolingState:
         self.num_park = _conv_same(np.where(valid, self.cc * self.green, 0.0), self.k_park)
         self.num_ga = _conv_same(self.green, self.k_disc)
         self.hm = self._hm(self.cc, self.num_park / self.den_park, self.num_ga * self.disc_sum / self.den_disc)
-        self.delta_t = np.zeros(shape)
 
-    def copy(self) -> CoolingState:
-        """Independent copy of the plan state (the denominators, kernels and weights are shared, read-only)."""
-        new = object.__new__(CoolingState)
-        new.__dict__.update(self.__dict__)
-        new.params = {k: v.copy() for k, v in self.params.items()}
-        for name in ("cc", "green", "num_park", "num_ga", "hm", "delta_t"):
-            setattr(new, name, getattr(self, name).copy())
-        return new
+    _COPIED = ("cc", "green", "num_park", "num_ga", "hm", "delta_t")
 
     # -- per-pixel maps ---------------------------------------------------------------------------
     def cooling_capacity(self, p, eti_scale):
@@ -159,25 +233,6 @@ class CoolingState:
         """HM = CC where CC >= CC_park or GA < 2 ha, else CC_park; NaN where CC is NaN [invest-code]."""
         keep = (cc >= cc_park) | (ga < self.threshold)
         return np.where(np.isfinite(cc), np.where(keep, cc, cc_park), np.nan)
-
-    def _box(self, rows: slice, cols: slice, r: int):
-        """Patch dilated by ``r`` pixels, clipped to the raster: (window slices, offset into the full conv)."""
-        ny, nx = self.shape
-        r0, r1 = max(0, rows.start - r), min(ny, rows.stop + r)
-        c0, c1 = max(0, cols.start - r), min(nx, cols.stop + r)
-        return (slice(r0, r1), slice(c0, c1)), (r0 - (rows.start - r), c0 - (cols.start - r))
-
-    def _embed(self, patch_delta, rows, cols, kernel, radius, window):
-        """``mode="full"`` convolution of a patch delta, cropped to ``window`` (a box containing patch ⊕ radius)."""
-        full = _conv_full(patch_delta, kernel)
-        (wr, wc) = window
-        out = np.zeros((wr.stop - wr.start, wc.stop - wc.start))
-        # full[0, 0] sits at raster (rows.start - radius, cols.start - radius)
-        fr0, fc0 = rows.start - radius, cols.start - radius
-        r0, r1 = max(wr.start, fr0), min(wr.stop, fr0 + full.shape[0])
-        c0, c1 = max(wc.start, fc0), min(wc.stop, fc0 + full.shape[1])
-        out[r0 - wr.start:r1 - wr.start, c0 - wc.start:c1 - wc.start] = full[r0 - fr0:r1 - fr0, c0 - fc0:c1 - fc0]
-        return out
 
     # -- evaluation and commit ----------------------------------------------------------------------
     def evaluate(self, rows: slice, cols: slice, new_params: dict | None, local=None) -> PatchChange:
@@ -210,22 +265,13 @@ class CoolingState:
                 num_ga = self.num_ga[w1] if d_num_ga is None else self.num_ga[w1] + d_num_ga
                 hm_new = self._hm(cc_w, num_park / self.den_park[w1], num_ga * self.disc_sum / self.den_disc[w1])
                 d_hm = np.nan_to_num(hm_new - self.hm[w1], nan=0.0)
-                nz_r = np.flatnonzero(d_hm.any(axis=1))
-                if nz_r.size:
-                    nz_c = np.flatnonzero(d_hm.any(axis=0))
-                    # shrink to the box where HM changed before the mixing convolution
-                    br = slice(w1[0].start + nz_r[0], w1[0].start + nz_r[-1] + 1)
-                    bc = slice(w1[1].start + nz_c[0], w1[1].start + nz_c[-1] + 1)
-                    d_nomix = -self.uhi_max * d_hm[nz_r[0]:nz_r[-1] + 1, nz_c[0]:nz_c[-1] + 1]
-                    w2, _ = self._box(br, bc, self.r_mix)
-                    delta_t = self._embed(d_nomix, br, bc, self.k_mix, self.r_mix, w2) / self.den_mix[w2]
-                    delta_t[~self.valid[w2]] = 0.0
-                    gain -= float(np.sum(self.weights[w2] * delta_t))
+                # shrink to the box where HM changed before the mixing convolution
+                w2, delta_t = self._mixed(-self.uhi_max * d_hm, w1, self.r_mix)
+                if w2 is not None:
+                    gain += self._gain(w2, delta_t)
         if local is not None:
-            lr, lc, ldt = local
-            ldt = np.where(self.valid[lr, lc], np.asarray(ldt, dtype=np.float64), 0.0)
-            local = (lr, lc, ldt)
-            gain -= float(np.sum(self.weights[lr, lc] * ldt))
+            local, g = self._local(local)
+            gain += g
         return PatchChange(rows, cols, new_params, cc_new, green_new, w1, d_num_park, d_num_ga, hm_new, w2, delta_t,
                            local, gain)
 
@@ -249,6 +295,98 @@ class CoolingState:
             lr, lc, ldt = change.local
             self.delta_t[lr, lc] += ldt
 
-    def objective(self) -> float:
-        """``F = -Σ weights·ΔT_air`` of the plan so far [weight·K]."""
-        return -float(np.sum(self.weights * self.delta_t))
+
+
+@dataclass
+class LiteratureChange:
+    """A candidate parameter change on ``rows × cols`` under the literature configuration and its exact effect.
+
+    ``delta_t`` is ΔT_air [K] on the window ``w2`` and ``delta_albedo`` its albedo part (the rest is the
+    evaporative part, :func:`uhi.cooling.cooling_channels`); ``gain`` the objective gain.
+    """
+
+    rows: slice
+    cols: slice
+    params: dict | None
+    w2: tuple[slice, slice] | None
+    delta_t: np.ndarray | None
+    delta_albedo: np.ndarray | None
+    local: tuple | None
+    gain: float
+
+
+class LiteratureState(_WindowState):
+    """Full-raster state of a plan under the literature cooling configuration (:func:`uhi.cooling.literature_cooling`).
+
+    The configuration is linear in the parameters: ``T_nomix = T_ref + P_r - P`` with
+    ``P = s_α·albedo + s_c·shade + s_e·kc·ETo/max(ETo)`` and ``T_air = (T_nomix·v) * K_λ / (v * K_λ)``. A change
+    on a patch therefore changes the air temperature by
+
+    .. math::
+
+        \\Delta T_{air} = \\frac{(-\\Delta P\\,v) * K_\\lambda}{v * K_\\lambda},
+
+    exactly zero outside the patch dilated by the kernel's truncation radius 5λ: one small convolution per
+    evaluation (checked against two full :func:`~uhi.cooling.literature_cooling` runs in
+    tests/test_optimize_literature.py). ΔT_air of options on different pixels adds up exactly (the objective is
+    modular in ΔT_air); only options editing the same pixel interact, through
+    :func:`uhi.interventions.apply_intervention` (``p' = p + f(t - p)`` of an already edited parameter).
+
+    Parameters
+    ----------
+    params, eti_scale, cell, weights, value, local_counts
+        As :class:`CoolingState`.
+    coefficients : dict
+        ``albedo``, ``shade``, ``eti`` sensitivities [K per unit] (:func:`uhi.cooling.potential_coefficients`).
+    kernel : ndarray
+        Normalised mixing kernel (:func:`uhi.cooling.mixing_kernel`).
+    """
+
+    _COPIED = ("delta_t", "delta_albedo")
+
+    def __init__(self, params, *, eti_scale, cell, weights, coefficients, kernel, value=None, local_counts=True):
+        self._init_common(params, eti_scale, weights, value, local_counts)
+        self.coef = {k: float(coefficients[k]) for k in ("albedo", "shade", "eti")}
+        self.k_mix = np.asarray(kernel, dtype=np.float64)
+        self.r_mix = self.k_mix.shape[0] // 2
+        self.den_mix = _conv_same(self.valid.astype(np.float64), self.k_mix)
+        self.delta_albedo = np.zeros(self.shape)
+
+    def evaluate(self, rows: slice, cols: slice, new_params: dict | None, local=None) -> LiteratureChange:
+        """Exact effect of replacing the parameters on ``rows × cols`` by ``new_params`` (see the class docstring)."""
+        valid = self.valid[rows, cols]
+        gain = 0.0
+        w2 = delta_t = delta_alb = None
+        if new_params is not None:
+            old = {k: self.params[k][rows, cols] for k in PARAMETERS}
+            new_params = {k: np.where(valid, np.asarray(new_params[k], dtype=np.float64), old[k]) for k in PARAMETERS}
+            c = self.coef
+            d_alb = np.where(valid, c["albedo"] * (new_params["albedo"] - old["albedo"]), 0.0)
+            d_rest = np.where(valid, c["shade"] * (new_params["shade"] - old["shade"])
+                              + c["eti"] * (new_params["kc"] - old["kc"]) * self.eti_scale[rows, cols], 0.0)
+            w2, delta_t = self._mixed(-(d_alb + d_rest), (rows, cols), self.r_mix)
+            if w2 is not None:
+                gain += self._gain(w2, delta_t)
+                if np.any(d_alb):
+                    wa, delta_alb = self._mixed(-d_alb, (rows, cols), self.r_mix)
+                    if wa != w2:  # the albedo part's box is inside the total's: embed it there
+                        full = np.zeros_like(delta_t)
+                        full[wa[0].start - w2[0].start:wa[0].stop - w2[0].start, wa[1].start - w2[1].start:wa[1].stop - w2[1].start] = delta_alb
+                        delta_alb = full
+        if local is not None:
+            local, g = self._local(local)
+            gain += g
+        return LiteratureChange(rows, cols, new_params, w2, delta_t, delta_alb, local, gain)
+
+    def commit(self, change: LiteratureChange) -> None:
+        """Apply an evaluated change to the state (the plan now includes it)."""
+        if change.params is not None:
+            for k in PARAMETERS:
+                self.params[k][change.rows, change.cols] = change.params[k]
+        if change.delta_t is not None:
+            self.delta_t[change.w2] += change.delta_t
+            if change.delta_albedo is not None:
+                self.delta_albedo[change.w2] += change.delta_albedo
+        if change.local is not None:
+            lr, lc, ldt = change.local
+            self.delta_t[lr, lc] += ldt
