@@ -1,7 +1,7 @@
 """Validation of uhi.cooling against natcap.invest's Urban Cooling Model (runs only where natcap.invest is installed).
 
 Install: see README "Validating against InVEST" (Debian: libgdal-dev + GDAL bindings matching gdal-config).
-Tolerances from the issue: CC/HM within 1e-4 (float32 rasters on both sides, ~1e-7 expected per SCIENCE.md 5.2),
+Tolerances from the issue: CC/HM within 1e-4 (float32 rasters on both sides, ~1e-7 expected from float32 rounding),
 T_air within 0.05 degC.
 """
 

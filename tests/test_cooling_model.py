@@ -1,4 +1,4 @@
-"""Tests for uhi.cooling (InVEST UCM equations, SCIENCE.md section 5)."""
+"""Tests for uhi.cooling (InVEST Urban Cooling Model equations: User's Guide [invest-ucm] and code [invest-code])."""
 
 from __future__ import annotations
 
@@ -41,13 +41,13 @@ def _grid(a, cell=30.0, crs="EPSG:32633"):
 
 
 def _cc(code):
-    """CC by the factors method with scalar ETo (ETI = kc) and weights 0.6/0.2/0.2 (SCIENCE.md 5.1)."""
+    """CC by the factors method with scalar ETo (ETI = kc) and weights 0.6/0.2/0.2 (InVEST UCM [invest-ucm])."""
     r = TABLE.set_index("lucode").loc[code]
     return 0.6 * r.shade + 0.2 * r.albedo + 0.2 * r.kc
 
 
 def _direct_reference(params, ref_et, t_ref, uhi_max, d_px, r_px, cell):
-    """Slow float64 per-pixel double loop of the UCM equations (SCIENCE.md 5.1-5.3), independent of FFT."""
+    """Slow float64 per-pixel double loop of the UCM equations ([invest-ucm; invest-code]), independent of FFT."""
     shade, albedo, kc, g = (params[k].values.astype(np.float64) for k in ("shade", "albedo", "kc", "green_area"))
     cc = 0.6 * shade + 0.2 * albedo + 0.2 * kc * ref_et / ref_et
     ny, nx = cc.shape
@@ -150,8 +150,9 @@ def test_two_hectare_threshold(side, expect_park):
 def test_ga_edge_rule_near_border():
     # Green band of 4 columns along the left border, 15 m cells, d_cool 150 m -> d = 10 px, 2 ha = 88.9 px.
     # For the sealed pixel in column 4 (mid-height) the disc holds 76 green pixels (raw count < 88.9), but the
-    # disc is cut by the border, so the edge rule GA = raw * sum(disc) / conv(valid, disc) (SCIENCE.md 5.2,
-    # checked against InVEST there) gives 98.3 > 88.9: the park rule applies only because of the edge rule.
+    # disc is cut by the border, so the edge rule GA = raw * sum(disc) / conv(valid, disc) (InVEST code
+    # [invest-code], ignore_nodata_and_edges [pygeoprocessing]) gives 98.3 > 88.9: the park rule applies only because
+    # of the edge rule.
     a = np.full((40, 40), 4.0, np.float32)
     a[:, :4] = 2
     params = parameters_from_landcover(_grid(a, cell=15.0), TABLE)
@@ -273,7 +274,7 @@ def test_nodata_pass_equals_float64_reference():
 
 def test_wbgt_hand_calculation():
     # T = 30 degC, RH = 50 %: e = 0.5*6.105*exp(1.935375) = 0.5*6.105*6.92664 = 21.1436 hPa (hand calc.);
-    # WBGT = 17.01 + 0.393*21.1436 + 3.94 = 29.2594 degC (ACSM 1984, InVEST UG [S21]); float32 output -> 1e-3
+    # WBGT = 17.01 + 0.393*21.1436 + 3.94 = 29.2594 degC (ACSM 1984 [acsm1984], InVEST UG [invest-ucm]); float32 -> 1e-3
     e = 0.5 * 6.105 * math.exp(17.27 * 30 / 267.7)
     assert abs(e - 21.1436) < 1e-3
     assert abs(float(wbgt(np.float64(30.0), 50.0)) - 29.2594) < 1e-3
@@ -284,7 +285,7 @@ def test_wbgt_hand_calculation():
     [(27.4, 0, 0), (27.5, 0, 25), (29.5, 0, 50), (31.49, 0, 50), (31.5, 25, 75), (32.0, 50, 75), (32.5, 75, 75)],
 )
 def test_productivity_thresholds(w, light, heavy):
-    # Kjellstrom et al. 2009 Table 2 (SCIENCE.md 5.4)
+    # Kjellstrom et al. 2009 Table 2 (doi:10.3402/gha.v2i0.2047 [kjellstrom2009]), as in InVEST [invest-ucm]
     assert productivity_loss(np.array([w]), "light")[0] == light
     assert productivity_loss(np.array([w]), "heavy")[0] == heavy
 
@@ -331,7 +332,7 @@ def test_energy_savings_hand_calculation():
     bld = gpd.GeoDataFrame({"type": [1]}, geometry=[box(x0 + 60, y0 - 120, x0 + 120, y0 - 60)], crs="EPSG:32633")
     table = pd.DataFrame({"type": [1], "consumption": [2.0]})
     out = energy_savings(t_air, bld, table, t_ref=20.0, uhi_max=4.0)
-    # hand calc. (SCIENCE.md 5.4): 2 kWh/degC/m2 * 3600 m2 * (20 + 4 - 22) degC * cost 1 = 14400 kWh
+    # hand calc. (InVEST valuation [invest-ucm]): 2 kWh/degC/m2 * 3600 m2 * (20 + 4 - 22) degC * cost 1 = 14400 kWh
     assert abs(out["energy_sav"].iloc[0] - 14400.0) < 1e-3
     with pytest.raises(InputValueError, match=r"\[9\]"):
         energy_savings(t_air, bld.assign(type=[9]), table, t_ref=20.0, uhi_max=4.0)

@@ -69,7 +69,7 @@ def test_zero_denominator_gives_nan_through_xarray(grid):
 def test_fractional_vegetation_cover_thresholds_and_reference():
     ndvi = np.array([-0.5, 0.0, 0.2, 0.35, 0.5, 0.9, np.nan], dtype=np.float32)
     got = spectral.fractional_vegetation_cover_array(ndvi)
-    # SCIENCE.md 1.2: P_v = ((NDVI-0.2)/0.3)^2 clipped to [0, 1]: 0 up to 0.2, 0.25 at 0.35, 1 from 0.5
+    # Sobrino et al. 2004 [sobrino2004]: P_v = ((NDVI-0.2)/0.3)^2 clipped to [0, 1]: 0 up to 0.2, 0.25 at 0.35, 1 from 0.5
     np.testing.assert_allclose(got[:6], [0, 0, 0, 0.25, 1, 1], atol=1e-6)
     assert np.isnan(got[6])
     rng = np.random.default_rng(2)

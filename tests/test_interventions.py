@@ -50,13 +50,16 @@ def test_catalogue_has_every_measure_with_sources(catalogue):
         assert it.cost_source and it.lst_source and it.sources, it.key
         assert it.unit in ("tree", "m2", "device") and it.footprint_m2 > 0 and it.lifetime_years > 0
         assert it.lst_change_k <= 0
-    # hyper-local measures (SCIENCE.md 4.3, 4.6) never enter the cooling model
+    # hyper-local measures (green walls [jccr-vgs; living-walls-review], fountains [urban-green-blue-grids],
+    # misting [buildings2024-misting]) never enter the cooling model
     local = {k for k, v in catalogue.items() if v.is_local}
     assert local == {"green_wall", "fountain", "misting"}
     assert all(not catalogue[k].parameter_changes and catalogue[k].local_radius_m > 0 for k in local)
-    # SCIENCE.md 4.7 has figures only for trees, green roofs and cool roofs; the rest are flagged defaults
+    # published costs exist only for trees [thred-lisbon-trees], green roofs [ecomii-green-roof] and cool roofs [gcca];
+    # the rest are flagged defaults
     assert {k for k, v in catalogue.items() if not v.cost_is_default} == {"street_trees", "green_roof", "cool_roof"}
-    # figures straight from SCIENCE.md: EUR 2,000 per Lisbon tree [S41]; misting -2.42 degC mean [S39]
+    # figures straight from the sources: EUR 2,000 per Lisbon tree [thred-lisbon-trees]; misting -2.42 degC mean
+    # (Buildings 2024, 14(2):336, doi:10.3390/buildings14020336 [buildings2024-misting])
     assert catalogue["street_trees"].unit_cost_eur == 2000.0
     assert catalogue["misting"].local_air_cooling_k == 2.42
     assert len(catalogue_table(catalogue)) == 10
@@ -120,7 +123,7 @@ def test_apply_intervention_closed_forms(catalogue):
 
 
 def test_raising_albedo_everywhere_matches_ucm_closed_form():
-    # SCIENCE.md 5.1/5.3: CC = 0.6 shade + 0.2 albedo + 0.2 ETI, T_nomix = T_ref + (1 - HM) UHI_max, HM = CC with no green
+    # InVEST UCM [invest-ucm]: CC = 0.6 shade + 0.2 albedo + 0.2 ETI, T_nomix = T_ref + (1 - HM) UHI_max, HM = CC with no green
     # area; +d_alpha everywhere -> dCC = 0.2 d_alpha and dT_nomix = -UHI_max 0.2 d_alpha (and T_air, a normalised mean, too).
     d_alpha, uhi_max = 0.25, 4.0
     up = {"name": "paint", "category": "white", "unit": "m2", "footprint_m2": 1.0, "unit_cost_eur": 1.0, "cost_source": "test",
@@ -153,7 +156,7 @@ def test_placement_fraction_reads_the_share_table():
 
 def test_surface_cooling_and_cost(catalogue):
     f = xr.DataArray(np.array([[0.0, 0.5, 1.0]]), dims=("y", "x"))
-    # -6.25 K at full canopy: 1 degC per 16 % canopy (Marando et al. 2022, SCIENCE.md 4.1)
+    # -6.25 K at full canopy: 1 degC per 16 % canopy (Marando et al. 2022, doi:10.1016/j.scs.2021.103564 [marando2022])
     np.testing.assert_allclose(surface_cooling(catalogue["street_trees"], f).values, [[0.0, -3.125, -6.25]])
     assert float(surface_cooling(catalogue["misting"], f).max()) == 0.0
     assert cost_eur(catalogue["street_trees"], 400) == 800_000.0  # 400 x EUR 2,000 (hand)

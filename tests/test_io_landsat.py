@@ -76,7 +76,7 @@ def test_liverpool_l2_surface_temperature_and_grid(shared_data, scenes):
     assert list(ds.data_vars) == ["coastal", "blue", "green", "red", "nir", "swir1", "swir2", "surface_temperature"]
     assert all(ds[v].dtype == np.float32 and ds[v].dims == ("y", "x") for v in ds.data_vars)
     st = ds["surface_temperature"]
-    # README: ST_B10 DN 39776..42784, i.e. 11.8..22.1 C with scale 0.00341802 and offset 149 K (SCIENCE.md 1.6)
+    # README: ST_B10 DN 39776..42784, i.e. 11.8..22.1 C with scale 0.00341802 and offset 149 K [usgs-c2l2-guide]
     assert float(st.min()) - 273.15 == pytest.approx(39776 * 0.00341802 + 149 - 273.15, abs=1e-3)
     assert float(st.max()) - 273.15 == pytest.approx(42784 * 0.00341802 + 149 - 273.15, abs=1e-3)
     assert 11.8 <= float(st.min()) - 273.15 < 11.9 and 22.0 < float(st.max()) - 273.15 <= 22.1
@@ -106,14 +106,14 @@ def test_maui_l9_uses_its_own_constants(scenes):
     k2 = mtl["LEVEL1_THERMAL_CONSTANTS"]["K2_CONSTANT_BAND_10"]
     m = mtl["LEVEL1_RADIOMETRIC_RESCALING"]["RADIANCE_MULT_BAND_10"]
     a = mtl["LEVEL1_RADIOMETRIC_RESCALING"]["RADIANCE_ADD_BAND_10"]
-    assert (k1, k2, m) == (799.0284, 1329.2405, 3.8e-4)  # L9 values (README; SCIENCE.md 1.1 table)
-    # hand check of one pixel: L = M*Q + A, BT = K2 / ln(K1/L + 1) (SCIENCE.md 1.1)
+    assert (k1, k2, m) == (799.0284, 1329.2405, 3.8e-4)  # L9 values (README; L9 MTL [usgs-l1-product])
+    # hand check of one pixel: L = M*Q + A, BT = K2 / ln(K1/L + 1) (USGS Level-1 product page [usgs-l1-product])
     q = dn[100, 150]
     radiance = m * q + a
     bt = k2 / math.log(k1 / radiance + 1)
     assert float(ds["radiance_b10"][100, 150]) == pytest.approx(radiance, rel=1e-6)
     assert float(ds["brightness_temperature_b10"][100, 150]) == pytest.approx(bt, abs=1e-3)  # float32 at 300 K
-    # whole band against the closed form; and L8 constants would be off by more than 0.1 K (SCIENCE.md 1.1)
+    # whole band against the closed form; and L8 constants would be off by more than 0.1 K ([usgs-l8-handbook])
     expected = k2 / np.log(k1 / (m * dn + a) + 1)
     np.testing.assert_allclose(ds["brightness_temperature_b10"].values, expected, atol=2e-3)
     l8 = constants.THERMAL_CONSTANTS["LANDSAT_8"][10]
@@ -155,7 +155,7 @@ def test_full_l2_bundle_aux_bands_and_qa(scenes):
         emis, transform = src.read(1), src.transform
     assert ds.rio.crs.to_epsg() == 32620 and ds.rio.transform().almost_equals(transform)
     assert ds.y.values[0] == transform.f + transform.e / 2 < 0
-    # ST_EMIS scale 0.0001, nodata -9999 (SCIENCE.md 1.6; GeoTIFF nodata tag)
+    # ST_EMIS scale 0.0001, nodata -9999 (USGS LSDS-1619 [usgs-c2l2-guide]; GeoTIFF nodata tag)
     expected = np.where(emis == -9999, np.nan, emis * 1e-4)
     np.testing.assert_allclose(ds["st_emissivity"].values, expected, rtol=1e-6, equal_nan=True)
     assert ds["st_cloud_distance"].attrs["units"] == "km" and ds["st_uncertainty"].attrs["units"] == "K"
@@ -168,7 +168,7 @@ def test_mask_clouds(scenes):
     masked = load_landsat(folder, bands=["red"], mask_clouds=True)
     assert list(masked.data_vars) == ["red"]  # the QA band was read for the mask only
     qa = plain["qa_pixel"].values
-    flagged = (qa & 0b111111) != 0  # fill, dilated cloud, cirrus, cloud, shadow, snow (SCIENCE.md 1.6)
+    flagged = (qa & 0b111111) != 0  # fill, dilated cloud, cirrus, cloud, shadow, snow (bits 0-5 [usgs-c2l2-guide])
     assert np.isnan(masked["red"].values[flagged]).all()
     np.testing.assert_array_equal(masked["red"].values[~flagged], plain["red"].values[~flagged])
     lazy = load_landsat(folder, bands=["red"], mask_clouds=True, chunks=128)
@@ -308,7 +308,7 @@ def test_georeferenced_synthetic_folder_without_file_names(tmp_path):
     ds = load_landsat(tmp_path)
     assert list(ds.data_vars) == ["red", "radiance_b10", "brightness_temperature_b10"]
     assert ds.rio.crs.to_epsg() == 32634 and ds.x.values.tolist() == [300015.0, 300045.0, 300075.0, 300105.0]
-    # L = 3.342e-4 * 1000 + 0.1 = 0.4342; BT = 1321.0789 / ln(774.8853 / 0.4342 + 1) (SCIENCE.md 1.1)
+    # L = 3.342e-4 * 1000 + 0.1 = 0.4342; BT = 1321.0789 / ln(774.8853 / 0.4342 + 1) ([usgs-l1-product])
     expected_bt = 1321.0789 / math.log(774.8853 / 0.4342 + 1)
     assert float(ds["brightness_temperature_b10"][0, 0]) == pytest.approx(expected_bt, abs=1e-4)
     # sun elevation 90 deg: reflectance = 2e-5 * 1000 - 0.1 exactly

@@ -53,7 +53,7 @@ def test_collection2_l1_landsat9_metadata(maui_mtl):
     assert meta.spacecraft == "LANDSAT_9" and meta.level == 1 and meta.processing_level == "L1TP"
     assert meta.collection == "02"
     assert meta.radiance_mult[10] == 3.8e-4 and meta.radiance_add[10] == 0.1
-    assert meta.k1[10] == 799.0284 and meta.k2[10] == 1329.2405  # not 1329.0284 (SCIENCE.md 1.1 pitfall)
+    assert meta.k1[10] == 799.0284 and meta.k2[10] == 1329.2405  # not 1329.0284, a value miscopied in a GEE script
     assert meta.k1[11] == 475.6581 and meta.k2[11] == 1198.3494
     assert meta.reflectance_mult[4] == 2.0e-5 and meta.reflectance_add[4] == -0.1
     # DATE_ACQUIRED = 2023-07-14, SCENE_CENTER_TIME = "20:47:53.1111720Z" (7 decimals cut to microseconds)

@@ -18,7 +18,7 @@ BUNDLE = "LC08_L2SP_001062_20201031_20201106_02_T2"
 @pytest.mark.parametrize("flag, bit", [("fill", 0), ("dilated_cloud", 1), ("cirrus", 2), ("cloud", 3),
                                        ("shadow", 4), ("snow", 5), ("water", 7)])
 def test_collection2_single_bits(flag, bit):
-    # QA_PIXEL bit table: SCIENCE.md 1.6 (USGS/GEE [S13]). Bit 6 (clear) sets no flag.
+    # QA_PIXEL bit table: USGS LSDS-1619 [usgs-c2l2-guide; gee-landsat-c2l2]. Bit 6 (clear) sets no flag.
     qa = xr.DataArray(np.array([1 << bit, 1 << 6, 0, 0xFFFF], dtype=np.uint16))
     flags = decode_qa(qa, "02")
     assert flags[flag].values.tolist() == [True, False, False, True]
@@ -59,7 +59,8 @@ def test_qa_mask_on_the_real_bundle(shared_data):
     mask = qa_mask(ds)
     with rasterio.open(shared_data / "landsat" / BUNDLE / f"{BUNDLE}_QA_PIXEL.TIF") as src:
         raw = src.read(1)
-    # Recommended clear-sky test "QA & 0b111111 == 0" (SCIENCE.md 1.6) computed independently here.
+    # Clear-sky test "QA & 0b111111 == 0" (bits 0-5 of the QA_PIXEL table, USGS LSDS-1619 [usgs-c2l2-guide])
+    # computed independently here.
     np.testing.assert_array_equal(mask.values, (raw & 0b111111) != 0)
     assert mask.dtype == bool and mask.name == "qa_mask"
     # ../shared/data/README.md: the bundle is 99.94 % cloud (of the scene; fill pixels are masked too)

@@ -26,7 +26,7 @@ from uhi.lst import radiance as radiance_mod
 
 CRS = "EPSG:32634"
 L8 = constants.THERMAL_CONSTANTS["LANDSAT_8"]
-K1_10, K2_10 = L8[10]["k1"], L8[10]["k2"]  # 774.8853, 1321.0789 (SCIENCE.md 1.1)
+K1_10, K2_10 = L8[10]["k1"], L8[10]["k2"]  # 774.8853, 1321.0789 (L8 MTL, USGS LSDS-1574 [usgs-l8-handbook])
 K1_11, K2_11 = L8[11]["k1"], L8[11]["k2"]
 EM10 = emissivity_mod.emissivity_parameters(10)
 EM11 = emissivity_mod.emissivity_parameters(11)
@@ -83,11 +83,11 @@ def test_toa_radiance_hand_value_fill_and_reference(grid):
 
 
 def test_brightness_temperature_equals_closed_form_inverse_planck(grid):
-    # hand calculation with the L8 B10 MTL constants (SCIENCE.md 1.1): BT = 1321.0789 / ln(774.8853/10 + 1)
+    # hand calculation with the L8 B10 MTL constants [usgs-l8-handbook; usgs-l1-product]: BT = 1321.0789 / ln(774.8853/10 + 1)
     assert float(lst.brightness_temperature(grid([[10.0]]), K1_10, K2_10).squeeze()) == pytest.approx(
         1321.0789 / math.log(774.8853 / 10.0 + 1.0), abs=1e-3
     )
-    # the same for L9 B10 (K2 = 1329.2405, not the 1329.0284 copy error of SCIENCE.md 1.1 [S3])
+    # the same for L9 B10 (K2 = 1329.2405 [usgs-l1-product], not 1329.0284, a value miscopied in a GEE script)
     l9 = constants.THERMAL_CONSTANTS["LANDSAT_9"][10]
     assert (l9["k1"], l9["k2"]) == (799.0284, 1329.2405)
     assert float(lst.brightness_temperature(grid([[9.5]]), l9["k1"], l9["k2"]).squeeze()) == pytest.approx(
@@ -129,7 +129,7 @@ def test_emissivity_hand_values_at_thresholds():
     pv = 0.25  # ((0.35-0.2)/0.3)^2
     want = [
         0.992,  # water (Du et al. 2015 table): NDVI < 0
-        0.973 - 0.047 * 0.1,  # bare soil B10 (SCIENCE.md 1.2 table)
+        0.973 - 0.047 * 0.1,  # bare soil B10 (Yu et al. 2014 [yu2014] as implemented in [pylandtemp])
         0.9668 + (1 - 0.9668) * 0.55 * 0.9863,  # NDVI = 0.2 is "mixed" with P_v = 0: eps_s + cavity
         0.9863 * pv + 0.9668 * (1 - pv) + (1 - 0.9668) * (1 - pv) * 0.55 * 0.9863,
         0.9863,  # NDVI = 0.5: P_v = 1, cavity 0
@@ -299,7 +299,7 @@ def test_simple_method_limits_and_hand_value():
 @pytest.mark.parametrize("ts", [285.0, 300.0, 315.0])
 @pytest.mark.parametrize("eps", [0.96, 0.98, 0.99])
 def test_simple_inverts_emissivity_without_atmosphere(ts, eps):
-    # With tau = 1 and no path radiance the sensor sees L = eps B(Ts) (SCIENCE.md 1.4, last bullet):
+    # With tau = 1 and no path radiance the sensor sees L = eps B(Ts) (forward model below, tau = 1, Ld = Lu = 0):
     # the simple correction inverts it to within a few hundredths of a kelvin (Wien approximation at 10.895 um).
     bt = bt_from_radiance(eps * planck(ts, K1_10, K2_10), K1_10, K2_10)
     got = lst.lst_simple_array(np.array([[bt]]), emissivity=eps)[0, 0]
@@ -309,9 +309,10 @@ def test_simple_inverts_emissivity_without_atmosphere(ts, eps):
 @pytest.mark.parametrize("w", [0.5, 1.5, 3.0])
 @pytest.mark.parametrize("ts", [290.0, 310.0])
 def test_single_channel_inverts_the_psi_atmosphere(w, ts):
-    """Forward model consistent with JM2014 (SCIENCE.md 1.4): tau = 1/psi1, Ld = psi3, Lu = -tau (psi2 + psi3),
-    L_sen = tau [eps B(Ts) + (1 - eps) Ld] + Lu. SC is then exact up to its Planck linearisation:
-    +0.00..+0.12 K for w <= 1.5 and up to ~+0.5 K at w = 3.5 (SCIENCE.md 1.4)."""
+    """Forward model consistent with the psi definitions of Jiménez-Muñoz et al. 2014 [jimenez-munoz2014]:
+    tau = 1/psi1, Ld = psi3, Lu = -tau (psi2 + psi3), L_sen = tau [eps B(Ts) + (1 - eps) Ld] + Lu. SC is then exact up
+    to its Planck linearisation: +0.00..+0.12 K for w <= 1.5 and up to ~+0.5 K at w = 3.5 (computed from this model,
+    not a published figure)."""
     psi1, psi2, psi3 = lst.psi_functions(w)
     tau, l_down = 1 / psi1, psi3
     l_up = -tau * (psi2 + psi3)
@@ -326,11 +327,11 @@ def test_single_channel_inverts_the_psi_atmosphere(w, ts):
 def test_split_window_hand_values():
     t10, t11 = np.array([[300.0]], np.float32), np.array([[298.0]], np.float32)
     e10, e11, w = 0.97, 0.975, 1.0
-    # JM2014 (SCIENCE.md 1.5): 300 + 1.378*2 + 0.183*4 - 0.268 + (54.30 - 2.238*1)(1 - 0.9725) + (-129.20 + 16.40*1)(-0.005)
+    # [jimenez-munoz2014]: 300 + 1.378*2 + 0.183*4 - 0.268 + (54.30 - 2.238*1)(1 - 0.9725) + (-129.20 + 16.40*1)(-0.005)
     jm = 300 + 1.378 * 2 + 0.183 * 4 - 0.268 + (54.30 - 2.238) * 0.0275 + (-129.20 + 16.40) * (-0.005)
     got = lst.lst_split_window_array(t10, t11, emissivity=(e10, e11), water_vapour=w)[0, 0]
     assert got == pytest.approx(jm, abs=2e-3) and jm == pytest.approx(305.2157, abs=1e-4)
-    # Du 2015 at w = 1 uses the 0-2.5 row only (SCIENCE.md 1.5 table):
+    # Du 2015 at w = 1 uses the 0-2.5 row only (Du et al. 2015 [du2015] table, as tabulated in [i-landsat8-swlst]):
     b = (-2.78009, 1.01408, 0.15833, -0.34991, 4.04487, 3.55414, -8.88394, 0.09152)
     e, de = 0.9725, -0.005
     x, y = (1 - e) / e, de / e**2
@@ -348,7 +349,7 @@ def test_du2015_window_blending():
 
 
 def test_psi_functions_and_water_vapour_range():
-    # hand: psi(w=0) = the constant terms (1.01523, 0.20324, -0.27514) of SCIENCE.md 1.4
+    # hand: psi(w=0) = the constant terms (1.01523, 0.20324, -0.27514) of [jimenez-munoz2014]
     assert lst.psi_functions(0.0) == pytest.approx((1.01523, 0.20324, -0.27514))
     for bad in (-0.1, 7.0, float("nan"), "wet"):
         with pytest.raises(InputValueError, match="water_vapour"):

@@ -37,7 +37,7 @@ def load(shared_data):
 def test_liverpool_l2_range_in_celsius(load):
     ds = load(LIVERPOOL)
     celsius = lst.to_celsius(lst.land_surface_temperature(ds, "l2"))
-    # README: ST_B10 DN 39776..42784; x 0.00341802 + 149 - 273.15 (SCIENCE.md 1.6) = 11.805..22.087 degC
+    # README: ST_B10 DN 39776..42784; x 0.00341802 + 149 - 273.15 [usgs-c2l2-guide] = 11.805..22.087 degC
     assert float(celsius.min()) == pytest.approx(39776 * 0.00341802 + 149.0 - 273.15, abs=1e-3)
     assert float(celsius.max()) == pytest.approx(42784 * 0.00341802 + 149.0 - 273.15, abs=1e-3)
     assert 11.8 <= float(celsius.min()) and float(celsius.max()) <= 22.1
@@ -53,7 +53,7 @@ def test_momotombo_fill_pixels_become_nan(load, shared_data):
         member = next(n for n in tar.getnames() if n.endswith("ST_B10.TIF"))
         with rasterio.MemoryFile(tar.extractfile(member).read()) as mem, mem.open() as src:
             dn = src.read(1)
-    fill = dn == 0  # ST_B10 fill value 0 (README; GEE catalogue [S13])
+    fill = dn == 0  # ST_B10 fill value 0 (README; USGS LSDS-1619 [usgs-c2l2-guide]; GEE catalogue [gee-landsat-c2l2])
     assert fill.sum() > 0
     np.testing.assert_array_equal(np.isnan(out.values), fill)
     # README: extreme but real values, about -39..99 degC; never the 149 K offset of a fill DN
@@ -70,12 +70,13 @@ def test_momotombo_fill_pixels_become_nan(load, shared_data):
 
 def test_maui_l9_uses_l9_constants_from_its_mtl(load):
     ds = load(MAUI)
-    # README / MTL: L9 B10 K1 799.0284, K2 1329.2405 (not L8's, not the 1329.0284 copy error [S3])
+    # README / MTL: L9 B10 K1 799.0284, K2 1329.2405 (not L8's, not 1329.0284, a value miscopied in a public GEE script)
     assert ds.attrs["spacecraft"] == "LANDSAT_9"
     assert (ds.attrs["k1_constant_band_10"], ds.attrs["k2_constant_band_10"]) == (799.0284, 1329.2405)
     bt_l9 = lst.brightness_temperature(ds["radiance_b10"], 799.0284, 1329.2405)
     np.testing.assert_allclose(bt_l9.values, ds["brightness_temperature_b10"].values, atol=1e-3)
-    # L8 constants would bias BT by +0.13..+0.33 K (SCIENCE.md 1.1 [S2]); measured here +0.18..+0.33 K
+    # L8 constants (USGS LSDS-1574 [usgs-l8-handbook]) would bias BT upward; a public note on L9 vs L8 constants
+    # gives +0.13..+0.33 K (not traced to a published source); measured here +0.18..+0.33 K
     l8 = constants.THERMAL_CONSTANTS["LANDSAT_8"][10]
     bias = lst.brightness_temperature(ds["radiance_b10"], l8["k1"], l8["k2"]) - bt_l9
     assert 0.1 < float(bias.min()) and float(bias.max()) < 0.35
@@ -115,7 +116,7 @@ def test_pre_collection_scene_runs_split_window(load):
     ordinary = valid & (d > 0) & (d < 3)
     assert ordinary.mean() > 0.2
     assert 1.0 < float(np.median((sw.values - t10)[ordinary])) < 8.0
-    # SC at w = 4 sits below SW (JM2014: SC degrades faster than SW with water vapour, SCIENCE.md 1.4/1.7)
+    # SC at w = 4 sits below SW (SC degrades faster than SW with water vapour, [jimenez-munoz2014])
     assert float(np.median(np.abs(sw.values - sc.values)[ordinary])) < 6.0
     du = lst.land_surface_temperature(ds, "split-window", water_vapour=w, coefficients="du2015", plausible_range=None)
     assert float(np.median(np.abs(du.values - sw.values)[ordinary])) < 2.5  # Du 2015 vs JM2014, both SW fits

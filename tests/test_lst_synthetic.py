@@ -1,12 +1,14 @@
 """LST recovery on synthetic scenes forward-modelled from a known LST (uhi.synthetic.make_scene).
 
 The generator writes the true LST (truth/lst.tif), the band emissivities it used (NDVI-threshold rule of
-SCIENCE.md 1.2, water by land cover) and the atmosphere (truth/atmosphere.json): band 10 from the
-Jiménez-Muñoz 2014 ψ functions, L_sen = τ[ε B(Ts) + (1 - ε) L↓] + L↑ (SCIENCE.md 1.4).
+Sobrino et al. 2004 [sobrino2004] with the TIRS values of Yu et al. 2014 [yu2014], water by land cover)
+and the atmosphere (truth/atmosphere.json): band 10 from the
+Jiménez-Muñoz 2014 ψ functions, L_sen = τ[ε B(Ts) + (1 - ε) L↓] + L↑
+(from the ψ definitions of Jiménez-Muñoz et al. 2014, doi:10.1109/LGRS.2014.2312032 [jimenez-munoz2014]).
 
 Why "simple" is tested on an ``atmosphere=False`` scene: the simple correction has no atmospheric term,
 it only inverts L = ε B(Ts). With τ = 1 and L↑ = L↓ = 0 that is exactly the forward model, and the
-only errors left are the Wien approximation at λ = 10.895 µm (hundredths of a kelvin, SCIENCE.md 1.4)
+only errors left are the Wien approximation at λ = 10.895 µm (hundredths of a kelvin, computed here)
 and the few pixels whose quantised NDVI falls on the other side of a threshold from the generator's.
 Through a real atmosphere (w = 2 g cm-2) the same method is off by kelvins, which is checked too.
 """
@@ -88,5 +90,5 @@ def test_l2_product_is_the_truth_up_to_st_quantisation(tmp_path):
 
     path = synthetic.make_scene("sofia", shape=SHAPE, level="L2", seed=0, out=tmp_path)
     out = lst.land_surface_temperature(load_landsat(path), "l2")
-    # ST_B10 stores LST as DN * 0.00341802 + 149 (SCIENCE.md 1.6): rounding error <= half a step, 0.0017 K
+    # ST_B10 stores LST as DN * 0.00341802 + 149 [usgs-c2l2-guide]: rounding error <= half a step, 0.0017 K
     assert np.nanmax(np.abs(out.values - _truth(path, "lst.tif"))) <= 0.00341802 / 2 + 1e-4

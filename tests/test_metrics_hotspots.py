@@ -105,7 +105,7 @@ def test_dask_equals_eager_on_uneven_chunks():
 
 
 def test_bins_and_pvalues():
-    """Gi_Bin cut-offs are the two-sided normal quantiles 1.645 / 1.960 / 2.576 (ArcGIS [S25])."""
+    """Gi_Bin cut-offs are the two-sided normal quantiles 1.645 / 1.960 / 2.576 (ArcGIS [arcgis-hotspot])."""
     z = np.array([-3.0, -2.0, -1.7, -1.0, 0.0, np.nan, 1.6, 1.65, 1.97, 2.6])
     np.testing.assert_array_equal(gi_bin(z), [-3, -2, -1, 0, 0, 0, 0, 1, 2, 3])
     ds = hotspots(_raster(_field()), distance_m=90.0, alpha=0.05, cell_m=None, correction="none")

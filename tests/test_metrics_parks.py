@@ -51,7 +51,7 @@ def _park_scene(n=81, radius_px=5):
 def test_park_cool_island_metrics(raster):
     """LST around a circular park follows the cubic of distance: L_max within one ring (30 m) of 400 m
     (ring means are taken at the ring's outer edge, a bias below one ring width), PCI = T(L_max) - 297 K,
-    PCA recounted by brute force, PCE and PCG from their definitions (SCIENCE.md 2.5)."""
+    PCA recounted by brute force, PCE and PCG from their definitions (Wu et al. 2024 [wu2024])."""
     t, park, d = _park_scene()
     df = park_cool_island(raster(t), park, ring_m=30.0, max_distance_m=1000.0)
     assert list(df.columns) == list(PARK_COLUMNS)

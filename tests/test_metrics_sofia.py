@@ -46,8 +46,8 @@ def test_suhii_positive_few_kelvin(sofia):
     """Urban = population density >= 1500 km-2 over ~1 km (Degree of Urbanisation); rural = 2 km ring.
 
     Plausibility range 1-10 K: daytime summer surface UHI intensities of large cities in the global
-    MODIS studies SCIENCE.md 2.1 points to (Peng et al. 2011, doi:10.1021/es2030438; the Yale YCEO
-    explorer) are a few kelvin on ~1 km pixels; 100 m Landsat pixels resolve hotter cores, hence the
+    MODIS studies (Peng et al. 2011, doi:10.1021/es2030438; the Yale YCEO explorer, Chakraborty & Lee
+    2019 [chakraborty2019]) are a few kelvin on ~1 km pixels; 100 m Landsat pixels resolve hotter cores, hence the
     wider upper bound. A negative value or > 10 K would flag a sign, unit or masking error.
     The means are recomputed here with plain numpy from the returned masks (independent of the code's sums).
     """

@@ -38,7 +38,7 @@ def test_utfvi_matches_reference_celsius_and_dask():
 
 
 def test_utfvi_class_edges():
-    """Left-closed class edges 0, 0.005, 0.010, 0.015, 0.020 (SCIENCE.md 2.3 table)."""
+    """Left-closed class edges 0, 0.005, 0.010, 0.015, 0.020 (table of [zhang2006; liu2011])."""
     u = _da([[-0.001, 0.0, 0.0049, 0.005, 0.0101, 0.015, 0.0199, 0.02, 0.5, np.nan]])
     c = utfvi_classes(u)
     assert c.values.ravel().tolist() == [1, 2, 2, 3, 4, 5, 5, 6, 6, 0]
@@ -59,7 +59,7 @@ def test_thermal_zones_counts_normal_sample():
 
 def test_thermal_zones_boundaries():
     """[-sqrt 7, -2, -1, 1, 2, sqrt 7] has mean 0 and population std exactly 2 ((10 + 14)/6 = 4), so
-    -2 = mu - sigma, -1 = mu - 0.5 sigma, 2 = mu + sigma sit on the edges; [S22] Table 4 closes them
+    -2 = mu - sigma, -1 = mu - 0.5 sigma, 2 = mu + sigma sit on the edges; Table 4 of [scirep2026-bluegreen] closes them
     towards the middle: low, sub-middle, middle, middle, sub-high, high."""
     r7 = np.sqrt(7.0)
     t = xr.DataArray(np.array([[-r7, -2.0, -1.0, 1.0, 2.0, r7]]), dims=("y", "x"), attrs={"units": "K"})

@@ -227,8 +227,9 @@ def test_default_blocks_over_top_risk_cells(city):
 
 def test_greedy_bound_against_brute_force_on_tiny_instance(grid):
     # Six 3x3-pixel bare lots in a row beside a 1.8 ha park; pocket parks only. Neighbouring parks push
-    # green area over 2 ha (SCIENCE.md 5.2), so gains interact (not submodular). Exhaustive search over all
-    # subsets of up to three lots with full uhi.cooling.urban_cooling runs gives OPT; the greedy must reach at least
+    # green area over 2 ha (InVEST UCM [invest-ucm], after Zardo et al. 2017 [zardo2017]), so gains interact (not
+    # submodular). Exhaustive search over all subsets of up to three lots with full uhi.cooling.urban_cooling runs
+    # gives OPT; the greedy must reach at least
     # (1 - 1/e)/2 of it (Khuller et al. 1999; Leskovec et al. 2007).
     n = 40
     lc = np.full((n, n), 2, np.float32)

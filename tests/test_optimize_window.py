@@ -40,7 +40,7 @@ def _city(grid, n=100, seed=3):
 
 
 def _reference_t_air(params, *, ref_et, uhi_max, t_ref, d_m, r_m):
-    """Float64 full-raster UCM with numpy FFT, straight from SCIENCE.md 5.1-5.3 (independent of the window code)."""
+    """Float64 full-raster UCM with numpy FFT, from the InVEST UCM equations [invest-ucm; invest-code] (independent of the window code)."""
     p = {k: params[k].values.astype(np.float64) for k in ("shade", "albedo", "kc", "green_area", "building_intensity")}
     valid = np.all([np.isfinite(v) for v in p.values()], axis=0)
     v = valid.astype(float)
@@ -57,7 +57,7 @@ def _reference_t_air(params, *, ref_et, uhi_max, t_ref, d_m, r_m):
 
 
 def _green_area_ha(params, d_m=90.0):
-    """GA of SCIENCE.md 5.2 [ha]: green pixels within d_cool (disc), edge-scaled, times the cell area."""
+    """GA of the InVEST UCM [invest-code] [ha]: green pixels within d_cool (disc), edge-scaled, times the cell area."""
     g = np.nan_to_num(params["green_area"].values.astype(np.float64))
     v = np.isfinite(params["green_area"].values).astype(float)
     kd = disc_kernel(decay_pixels(d_m, CELL))
@@ -141,8 +141,8 @@ def test_windowed_delta_t_equals_full_raster(city, key, rows, cols):
 
 
 def test_small_new_green_keeps_cc_below_two_hectares(city):
-    # 2 ha = 22.2 pixels of 900 m2 (SCIENCE.md 5.2); an isolated 2x2 pocket park (at most 4 green pixels
-    # in its disc) stays below it, so HM = CC on the patch (GA rule, [S42]).
+    # 2 ha = 22.2 pixels of 900 m2 ([invest-ucm]); an isolated 2x2 pocket park (at most 4 green pixels
+    # in its disc) stays below it, so HM = CC on the patch (GA rule of the InVEST code [invest-code]).
     lulc, params = city
     state = _state(params)
     new = _treat(lulc, params, "pocket_park", slice(80, 82), slice(80, 82))
@@ -168,7 +168,7 @@ def test_sequential_commits_equal_full_run_of_combined_plan(city):
 
 
 def test_default_distances_window_covers_city(grid):
-    # Default d_cool 450 m and r 600 m (InVEST UG [S21]): kernels of 75 and 100 px, larger than this raster,
+    # Default d_cool 450 m and r 600 m (InVEST UG [invest-ucm]): kernels of 75 and 100 px, larger than this raster,
     # so every window is clipped on all sides; still equal to the float64 full run.
     lulc = _city(grid, n=90, seed=5)
     params = parameters_from_landcover(lulc, data_path("landcover.csv"))
@@ -192,7 +192,7 @@ def test_local_measure_adds_only_where_it_stands(city):
     local = local_air_cooling(it, units).values
     ch = state.evaluate(slice(20, 22), slice(20, 22), None, local=(slice(20, 22), slice(20, 22), local[20:22, 20:22]))
     assert ch.delta_t is None and ch.w1 is None
-    # pixel-mean cooling = 2.42 K x (314.16 m2 / 900 m2) per device pixel (catalogue entry, SCIENCE.md 4.6 [S39])
+    # pixel-mean cooling = 2.42 K x (314.16 m2 / 900 m2) per device pixel (catalogue entry [buildings2024-misting])
     np.testing.assert_allclose(ch.local[2], -2.42 * 314.16 / 900.0, rtol=1e-5)
     assert ch.gain == pytest.approx(4 * 2.42 * 314.16 / 900.0, rel=1e-5)
     state.commit(ch)

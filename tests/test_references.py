@@ -17,12 +17,18 @@ ROOT = Path(__file__).resolve().parents[1]
 TEXT_SUFFIXES = {".py", ".toml", ".csv", ".md", ".ipynb", ".txt", ".json", ".yml", ".yaml", ".cfg", ".rst", ".html"}
 #: The project's internal science notes and absolute paths of a development machine.
 FORBIDDEN = re.compile(r"SCIENCE\.md|(?<![\w.])/(?:work|root)/")
+#: Source tags of those notes ("[S41]", "[S9, S10]", "[S21b]"): meaningless without them; cite the paper or a uhi.references key.
+NOTE_SOURCE_TAG = re.compile(r"\[S\d{1,2}[a-z]?(?:\s*[,;]\s*S\d{1,2}[a-z]?)*\]")
+#: Everything a user or contributor reads: the package, its data, notebooks, tests, benchmarks, docs and the README.
+SCANNED_FOLDERS = ("uhi", "data", "notebooks", "tests", "benchmarks", "docs")
+THIS_FILE = Path(__file__).resolve()  # holds the forbidden strings as samples for the pattern tests
 
 
 def _text_files():
-    for folder in ("uhi", "data", "notebooks"):
+    yield ROOT / "README.md"
+    for folder in SCANNED_FOLDERS:
         for p in sorted((ROOT / folder).rglob("*")):
-            if p.is_file() and p.suffix in TEXT_SUFFIXES and "__pycache__" not in p.parts:
+            if p.is_file() and p.suffix in TEXT_SUFFIXES and "__pycache__" not in p.parts and p.resolve() != THIS_FILE:
                 yield p
 
 
@@ -30,14 +36,18 @@ def test_forbidden_pattern_catches_what_it_should():
     # the grep below must be able to fail: a hand-written positive and negative for each pattern
     assert FORBIDDEN.search("see SCIENCE.md 4.7") and FORBIDDEN.search("path /work/shared/x") and FORBIDDEN.search("'/root/.cache'")
     assert not FORBIDDEN.search("docs/ARCHITECTURE.md; a network/work/flow; https://example.org/work/page")
+    assert all(NOTE_SOURCE_TAG.search(s) for s in ("EUR 2,000 [S41]", "(agree [S9, S10])", "UG [S21b]"))
+    assert not any(NOTE_SOURCE_TAG.search(s) for s in ("[invest-ucm]", "units [S]", "a[S1:3]", "Table S1"))
 
 
-def test_no_internal_notes_or_machine_paths_in_package_data_or_notebooks():
+def test_no_internal_notes_or_machine_paths_in_package_tests_docs_or_notebooks():
     files = list(_text_files())
     assert any(p.suffix == ".ipynb" for p in files) and any(p.name == "interventions.toml" for p in files)
+    assert any(p.name == "conftest.py" for p in files) and any(p.parent.name == "benchmarks" for p in files)
+    assert any(p.parent.name == "docs" for p in files) and THIS_FILE not in files
     hits = [f"{p.relative_to(ROOT)}:{i}: {line.strip()[:100]}"
             for p in files for i, line in enumerate(p.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
-            if FORBIDDEN.search(line)]
+            if FORBIDDEN.search(line) or NOTE_SOURCE_TAG.search(line)]
     assert not hits, "cite the paper (uhi.references), not internal notes or machine paths:\n" + "\n".join(hits)
 
 

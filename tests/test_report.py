@@ -44,7 +44,8 @@ def test_report_is_self_contained_and_complete(results, tmp_path):
     assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
     assert not re.search(r"(src|href)=['\"](https?:|file:|/)", text)  # nothing outside the file
     assert text.count("data:image/png;base64,") == 4  # before, after, difference, risk classes
-    # the InVEST bound and the hyper-local caveat are stated (SCIENCE.md 4.6b, 4.3/4.6)
+    # the InVEST bound (T_air within [T_ref, T_ref + UHI_max] by construction of the UCM equations [invest-ucm]) and
+    # the hyper-local caveat (green walls [jccr-vgs], misting [buildings2024-misting]) are stated
     assert "T_ref + UHI_max" in text and "do not cool a district" in text
     assert "Krayenhoff" in text and "North-West" in text
     assert f"{results[0].totals['cost_eur']:,.0f}" in text  # 1500 x 2000 + 3 x 15000 = 3,045,000 EUR

@@ -154,7 +154,7 @@ def test_hazard_from_lst_units():
 
 
 def test_vulnerability_layers_directions_and_proxies():
-    """Equal-weight mean of direction-aware min-max layers ([S28]): elderly 0..1 (+), green 0..1 (-)."""
+    """Equal-weight mean of direction-aware min-max layers ([bao2015]): elderly 0..1 (+), green 0..1 (-)."""
     elderly = _da([[0.1, 0.2, 0.3]], "elderly")
     green = _da([[0.0, 0.5, 1.0]], "green")
     v = vulnerability({"elderly": elderly, "green": green})

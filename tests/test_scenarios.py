@@ -77,7 +77,7 @@ def test_risk_classes_only_improve_and_accounting_adds_up(trees):
     # °C·person = Σ residents x cooling (hand, from the maps)
     pop, d = maps["population"].values.astype(float), np.nan_to_num(maps["delta_t_air"].values.astype(float))
     assert tot["degc_person_reduced"] == pytest.approx(-(pop * d).sum(), rel=1e-9)
-    # cost arithmetic: 2000 trees x EUR 2,000 (SCIENCE.md 4.7 [S41]) = EUR 4 M; ratios by hand
+    # cost arithmetic: 2000 trees x EUR 2,000 (Lisbon [thred-lisbon-trees]) = EUR 4 M; ratios by hand
     assert tot["cost_eur"] == 4_000_000.0
     assert tot["cost_per_degc_person"] == pytest.approx(4e6 / tot["degc_person_reduced"])
     if tot["people_protected"] > 0:
@@ -216,7 +216,8 @@ def test_residents_protected_stays_a_consistent_secondary_column(trees):
 
 def test_more_trees_never_warm_and_cool_more(city, baseline, write_scenario):
     # monotonicity: the same location with twice the trees cools at least as much everywhere (UCM is monotone in
-    # shade and kc with the "max" edits; SCIENCE.md 4.6b lists peer models where more vegetation warmed)
+    # shade and kc with the "max" edits; more vegetation warmed in
+    # peer models: github.com/ladybug-tools/uwg issue #107, github.com/UMEP-dev/UMEP issue #72)
     runs = []
     for n in (400, 800):
         body = f'\n[[intervention]]\ntype = "street_trees"\namount = {n}\ndistricts = ["South-West"]\n'

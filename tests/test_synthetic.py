@@ -75,7 +75,7 @@ def test_l1_folder_layout_and_mtl(sofia_l1):
         assert f"RADIANCE_MULT_BAND_{b}" in mtl and f"RADIANCE_ADD_BAND_{b}" in mtl
     for b in (1, 2, 3, 4, 5, 6, 7):
         assert float(mtl[f"REFLECTANCE_MULT_BAND_{b}"]) == 2.0e-5 and float(mtl[f"REFLECTANCE_ADD_BAND_{b}"]) == -0.1
-    # L8 thermal constants of SCIENCE.md 1.1 table
+    # L8 thermal constants of the MTL files (USGS LSDS-1574 [usgs-l8-handbook])
     assert float(mtl["K1_CONSTANT_BAND_10"]) == 774.8853 and float(mtl["K2_CONSTANT_BAND_11"]) == 1201.1442
     assert mtl["CITY_NAME"] == "Sofia" and mtl["SPACECRAFT_ID"] == "LANDSAT_8" and mtl["SENSOR_ID"] == "OLI_TIRS"
     assert mtl["PROCESSING_LEVEL"] == "L1TP" and mtl["COLLECTION_NUMBER"] == "02"
@@ -93,7 +93,7 @@ def test_l2_folder_and_scaling(kranj_l2):
     assert mtl["FILE_NAME_BAND_ST_B10"] == f"{sid}_ST_B10.TIF"
     assert float(mtl["REFLECTANCE_MULT_BAND_4"]) == constants.SR_SCALE
     assert float(mtl["TEMPERATURE_MULT_BAND_ST_B10"]) == constants.ST_SCALE
-    # ST_B10 = true LST within half a quantisation step (0.00341802 / 2 K, SCIENCE.md 1.6)
+    # ST_B10 = true LST within half a quantisation step (0.00341802 / 2 K, USGS LSDS-1619 [usgs-c2l2-guide])
     st = _band(kranj_l2, "ST_B10") * constants.ST_SCALE + constants.ST_OFFSET
     assert np.abs(st - _truth(kranj_l2, "lst")).max() <= constants.ST_SCALE / 2 + 1e-4
     # SR rebuilds the truth emissivity through the NDVI-threshold rule (hand-coded below)
@@ -101,7 +101,7 @@ def test_l2_folder_and_scaling(kranj_l2):
     nir = _band(kranj_l2, "SR_B5") * constants.SR_SCALE + constants.SR_OFFSET
     ndvi = (nir - red) / (nir + red)
     pv = np.clip((ndvi - 0.2) / 0.3, 0, 1) ** 2
-    es, ev = 0.9668, 0.9863  # TIRS B10 soil / vegetation, Yu et al. 2014 (SCIENCE.md 1.2)
+    es, ev = 0.9668, 0.9863  # TIRS B10 soil / vegetation, Yu et al. 2014 (doi:10.3390/rs6109829 [yu2014])
     mixed = ev * pv + es * (1 - pv) + (1 - es) * (1 - pv) * 0.55 * ev
     eps = np.where(ndvi < 0.2, 0.973 - 0.047 * red, np.where(ndvi > 0.5, ev, mixed))
     land_cover = _truth(kranj_l2, "land_cover")
@@ -112,7 +112,7 @@ def test_l2_folder_and_scaling(kranj_l2):
 
 
 def test_l2_auxiliary_bands_invert_to_st(kranj_l2):
-    """ST_TRAD/URAD/DRAD/ATRAN/EMIS (int16, scales of SCIENCE.md 1.6) are the single-channel terms
+    """ST_TRAD/URAD/DRAD/ATRAN/EMIS (int16, scales of USGS LSDS-1619 [usgs-c2l2-guide]) are the single-channel terms
     of ST: B(T) = ((TRAD - URAD)/ATRAN - (1 - EMIS) DRAD)/EMIS, T = K2/ln(K1/B + 1)."""
     mtl = _mtl(kranj_l2)
     for key in ("THERMAL_RADIANCE", "UPWELL_RADIANCE", "DOWNWELL_RADIANCE", "ATMOSPHERIC_TRANSMITTANCE",
@@ -191,7 +191,7 @@ def test_urban_excess_is_4_to_8_kelvin(fixture, request):
 
 
 def _inverse_planck(radiance, k1, k2):
-    return k2 / np.log(k1 / radiance + 1.0)  # SCIENCE.md 1.1, closed form
+    return k2 / np.log(k1 / radiance + 1.0)  # closed form (USGS Level-1 product page [usgs-l1-product])
 
 
 @pytest.mark.parametrize("band", [10, 11])
@@ -212,7 +212,7 @@ def test_radiance_inverts_to_true_lst(sofia_l1, band):
 def test_atmosphere_follows_the_psi_functions(sofia_l1, tmp_path):
     atm = json.loads((sofia_l1 / "truth/atmosphere.json").read_text())
     w = atm["water_vapour"]
-    # Jiménez-Muñoz 2014 ψ at w = 2.0 (SCIENCE.md 1.4), by hand: ψ1 = 0.04019·4 + 0.02916·2 + 1.01523
+    # Jiménez-Muñoz 2014 ψ at w = 2.0 ([jimenez-munoz2014]), by hand: ψ1 = 0.04019·4 + 0.02916·2 + 1.01523
     psi1 = 0.04019 * w**2 + 0.02916 * w + 1.01523
     psi2 = -0.38333 * w**2 - 1.50294 * w + 0.20324
     psi3 = 0.00918 * w**2 + 1.36072 * w - 0.27514
@@ -243,7 +243,7 @@ def test_emissivity_and_reflectance_consistency(sofia_l1):
     eps10, eps11 = _truth(sofia_l1, "emissivity_b10"), _truth(sofia_l1, "emissivity_b11")
     water = lc == 10
     assert np.all(eps10[water] == np.float32(0.992)) and np.all(eps11[water] == np.float32(0.998))
-    assert 0.95 < eps10.min() and eps10[~water].max() <= 0.9863 + 1e-6  # between bare soil and ε_v of SCIENCE.md 1.2
+    assert 0.95 < eps10.min() and eps10[~water].max() <= 0.9863 + 1e-6  # bare soil .. ε_v [yu2014]
     # L1 TOA reflectance with the sun-elevation correction gives NDVI rising with vegetation
     sin_sun = math.sin(math.radians(float(_mtl(sofia_l1)["SUN_ELEVATION"])))
     red = (_band(sofia_l1, "B4") * 2e-5 - 0.1) / sin_sun
@@ -306,7 +306,7 @@ def test_landsat9_and_clouds(tmp_path):
     mtl = _mtl(folder)
     # Landsat 9 flies 8 days out of phase with Landsat 8 (registry date 2023-07-25 + 8)
     assert folder.name.startswith("LC09_L1TP_189026_20230802_") and mtl["SPACECRAFT_ID"] == "LANDSAT_9"
-    assert float(mtl["K2_CONSTANT_BAND_10"]) == 1329.2405  # SCIENCE.md 1.1, not the 1329.0284 copy error
+    assert float(mtl["K2_CONSTANT_BAND_10"]) == 1329.2405  # [usgs-l1-product]; not 1329.0284 (miscopied in a GEE script)
     assert float(mtl["RADIANCE_MULT_BAND_10"]) == 3.8e-4
     qa = _band(folder, "QA_PIXEL")
     cloud = (qa & (1 << 3)) > 0
@@ -423,7 +423,7 @@ def test_landcover_table_is_the_legend_and_a_valid_biophysical_table():
     expected = np.round(0.15 + 0.85 * VEGETATION_COVER[table.index[land]], 2)
     np.testing.assert_allclose(table.loc[land, "kc"], expected, atol=0.006)
     assert table.loc[10, "kc"] == 1.05
-    # emissivity column: Du et al. 2015 TIRS10 land-cover values (SCIENCE.md 1.2)
+    # emissivity column: Du et al. 2015 TIRS10 land-cover values (doi:10.3390/rs70100647 [du2015])
     du2015 = {7: 0.995, 8: 0.971, 9: 0.970, 10: 0.992, 11: 0.969, 1: 0.973, 5: 0.973}
     assert all(table.loc[k, "emissivity"] == v for k, v in du2015.items())
     assert table["impervious"].between(0, 1).all()
