@@ -32,7 +32,7 @@ print("uhi", uhi.__version__, "| shared data:", SHARED.resolve(), "| scratch:", 
 
 NB01 = [
     new_markdown_cell("""\
-# 1 · Land-surface temperature from Landsat 8/9
+# 1 · Land-surface temperature from Landsat 8/9 (and MODIS)
 
 This notebook loads real Landsat scenes of three kinds — Collection 2 Level-2 (Liverpool), Collection 2
 Level-1 from Landsat 9 (Maui) and a pre-collection L1T scene with two thermal bands (Pensacola) — and a
@@ -130,6 +130,24 @@ fig, axes = plt.subplots(1, 2, figsize=(14, 5.5))
 for ax, (year, st) in zip(axes, stacks.items()):
     uhi.plot.lst_map(st["lst"], ax=ax, title=f"Sofia, Landsat 8 LST, summer {year}", districts=outline, vmin=20, vmax=55)
 pd.DataFrame({year: st["lst"].to_series().describe() for year, st in stacks.items()}).T.round(1)"""),
+    new_markdown_cell("## MODIS daily LST: day and night at 1 km\n`uhi.io.load_modis_lst` reads a MOD11A1/MYD11A1 "
+                      "HDF4 tile (with the `modis` extra: pyhdf) onto its sinusoidal grid, scales it with the file's "
+                      "own factors and masks pixels by their QC bits (here: LST produced, average error ≤ 2 K; Wan "
+                      "2014, Remote Sens. Environ. 140:36, doi:10.1016/j.rse.2013.08.027). The shared tile h14v09 "
+                      "(Terra, 2019-11-01) covers north-east Brazil; Fortaleza (3.7° S, 38.5° W) shows the night-time "
+                      "urban heat island that Landsat's daytime overpass cannot see."),
+    new_code_cell("""\
+modis = uhi.io.load_modis_lst(SHARED / "modis" / "MOD11A1.A2019305.h14v09.006.hdf", max_lst_error_k=2.0)
+from pyproj import Transformer
+x, y = Transformer.from_crs("EPSG:4326", modis.rio.crs, always_xy=True).transform(-38.52, -3.73)  # Fortaleza
+around = dict(x=slice(x - 40e3, x + 40e3), y=slice(y + 40e3, y - 40e3))                # 80 km x 80 km
+fig, axes = plt.subplots(1, 2, figsize=(13, 5.5))
+for ax, part in zip(axes, ("day", "night")):
+    uhi.plot.lst_map(modis[f"lst_{part}"].sel(**around), ax=ax, title=f"MOD11A1 {part} LST around Fortaleza, {modis.attrs['date']}")
+pd.DataFrame({part: {"valid share of the tile": float(modis[f"lst_{part}"].notnull().mean()),
+                     "median LST [°C]": float(modis[f"lst_{part}"].median()) - 273.15,
+                     "median local solar time [h]": float(modis[f"view_time_{part}"].where(modis[f"lst_{part}"].notnull()).median())}
+              for part in ("day", "night")}).round(2)"""),
 ]
 
 NB02 = [
@@ -659,6 +677,8 @@ calibrated = uhi.scenarios.Scenario.from_toml(scenario_file).run()
 
 
 def _write(name: str, cells) -> None:
+    for i, cell in enumerate(cells):  # stable cell ids: a rebuild changes only the cells that changed
+        cell["id"] = f"nb{name[:2]}-{i:03d}"
     nb = new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"},

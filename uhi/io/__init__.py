@@ -18,6 +18,7 @@ _EXPORTS = {
     "load_vector": "vectors",
     "load_table": "tables",
     "load_raster": "raster",
+    "load_modis_lst": "modis",
     "load_stack": "stack",
     "open_raster": "raster",
     "write_raster": "write",
