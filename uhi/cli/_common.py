@@ -175,28 +175,44 @@ def print_analysis_summary(analysis) -> None:
         say(f"rank correlation of risk with: {shown}; vulnerability: {summary['vulnerability']}")
 
 
+def _compact(v) -> str:
+    """A number in at most ~6 characters: 0.12, 35.4, 1,188, 270 k, 1.57 M, 54.4 M."""
+    a = abs(v)
+    if a >= 1e6:
+        return f"{v / 1e6:.3g} M"
+    if a >= 1e4:
+        return f"{v / 1e3:.3g} k"
+    if a >= 100:
+        return f"{v:,.0f}"
+    return f"{v:.3g}" if a >= 1 else f"{v:.2f}"
+
+
 def print_ranking(table, title: str) -> None:
-    """The scenario comparison (one row per option, ranked) as a terminal table; says once why deaths are n/a."""
+    """The scenario comparison (one row per option, ranked) as a terminal table that fits 80 columns; says once
+    why deaths are n/a. Every column, unrounded, is in comparison.csv."""
     import math
 
     from rich.table import Table
 
-    def fmt(v, pattern):
-        return "n/a" if v is None or (isinstance(v, float) and not math.isfinite(v)) else pattern.format(v)
+    def fmt(v, pattern=None):
+        if v is None or (isinstance(v, float) and not math.isfinite(v)):
+            return "n/a"
+        return pattern.format(v) if pattern else _compact(v)
 
     view = Table(title=Text(title))
-    for column in ("#", "scenario", "EUR/yr", "ΔT sites [°C]", "deaths/summer (low-high)", "person-degree-hours",
-                   "EUR/death", "°C·person", "EUR/°C·person"):
-        view.add_column(Text(column), justify="left" if column == "scenario" else "right", no_wrap=column == "scenario")
+    for column in ("#", "scenario", "EUR\n/year", "ΔT [K]\nsites", "deaths/summer\n(low-high)", "person\n°C·h",
+                   "EUR per\ndeath"):
+        if column == "scenario":
+            view.add_column(Text(column), justify="left", min_width=12, ratio=1)
+        else:
+            view.add_column(Text(column), justify="right", no_wrap=True)
     for _, row in table.iterrows():
         deaths = fmt(row.get("deaths_avoided_central"), "{:.2f}")
         if deaths != "n/a":
             deaths += f" ({fmt(row.get('deaths_avoided_low'), '{:.2f}')}-{fmt(row.get('deaths_avoided_high'), '{:.2f}')})"
-        view.add_row(str(row["rank"]), esc(row["scenario"]), fmt(row.get("annualised_cost_eur_per_year"), "{:,.0f}"),
-                     fmt(row.get("mean_delta_t_air_treated"), "{:+.2f}"),
-                     deaths,
-                     fmt(row.get("person_degree_hours_reduced"), "{:,.0f}"), fmt(row.get("eur_per_death_avoided"), "{:,.0f}"),
-                     fmt(row.get("degc_person_reduced"), "{:,.0f}"), fmt(row.get("cost_per_degc_person"), "{:,.2f}"))
+        view.add_row(str(row["rank"]), esc(row["scenario"]), fmt(row.get("annualised_cost_eur_per_year")),
+                     fmt(row.get("mean_delta_t_air_treated"), "{:+.2f}"), deaths,
+                     fmt(row.get("person_degree_hours_reduced")), fmt(row.get("eur_per_death_avoided")))
     console.print(view)
     notes = {n for n in table.get("health_note", []) if isinstance(n, str) and n}
     for note in sorted(notes):
