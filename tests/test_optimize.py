@@ -25,6 +25,9 @@ CATALOGUE = load_catalogue()
 #: Short kernels keep the test city small: d_cool 150 m (5 px), r 180 m (6 px).
 MODEL = {"ref_et": 5.0, "t_ref": 21.0, "uhi_max": 3.5, "cooling_distance": 150.0, "mixing_radius": 180.0}
 NEIGHBOURHOOD = ["street_trees", "pocket_park", "cool_roof", "green_roof", "cool_pavement"]
+#: These tests check the optimiser against full InVEST runs (uhi.cooling.urban_cooling): the "invest" cooling model.
+#: The literature model (the default) is checked in tests/test_optimize_sites.py and tests/test_optimize_literature.py.
+OPT = {**MODEL, "cooling_model": "invest"}
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +118,7 @@ def _run(city, budget, **kw):
     kw.setdefault("interventions", NEIGHBOURHOOD)
     kw.setdefault("candidates", city["parcels"])
     return optimize(city["params"], city["weights"], CATALOGUE, budget, landcover=city["lulc"], label_column="parcel",
-                    population=city["pop"], **MODEL, **kw)
+                    population=city["pop"], **OPT, **kw)
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +143,7 @@ def test_plan_respects_budget_and_is_consistent(city, plan, budget):
     assert len(placements) == len(set(placements))
     # benefit curve: starts at 0, budget spent and objective never decrease
     c = res.curve
-    assert c.iloc[0].tolist() == [0, 0.0, 0.0]
+    assert c.iloc[0].tolist() == [0, 0.0, 0.0, 0.0]
     assert (np.diff(c["budget"]) > 0).all() and (np.diff(c["benefit"]) > 0).all()
     # the objective is -Σ w·ΔT_air of the plan's raster (definition of F)
     f = float(-(city["weights"] * res.delta_t_air.fillna(0)).sum())
@@ -213,14 +216,27 @@ def test_milp_respects_budget_and_reports_exact_gains(city, plan):
     assert res.objective == pytest.approx(res.stats["linearised_objective"], rel=0.1)
 
 
-def test_default_blocks_over_top_risk_cells(city):
+def test_default_sites_are_whole_connected_patches_filled_to_capacity(city):
+    # Default candidates (uhi.optimize._sites): each measure's eligible pixels grouped by label_sites, big patches cut by
+    # the 90 m (3 px) block grid. Every chosen site must be one 8-connected patch of at most 3 x 3 pixels, and its units
+    # the whole capacity of the site (Σ placement share x 900 m2 / footprint; whole trees rounded down).
+    from scipy import ndimage
+
     risk = city["vul"] * city["pop"] / float(city["pop"].max())
     res = optimize(city["params"], city["weights"], CATALOGUE, 5e5, landcover=city["lulc"], risk=risk,
-                   site_size_m=90.0, max_candidates=30, interventions=["street_trees", "cool_roof"], **MODEL)
-    assert res.stats["candidate_sites"] == 30
+                   site_size_m=90.0, max_candidates=30, interventions=["street_trees", "cool_roof"], **OPT)
+    assert res.stats["candidate_sites"] == 60  # 30 per placement set (street+open_space, roof)
     assert len(res.sites) > 0
-    # every block is 3x3 pixels (90 m) and among the 30 highest mean-risk blocks
-    assert np.allclose(res.sites.geometry.area, 90.0 * 90.0)
+    lulc = city["lulc"]
+    for row in res.sites.itertuples():
+        mask = features.geometry_mask([row.geometry], out_shape=lulc.shape, transform=lulc.rio.transform(), invert=True)
+        _, n = ndimage.label(mask, structure=np.ones((3, 3)))
+        assert n == 1 and 1 <= mask.sum() <= 9
+        share = placement_fraction(lulc, CATALOGUE[row.intervention].placement).fillna(0).values
+        assert (share[mask] > 0).all()  # the outline holds only pixels with room for the measure
+        capacity = float(share[mask].sum()) * CELL**2 / CATALOGUE[row.intervention].footprint_m2
+        expected = math.floor(capacity + 1e-9) if CATALOGUE[row.intervention].unit == "tree" else round(capacity, 2)
+        assert row.units == pytest.approx(expected, abs=0.01)
 
 
 # ------------------------------------------------------------ brute force ----
@@ -251,7 +267,7 @@ def test_greedy_bound_against_brute_force_on_tiny_instance(grid):
     budget = 3.5 * cost_one  # three lots
 
     res = optimize(params, weights, CATALOGUE, budget, landcover=lulc, candidates=parcels, label_column="parcel",
-                   interventions=["pocket_park"], **MODEL)
+                   interventions=["pocket_park"], **OPT)
     # the lots are disjoint and the change is per pixel: treat all lots once, then pick lots by mask
     masks = [features.geometry_mask([g], out_shape=lc.shape, transform=t, invert=True) for g in parcels.geometry]
     share = placement_fraction(lulc, CATALOGUE["pocket_park"].placement).fillna(0) * np.any(masks, axis=0)
@@ -311,7 +327,7 @@ def test_zero_budget_is_valid(city):
 def test_bad_inputs(city, kwargs, error, match):
     args = {"budget_eur": 1e6, "interventions": ["street_trees"], "candidates": city["parcels"]}
     args.update(kwargs)
-    model = {**MODEL, **{k: args.pop(k) for k in list(args) if k in MODEL}}
+    model = {**OPT, **{k: args.pop(k) for k in list(args) if k in MODEL}}
     with pytest.raises(error, match=match):
         optimize(city["params"], city["weights"], CATALOGUE, args.pop("budget_eur"), landcover=city["lulc"], **model, **args)
 
@@ -319,31 +335,31 @@ def test_bad_inputs(city, kwargs, error, match):
 def test_empty_candidate_sets_raise(city):
     far = gpd.GeoDataFrame({"geometry": [box(0, 0, 100, 100)]}, crs=city["lulc"].rio.crs)
     with pytest.raises(InputValueError, match="no candidate site"):
-        optimize(city["params"], city["weights"], CATALOGUE, 1e6, candidates=far, **MODEL)
+        optimize(city["params"], city["weights"], CATALOGUE, 1e6, candidates=far, **OPT)
     # a parcel inside the park (class 6: no roof, data/interventions.toml placement shares) has no room for roofs
     t = city["lulc"].rio.transform()
     (x0, y0), (x1, y1) = t * (52, 11), t * (57, 16)
     park = gpd.GeoDataFrame({"geometry": [box(x0, y1, x1, y0)]}, crs=city["lulc"].rio.crs)
     with pytest.raises(InputValueError, match="no candidate site offers room"):
         optimize(city["params"], city["weights"], CATALOGUE, 1e6, landcover=city["lulc"], interventions=["cool_roof"],
-                 candidates=park, **MODEL)
+                 candidates=park, **OPT)
     with pytest.raises(CRSError, match="no CRS"):
         optimize(city["params"], city["weights"], CATALOGUE, 1e6, candidates=city["parcels"].set_crs(None, allow_override=True),
-                 **MODEL)
+                 **OPT)
 
 
 def test_parcel_labels_and_overlaps(city):
     parcels = city["parcels"].iloc[40:44].copy()
     parcels["parcel"] = ["a", "b", "a", "c"]
     with pytest.raises(InputValueError, match="must be unique.*'a'"):
-        optimize(city["params"], city["weights"], CATALOGUE, 1e6, candidates=parcels, label_column="parcel", **MODEL)
+        optimize(city["params"], city["weights"], CATALOGUE, 1e6, candidates=parcels, label_column="parcel", **OPT)
     with pytest.raises(InputValueError, match="label_column 'name'"):
-        optimize(city["params"], city["weights"], CATALOGUE, 1e6, candidates=parcels, label_column="name", **MODEL)
+        optimize(city["params"], city["weights"], CATALOGUE, 1e6, candidates=parcels, label_column="name", **OPT)
     # two copies of one parcel: the pixels belong to the first, the second has none and is dropped
     one = city["parcels"].iloc[[45, 45]].copy()
     one["parcel"] = ["first", "copy"]
     res = optimize(city["params"], city["weights"], CATALOGUE, 1e7, landcover=city["lulc"], candidates=one,
-                   label_column="parcel", interventions=["cool_roof"], **MODEL)
+                   label_column="parcel", interventions=["cool_roof"], **OPT)
     assert set(res.options()["site"]) == {"first"}
 
 
@@ -376,7 +392,7 @@ def test_write_outputs_atomic_and_refuses_overwrite(plan, tmp_path):
     assert list(gpkg["rank"]) == list(plan.sites["rank"])
     csv = pd.read_csv(tmp_path / "out" / "optimized_sites.csv")
     assert {"rank", "site", "intervention", "cost_eur", "gain", "cumulative_cost_eur", "cumulative_gain",
-            "residents", "mean_delta_t_k", "geometry_wkt"} <= set(csv.columns)
+            "residents", "delta_t_air_site_k", "annualised_cost_eur_per_year", "geometry_wkt"} <= set(csv.columns)
     np.testing.assert_allclose(csv["cumulative_cost_eur"], plan.sites["cumulative_cost_eur"])
     assert (tmp_path / "out" / "optimized_sites_map.png").read_bytes()[:4] == b"\x89PNG"
     with pytest.raises(OutputExistsError):
@@ -394,7 +410,8 @@ def test_plots_label_what_matters(plan):
     cbar_label = ax.figure.axes[-1].get_ylabel()
     assert "residents x vulnerability" in cbar_label
     ax2 = plan.plot_curve()
-    assert ax2.get_xlabel() == "Budget [EUR]" and ax2.get_ylabel() == "Benefit [person·K]"
+    assert ax2.get_xlabel() == "Budget [EUR]"
+    assert ax2.get_ylabel() == "Risk-weighted cooling (residents x vulnerability x ΔT_air)\n[person·K]"  # the objective, named
     y = ax2.lines[0].get_ydata()
     assert y[-1] == pytest.approx(plan.objective)
     plt.close("all")

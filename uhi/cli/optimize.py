@@ -1,4 +1,4 @@
-"""``uhi optimize``: where to spend a cooling budget for the most risk-weighted cooling ("urban acupuncture")."""
+"""``uhi optimize``: where to spend a cooling budget for the most heat deaths avoided ("urban acupuncture")."""
 
 from __future__ import annotations
 
@@ -26,10 +26,18 @@ def optimize(
     uhi_max: float | None = typer.Option(None, "--uhi-max", help="UHI magnitude of the cooling model [°C], > 0 and <= 15 (default: the scenario baseline's, 3.5)."),
     population: Path | None = typer.Option(None, "--population", "-p", help="Population raster (residents per cell, any CRS)."),
     landcover: Path | None = typer.Option(None, "--landcover", help="Land-cover raster (codes of data/landcover.csv)."),
+    cooling_model: str = typer.Option("literature", "--cooling-model",
+                                      help="literature (default, as scenarios) or invest (the InVEST Urban Cooling Model)."),
+    objective: str | None = typer.Option(
+        None, "--objective",
+        help="deaths_avoided, person_degree_hours or person_k (default: deaths_avoided with --health-data, else person_k)."),
+    health_data: Path | None = typer.Option(
+        None, "--health-data", help="Folder of exposure-response curves and daily temperatures (default: $UHI_HEALTH_DATA)."),
     out: Path = typer.Option(Path("uhi-optimize"), "--out", "-o", help="Output folder."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
 ) -> None:
-    """Rank sites and measures that protect the most residents at heat risk within a budget.
+    """Choose whole sites (streets, roofs, open space of a few blocks, or your parcels) and measures that avoid the
+    most heat deaths (or person-degree-hours, or risk-weighted cooling) within a budget.
 
     Writes the ranked sites (GeoPackage, CSV), a map, the benefit-vs-budget curve, ΔT_air (COG), a summary.
     """
@@ -55,18 +63,26 @@ def optimize(
         run = optimize_workflow(
             scene, out, city=city, budget=budget, interventions=keys, site_size=site_size, max_candidates=max_candidates,
             candidates=candidates, label_column=label_column, method=method, catalogue=catalogue, uhi_max=uhi_max,
-            population=population, landcover=landcover, overwrite=overwrite, progress=advance)
+            population=population, landcover=landcover, cooling_model=cooling_model, objective=objective,
+            health_data=health_data, overwrite=overwrite, progress=advance)
     analysis, result, written = run["analysis"], run["result"], run["written"]
     s = result.sites
     if len(s) == 0:
         say(f"{analysis.title}: no measure fits a budget of {budget:,.0f} EUR (cheapest option "
                       f"{result.stats['cheapest_option_eur']:,.0f} EUR); wrote an empty plan")
     else:
+        t = result.totals
         say(
             f"{analysis.title}: {len(s)} measure(s) on {s['site'].nunique()} site(s) for {s['cost_eur'].sum():,.0f} of "
-            f"{budget:,.0f} EUR; risk-weighted cooling {result.objective:,.1f} person·K; "
-            f"{s['residents'].sum():,.0f} residents live on the chosen sites")
+            f"{budget:,.0f} EUR ({t['annualised_cost_eur_per_year']:,.0f} EUR/yr); {t['objective_long_name']}: "
+            f"{result.objective:,.4g} {t['objective_units']} ({t['cooling_model']} cooling)")
+        if t.get("deaths_avoided_central") is not None:
+            say(f"heat deaths avoided per summer {t['deaths_avoided_central']:.2f} (range {t['deaths_avoided_low']:.2f}-"
+                f"{t['deaths_avoided_high']:.2f}); {t['person_degree_hours_reduced']:,.0f} person-degree-hours above "
+                f"{t['mmt_degC']:.1f} °C avoided; {t['residents_cooled_0_5k']:,.0f} residents cooled by >= 0.5 K")
+        else:
+            say(f"no heat deaths estimated: {t.get('health_note', '')}")
         top = s.iloc[0]
         say(f"best: {top['intervention']} at {top['site']} ({top['cost_eur']:,.0f} EUR, "
-                      f"site ΔT_air {top['mean_delta_t_k']:+.3f} K)")
+                      f"site ΔT_air {top['delta_t_air_site_k']:+.3f} K)")
     say(f"wrote {len(written)} files to {out}/")

@@ -65,7 +65,8 @@ Outputs
 A budget below the cheapest option gives an empty plan (``sites`` with no rows, objective 0).
 """
 
-from uhi.optimize._core import METHODS, optimize, risk_weights
+from uhi.optimize._core import COOLING_MODELS, METHODS, optimize, risk_weights
+from uhi.optimize._objective import OBJECTIVES
 from uhi.optimize._result import OUTPUT_FILES, OptimizationResult
 
-__all__ = ["METHODS", "OUTPUT_FILES", "OptimizationResult", "optimize", "risk_weights"]
+__all__ = ["COOLING_MODELS", "METHODS", "OBJECTIVES", "OUTPUT_FILES", "OptimizationResult", "optimize", "risk_weights"]

@@ -3,30 +3,34 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import xarray as xr
-from shapely.geometry import box
 
 from uhi._backend import check_same_grid, pixel_size_m, set_cf
 from uhi._validate import check_scalar, check_t_ref, check_uhi_max
 from uhi.constants import UCM_DEFAULTS
 from uhi.cooling.biophysical import PARAMETERS
-from uhi.errors import CRSError, InputValueError
+from uhi.errors import InputValueError
+from uhi.interventions.catalogue import PLACEMENTS
+from uhi.optimize._objective import make_objective
 from uhi.optimize._search import Option, Problem, lazy_greedy, milp_plan, naive_greedy
-from uhi.optimize._window import CoolingState
+from uhi.optimize._sites import measure_sites, parcel_sites
+from uhi.optimize._window import CoolingState, LiteratureState
 
-__all__ = ["METHODS", "optimize", "risk_weights"]
+__all__ = ["COOLING_MODELS", "METHODS", "optimize", "risk_weights"]
 
 #: Search methods: CELF lazy greedy (default), the same greedy without lazy evaluation, and a MILP
 #: on the linearised single-site gains.
 METHODS = ("lazy-greedy", "greedy", "milp")
 
-#: Default number of candidate blocks kept (the highest-risk ones) when no candidates are given.
+#: Default number of candidate sites kept per measure (the highest-scoring ones) when no candidates are given.
 DEFAULT_MAX_CANDIDATES = 200
+
+#: Cooling models the optimiser can search with (as scenarios: ``[baseline] cooling_model``).
+COOLING_MODELS = ("literature", "invest")
 
 
 def risk_weights(population: xr.DataArray, vulnerability: xr.DataArray) -> xr.DataArray:
@@ -38,74 +42,6 @@ def risk_weights(population: xr.DataArray, vulnerability: xr.DataArray) -> xr.Da
     check_same_grid(population, vulnerability, names=("population", "vulnerability"))
     w = (population.fillna(0) * vulnerability.fillna(0)).astype(np.float32)
     return set_cf(w, name="risk_weight", units="1", long_name="residents x vulnerability (objective weight)")
-
-
-@dataclass
-class _Site:
-    index: int
-    rows: slice
-    cols: slice
-    mask: np.ndarray
-    geometry: object
-    label: str
-
-
-def _block_sites(valid, transform, block, score, max_candidates):
-    """The ``max_candidates`` square blocks of ``block`` pixels with the highest mean score over valid pixels."""
-    ny, nx = valid.shape
-    by, bx = -(-ny // block), -(-nx // block)
-    pad = ((0, by * block - ny), (0, bx * block - nx))
-    v = np.pad(valid, pad).reshape(by, block, bx, block)
-    sc = np.pad(np.where(valid, np.nan_to_num(score, nan=0.0), 0.0), pad).reshape(by, block, bx, block)
-    count = v.sum(axis=(1, 3))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(count > 0, sc.sum(axis=(1, 3)) / count, -np.inf)
-    flat = mean.ravel()
-    ok = np.flatnonzero(np.isfinite(flat) & (flat > 0))
-    top = ok[np.argsort(-flat[ok], kind="stable")][:max_candidates]
-    out = []
-    for i, k in enumerate(top):
-        r0, c0 = (k // bx) * block, (k % bx) * block
-        rows, cols = slice(r0, min(ny, r0 + block)), slice(c0, min(nx, c0 + block))
-        x0, y0 = transform * (cols.start, rows.start)
-        x1, y1 = transform * (cols.stop, rows.stop)
-        geom = box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-        out.append(_Site(i, rows, cols, valid[rows, cols], geom, f"r{r0}c{c0}"))
-    return out
-
-
-def _parcel_sites(gdf, like, valid, label_column):
-    from rasterio import features
-
-    if gdf.crs is None:
-        raise CRSError("candidate parcels have no CRS; set one (GeoDataFrame.set_crs) so they can be placed on the raster")
-    crs = like.rio.crs
-    if crs is not None and gdf.crs != crs:
-        gdf = gdf.to_crs(crs)
-    if label_column is not None:
-        if label_column not in gdf.columns:
-            raise InputValueError(f"label_column {label_column!r} is not a column of the candidates; they have {list(gdf.columns)}")
-        dup = gdf[label_column][gdf[label_column].duplicated()]
-        if len(dup):
-            raise InputValueError(f"candidate labels in column {label_column!r} must be unique; repeated: {sorted(set(map(str, dup)))[:5]}")
-    transform = like.rio.transform()
-    ny, nx = valid.shape
-    sites = []
-    taken = np.zeros((ny, nx), dtype=bool)  # a pixel shared by overlapping parcels belongs to the first one
-    for idx, row in gdf.iterrows():
-        geom = row.geometry
-        if geom is None or geom.is_empty:
-            continue
-        mask = features.geometry_mask([geom], out_shape=(ny, nx), transform=transform, invert=True)
-        mask &= valid & ~taken
-        taken |= mask
-        rr, cc = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-        if rr.size == 0:
-            continue
-        rows, cols = slice(rr[0], rr[-1] + 1), slice(cc[0], cc[-1] + 1)
-        label = str(row[label_column]) if label_column is not None else str(idx)
-        sites.append(_Site(len(sites), rows, cols, mask[rows, cols], geom, label))
-    return sites
 
 
 def _patch_dataset(state, rows, cols):
@@ -165,7 +101,7 @@ def _site_fractions(site, it, fractions, cell):
 
 
 def _baseline_after(params, sites, it, fractions, cell):
-    """Parameters after ``it`` on every site at once (sites do not overlap), from the baseline parameters."""
+    """Parameters after ``it`` on every site at once (a measure's sites do not overlap), from the baseline parameters."""
     from uhi.interventions import apply_intervention
 
     total = np.zeros(params["shade"].shape, dtype=np.float32)
@@ -178,18 +114,17 @@ def _baseline_after(params, sites, it, fractions, cell):
     return {k: out[k].values.astype(np.float64) for k in PARAMETERS}
 
 
-def _options(sites, chosen, fractions, cell, like, plain):
+def _options(sites_by_key, chosen, fractions, cell, like, plain):
+    """(site, intervention) options: each fills its site to capacity; conflicts = (placement, pixel) pairs it uses."""
     from uhi.interventions import cost_eur
 
-    coverage = np.zeros(like.shape, dtype=np.int32)
-    for site in sites:
-        coverage[site.rows, site.cols] += site.mask
-    disjoint = coverage.max() <= 1
-    after = {key: _baseline_after(plain, sites, it, fractions[key], cell)
-             for key, it in chosen.items() if disjoint and not it.is_local}
+    nx = like.shape[1]
     options = []
-    for site in sites:
-        for key, it in chosen.items():
+    for key, it in chosen.items():
+        sites = sites_by_key[key]
+        after = None if it.is_local else _baseline_after(plain, sites, it, fractions[key], cell)
+        codes = [PLACEMENTS.index(p) for p in it.placement]
+        for site in sites:
             got = _site_fractions(site, it, fractions[key], cell)
             if got is None:
                 continue
@@ -197,25 +132,37 @@ def _options(sites, chosen, fractions, cell, like, plain):
             cost = cost_eur(it, units)
             if cost <= 0:
                 raise InputValueError(f"intervention {key!r} has unit cost {it.unit_cost_eur!r} EUR; the optimizer needs a positive cost")
-            conflicts = frozenset((site.index, p) for p in it.placement)
+            pix = site.pixels(nx)
+            conflicts = frozenset(int(c) * like.size + int(q) for c in codes for q in pix)
             if it.is_local:
                 local = _local_effect(it, like, site.rows, site.cols, frac * cell**2 / it.footprint_m2)
                 new_params = None
             else:
                 local = None
                 before = {k: plain[k][site.rows, site.cols] for k in PARAMETERS}
-                if key in after:
-                    done = {k: after[key][k][site.rows, site.cols] for k in PARAMETERS}
-                else:
-                    from uhi.interventions import apply_intervention
-
-                    out = apply_intervention(xr.Dataset({k: (("y", "x"), v.astype(np.float32)) for k, v in before.items()}),
-                                             it, xr.DataArray(frac.astype(np.float32), dims=("y", "x")))
-                    done = {k: out[k].values.astype(np.float64) for k in PARAMETERS}
+                done = {k: after[k][site.rows, site.cols] for k in PARAMETERS}
                 new_params = _neighbourhood_params(it, site.rows, site.cols, frac, (before, done))
             options.append(Option(len(options), site.index, key, site.rows, site.cols, float(units), float(cost),
-                                  conflicts, new_params, local, area))
+                                  conflicts, new_params, local, area, float(it.annual_cost_eur(units))))
     return options
+
+
+def _cooling_state(cooling_model, plain, *, eti_scale, cell, uhi_max, objective, table, cooling_config, cooling_distance,
+                   mixing_radius, cc_method, cc_weights):
+    """The empty plan's windowed state of the chosen cooling model, and a description of the model for the outputs."""
+    common = {"eti_scale": eti_scale, "cell": cell, "weights": objective.weights, "value": objective.value,
+              "local_counts": objective.counts_local}
+    if cooling_model == "invest":
+        state = CoolingState(plain, uhi_max=uhi_max, cooling_distance=cooling_distance, mixing_radius=mixing_radius,
+                             cc_method=cc_method, cc_weights=cc_weights, **common)
+        return state, {"cooling_model": "invest", "cooling_distance_m": cooling_distance, "mixing_radius_m": mixing_radius}, None
+    from uhi.cooling import CoolingConfig, load_cooling_config, mixing_kernel, potential_coefficients
+
+    cfg = cooling_config if isinstance(cooling_config, CoolingConfig) else load_cooling_config(cooling_config)
+    coef = potential_coefficients(uhi_max, table=table, config=cfg)
+    state = LiteratureState(plain, coefficients=coef, kernel=mixing_kernel(cell, cfg), **common)
+    return state, {"cooling_model": "literature", "cooling_config": cfg.source, "decay_length_m": cfg.decay_length_m,
+                   "albedo_sensitivity_k": coef["albedo"], "evaporative_sensitivity_k": coef["eti"]}, cfg
 
 
 def optimize(
@@ -231,6 +178,11 @@ def optimize(
     ref_et,
     t_ref: float,
     uhi_max: float,
+    cooling_model: str = "literature",
+    cooling_config=None,
+    table=None,
+    objective: str | None = None,
+    health=None,
     cooling_distance: float = UCM_DEFAULTS["cooling_distance"],
     mixing_radius: float = UCM_DEFAULTS["mixing_radius"],
     max_sites: int | None = None,
@@ -242,50 +194,65 @@ def optimize(
     label_column: str | None = None,
     cc_method: str = "factors",
     cc_weights=UCM_DEFAULTS["weights"],
+    synthetic: bool = False,
 ):
-    """Choose (site, intervention) pairs that maximise risk-weighted air cooling within a budget.
+    """Choose (site, intervention) options that maximise the objective within a capital budget (:mod:`uhi.optimize`).
 
     Parameters
     ----------
     params : xarray.Dataset
-        Baseline UCM parameters ``shade, albedo, kc, green_area, building_intensity`` on a projected grid
+        Baseline parameters ``shade, albedo, kc, green_area, building_intensity`` on a projected grid
         (:func:`uhi.cooling.parameters_from_landcover`).
     weights : xarray.DataArray
-        Objective weight per pixel, residents × vulnerability (:func:`risk_weights`), same grid.
+        Residents × vulnerability per pixel (:func:`risk_weights`), same grid: the weights of ``objective="person_k"``.
     catalogue : dict of str -> Intervention or None
         :func:`uhi.interventions.load_catalogue` (None: the shipped catalogue).
     budget_eur : float
-        Budget [EUR], >= 0.
+        Capital budget [EUR], >= 0.
     landcover : xarray.DataArray, optional
         Land-cover codes for :func:`uhi.interventions.placement_fraction` (what may go where). Without it
         every valid pixel is fully available to every measure.
     candidates : geopandas.GeoDataFrame, optional
         Parcels (polygons, any CRS) to choose among; a parcel holds the pixels whose centre it contains
-        (a pixel claimed by several overlapping parcels goes to the first). Default: square blocks of
-        ``site_size_m`` tiling the raster, the ``max_candidates`` with the highest mean ``risk`` (or mean
-        weight) kept.
+        (a pixel claimed by several overlapping parcels goes to the first). Default: each measure's sites,
+        connected patches of the pixels with room for it, cut into pieces of at most ``site_size_m`` squared
+        (:mod:`uhi.optimize._sites`), the ``max_candidates`` with the largest summed ``risk`` (or weight) per measure.
     site_size_m : float
-        Side of a default candidate block [m] (rounded to whole pixels).
+        Side of the largest site [m] (rounded to whole pixels).
     interventions : sequence of str, optional
         Catalogue keys to consider (default: every neighbourhood-scale entry; hyper-local measures only
         when named, see :mod:`uhi.optimize`).
-    ref_et, t_ref, uhi_max, cooling_distance, mixing_radius, cc_method, cc_weights
-        As in :func:`uhi.cooling.urban_cooling`. ``t_ref`` does not change ΔT_air (T_air is affine in it)
-        and a scalar ``ref_et`` cancels in ETI = kc·ETo/max(ETo); ``uhi_max`` scales every ΔT_air.
+    ref_et, t_ref, uhi_max
+        Reference evapotranspiration [mm/day], rural air temperature [degC] and UHI magnitude [K] as in
+        :func:`uhi.cooling.literature_cooling` / :func:`uhi.cooling.urban_cooling`. ``t_ref`` does not change
+        ΔT_air and a scalar ``ref_et`` cancels in ETI = kc·ETo/max(ETo).
+    cooling_model : {"literature", "invest"}
+        The scenarios' default literature configuration (:func:`uhi.cooling.literature_cooling`, read from
+        ``cooling_config``: a path, a :class:`uhi.cooling.CoolingConfig` or None for the shipped one; reference
+        classes from the biophysical ``table``, default ``data/landcover.csv``) or the InVEST Urban Cooling Model
+        (:func:`uhi.cooling.urban_cooling` with ``cooling_distance``, ``mixing_radius``, ``cc_method``, ``cc_weights``).
+    objective : {"deaths_avoided", "person_degree_hours", "person_k"}, optional
+        What to maximise (:mod:`uhi.optimize._objective`); default deaths avoided when ``health`` is given,
+        else ``person_k``.
+    health : uhi.health.HealthModel, optional
+        The city's exposure-response curves and summer temperatures (:func:`uhi.health.load_health_folder`): the
+        health objectives and the deaths / person-degree-hour columns of the result.
     max_sites : int, optional
         Upper bound on the number of chosen options.
     method : {"lazy-greedy", "greedy", "milp"}
         See :mod:`uhi.optimize`.
     risk : xarray.DataArray, optional
-        Risk map used to rank default candidate blocks and as the background of :meth:`OptimizationResult.plot`.
+        Risk map used to rank candidate sites and as the background of :meth:`OptimizationResult.plot`.
     population : xarray.DataArray, optional
-        Residents per pixel, for the ``residents`` column of the site table.
+        Residents per pixel: the health objectives' weights and the residents columns of the site table.
     max_candidates : int
-        Number of default blocks kept.
+        Candidate sites kept per measure.
     placement_table : DataFrame, optional
         Placement shares per land-cover class (:func:`uhi.interventions.placement_shares`).
     label_column : str, optional
         Column of ``candidates`` naming each parcel in the site table.
+    synthetic : bool
+        The inputs come from a synthetic (made-up) scene: every output says so (:data:`uhi.synthetic.SYNTHETIC_NOTE`).
 
     Returns
     -------
@@ -294,8 +261,8 @@ def optimize(
     Examples
     --------
     A 600 m square of mid-rise blocks (land-cover class 2: 35 % roof, ``data/interventions.toml``), equal
-    weights, cool roofs only: one 150 m block has 25 px x 900 m2 x 0.35 = 7875 m2 of roof at 8 EUR/m2, so a
-    100,000 EUR budget buys exactly one block.
+    weights, cool roofs only: the roofs form one patch, cut into 150 m sites; one site has 25 px x 900 m2 x 0.35 =
+    7875 m2 of roof at 8 EUR/m2, so a 100,000 EUR budget buys exactly one site.
 
     >>> import numpy as np, xarray as xr, rioxarray
     >>> from uhi._paths import data_path
@@ -306,20 +273,21 @@ def optimize(
     >>> res = optimize(params, xr.ones_like(lulc), None, 1e5, landcover=lulc, interventions=["cool_roof"],
     ...                ref_et=6.0, t_ref=21.0, uhi_max=3.5)
     >>> row = res.sites.iloc[0]
-    >>> print(len(res.sites), row["intervention"], row["units"], row["cost_eur"])
-    1 cool_roof 7875.0 63000.0
+    >>> print(len(res.sites), row["intervention"], row["units"], row["cost_eur"], res.stats["cooling_model"])
+    1 cool_roof 7875.0 63000.0 literature
 
     Notes
     -----
     Inputs are loaded into memory (dask arrays are computed); the plan state holds about a dozen float64
-    rasters (~100 bytes per pixel: 100 MB for a 1000² city). One evaluation costs two FFT convolutions
-    on a window of ``(site + 10·d_cool + 10·r_mix)`` pixels, whatever the raster size.
+    rasters (~100 bytes per pixel: 100 MB for a 1000² city). One literature evaluation is one FFT convolution
+    on a window of ``(site + 10·λ)`` pixels, an InVEST one two on ``(site + 10·d_cool + 10·r_mix)``, whatever
+    the raster size.
 
     Raises
     ------
     InputValueError
-        Negative or non-finite budget, unknown intervention key or method, grids that differ, no candidate
-        site where any chosen measure can be placed.
+        Negative or non-finite budget, unknown intervention key, method, cooling model or objective, grids
+        that differ, a health objective without health data, no candidate site where any chosen measure can be placed.
     """
     from uhi.interventions import load_catalogue, placement_fraction
     from uhi.optimize._result import OptimizationResult
@@ -342,6 +310,8 @@ def optimize(
         raise InputValueError("uhi_max=0 means no heat island, so the cooling model gives no measure any effect and there is "
                               "nothing to optimise; give the city's UHI magnitude in K (e.g. 3.5)")
     t_ref = check_t_ref(t_ref)
+    if cooling_model not in COOLING_MODELS:
+        raise InputValueError(f"cooling_model must be one of {COOLING_MODELS}, got {cooling_model!r}")
     cooling_distance = check_scalar("cooling_distance", cooling_distance, positive=True)
     mixing_radius = check_scalar("mixing_radius", mixing_radius, positive=True)
     if method not in METHODS:
@@ -384,34 +354,49 @@ def optimize(
     w = np.nan_to_num(np.asarray(weights.values, dtype=np.float64), nan=0.0)
     if np.any(w < 0):
         raise InputValueError(f"weights must be >= 0 (residents x vulnerability), found minimum {w.min()!r}")
-
-    if candidates is None:
-        score = w if risk is None else np.asarray(risk.values, dtype=np.float64)
-        block = max(1, round(site_size_m / cell))
-        sites = _block_sites(valid, like.rio.transform(), block, score, int(max_candidates))
-    elif isinstance(candidates, gpd.GeoDataFrame):
-        sites = _parcel_sites(candidates, like, valid, label_column)
-    else:
-        raise InputValueError(f"candidates must be a GeoDataFrame of parcels or None, got {type(candidates).__name__}")
-    if not sites:
-        raise InputValueError("no candidate site: no parcel/block covers a valid pixel with positive risk or weight")
+    pop = None if population is None else np.nan_to_num(np.asarray(population.values, dtype=np.float64))
+    obj = make_objective(objective, weights=w, population=pop, health=health)
 
     fractions = {}
     for key, it in chosen.items():
         if landcover is not None:
-            fractions[key] = np.nan_to_num(np.asarray(placement_fraction(landcover, it.placement, table=placement_table).values, dtype=np.float64))
+            f = np.asarray(placement_fraction(landcover, it.placement, table=placement_table).values, dtype=np.float64)
+            fractions[key] = np.where(valid, np.nan_to_num(f), 0.0)
         else:
             fractions[key] = valid.astype(np.float64)
-    options = _options(sites, chosen, fractions, cell, like, plain)
+    if candidates is None:
+        score = obj.weights if risk is None else np.asarray(risk.values, dtype=np.float64)
+        block = max(1, round(site_size_m / cell))
+        sites, sites_by_key, by_eligible = [], {}, {}
+        for key, it in chosen.items():
+            eligible = fractions[key] > 0
+            sig = ("+".join(it.placement), eligible.tobytes())
+            if sig not in by_eligible:  # measures with the same placement share their sites
+                found = measure_sites(eligible, score, block, int(max_candidates), prefix=sig[0])
+                for site in found:
+                    site.index = len(sites)
+                    sites.append(site)
+                by_eligible[sig] = found
+            sites_by_key[key] = by_eligible[sig]
+    elif isinstance(candidates, gpd.GeoDataFrame):
+        sites = parcel_sites(candidates, like, valid, label_column)
+        sites_by_key = {key: sites for key in chosen}
+    else:
+        raise InputValueError(f"candidates must be a GeoDataFrame of parcels or None, got {type(candidates).__name__}")
+    if not sites:
+        raise InputValueError("no candidate site: no parcel covers a valid pixel, or no pixel with room for "
+                              f"{list(chosen)} has a positive risk or weight")
+    options = _options(sites_by_key, chosen, fractions, cell, like, plain)
     if not options:
         raise InputValueError(
             f"no candidate site offers room for any of {list(chosen)} (placements "
             f"{sorted({p for it in chosen.values() for p in it.placement})}) -- check the land cover and placement shares"
         )
 
-    empty_plan = CoolingState(plain, eti_scale=eti_scale, cell=cell, uhi_max=uhi_max, weights=w,
-                              cooling_distance=cooling_distance, mixing_radius=mixing_radius,
-                              cc_method=cc_method, cc_weights=cc_weights)
+    empty_plan, model, config = _cooling_state(
+        cooling_model, plain, eti_scale=eti_scale, cell=cell, uhi_max=uhi_max, objective=obj, table=table,
+        cooling_config=cooling_config, cooling_distance=cooling_distance, mixing_radius=mixing_radius,
+        cc_method=cc_method, cc_weights=cc_weights)
 
     def make_state():
         return empty_plan.copy()
@@ -424,8 +409,9 @@ def optimize(
     else:
         sel = milp_plan(problem, budget, max_sites=max_sites)
     sel.stats.update(method=method, candidate_sites=len(sites), options=len(options),
-                     cheapest_option_eur=min(o.cost for o in options))
+                     cheapest_option_eur=min(o.cost for o in options), **model)
     return OptimizationResult.build(
         sel, problem, sites, chosen, like=like, budget=budget, valid=valid, risk=risk, weights=weights,
-        population=population, uhi_max=uhi_max, cell=cell,
+        population=population, uhi_max=uhi_max, cell=cell, objective=obj, health=health, config=config,
+        synthetic=synthetic,
     )

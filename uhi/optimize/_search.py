@@ -35,6 +35,7 @@ class Option:
     new_params: object  # callable(state) -> dict of patch parameters, or None for local measures
     local: tuple | None  # (rows, cols, delta_t) of a hyper-local measure
     treated_area_m2: float
+    annual_cost: float | None = None  # annualised cost [EUR/yr]: capital / lifetime + operation and maintenance
 
 
 @dataclass
@@ -80,13 +81,25 @@ def _initial_gains(problem, budget, stats):
     return single
 
 
+#: Greedy passes: rank by gain per capital euro, per annualised euro (EUR/yr), or by gain alone.
+PASSES = {"capital": "cost-benefit", "annual": "annualised cost-benefit", None: "unit-cost"}
+
+
+def _rank(o, g, per_euro):
+    if per_euro == "capital":
+        return g / o.cost
+    if per_euro == "annual":
+        return g / o.annual_cost
+    return g
+
+
 def _celf(problem, budget, single, *, per_euro, max_sites, stats):
-    """One lazy greedy pass from the singleton gains; ``per_euro`` ranks by gain/cost, else by gain."""
+    """One lazy greedy pass from the singleton gains, ranking by :func:`_rank` (``per_euro`` a key of :data:`PASSES`)."""
     state = problem.make_state()
     opts = problem.options
 
     def key(o, g):
-        return -(g / o.cost if per_euro else g)
+        return -_rank(o, g, per_euro)
 
     heap = [(key(opts[i], g), i, 0, g) for i, g in single.items() if g > GAIN_EPS]
     heapq.heapify(heap)
@@ -125,28 +138,35 @@ def _celf(problem, budget, single, *, per_euro, max_sites, stats):
     return Selection(order, gains, state)
 
 
-def _better_pass(run_pass, stats: dict) -> Selection:
-    """The better of the cost-benefit (``run_pass(True)``) and unit-cost (``run_pass(False)``) passes.
+def _passes(problem) -> tuple:
+    annual = problem.options and all(o.annual_cost is not None and o.annual_cost > 0 for o in problem.options)
+    return ("capital", "annual", None) if annual else ("capital", None)
 
-    Cost-benefit wins ties (a unit-cost plan must gain more than ``GAIN_EPS`` more); ``stats`` and the
+
+def _better_pass(run_pass, stats: dict, passes=("capital", None)) -> Selection:
+    """The best of the cost-benefit (per capital euro), annualised cost-benefit (per EUR/yr, when every option has an
+    annualised cost) and unit-cost passes (:data:`PASSES`).
+
+    Earlier passes win ties (a later plan must gain more than ``GAIN_EPS`` more); ``stats`` and the
     winning pass (``greedy_pass``) go on the returned selection.
     """
     best = None
-    for per_euro in (True, False):
+    for per_euro in passes:
         sel = run_pass(per_euro)
         total = float(np.sum(sel.gains)) if sel.gains else 0.0
         if best is None or total > best[0] + GAIN_EPS:
-            best = (total, sel, "cost-benefit" if per_euro else "unit-cost")
+            best = (total, sel, PASSES[per_euro])
     sel = best[1]
     sel.stats = dict(stats, greedy_pass=best[2])
     return sel
 
 
 def lazy_greedy(problem: Problem, budget: float, *, max_sites=None) -> Selection:
-    """CELF (Leskovec et al. 2007): the better of a lazy cost-benefit and a lazy unit-cost greedy pass.
+    """CELF (Leskovec et al. 2007): the best of lazy cost-benefit and unit-cost greedy passes (:func:`_better_pass`).
 
-    Both passes share the singleton gains: cost-benefit takes the largest marginal gain per euro,
-    unit-cost the largest marginal gain. The unit-cost pass starts with the best affordable single
+    The passes share the singleton gains: cost-benefit takes the largest marginal gain per capital euro (and,
+    when options carry an annualised cost, a second pass per EUR/yr: what a planner ranks by), unit-cost the
+    largest marginal gain. The unit-cost pass starts with the best affordable single
     option, so the result is never worse than it (the rule of Khuller et al. 1999). Each pass keeps a max-heap of gains tagged with the plan size at which they were
     evaluated; a stale top is re-evaluated and pushed back, a fresh top is taken. Statistics record how
     often re-evaluation moved an option below the next one (``order_changes``) and how often a fresh
@@ -155,14 +175,14 @@ def lazy_greedy(problem: Problem, budget: float, *, max_sites=None) -> Selection
     stats = {"evaluations": 0, "reevaluations": 0, "order_changes": 0, "submodularity_violations": 0, "max_violation": 0.0}
     single = _initial_gains(problem, budget, stats)
     return _better_pass(lambda per_euro: _celf(problem, budget, single, per_euro=per_euro, max_sites=max_sites, stats=stats),
-                        stats)
+                        stats, _passes(problem))
 
 
 def naive_greedy(problem: Problem, budget: float, *, max_sites=None) -> Selection:
     """:func:`lazy_greedy` without lazy evaluation: every feasible option is re-evaluated at every step."""
     stats = {"evaluations": 0}
     return _better_pass(lambda per_euro: _naive_pass(problem, budget, per_euro=per_euro, max_sites=max_sites, stats=stats),
-                        stats)
+                        stats, _passes(problem))
 
 
 def _naive_pass(problem, budget, *, per_euro, max_sites, stats):
@@ -181,7 +201,7 @@ def _naive_pass(problem, budget, *, per_euro, max_sites, stats):
             if change.gain <= GAIN_EPS:
                 continue
             keep.append(o)
-            key = (change.gain / o.cost if per_euro else change.gain, -o.index)
+            key = (_rank(o, change.gain, per_euro), -o.index)
             if best is None or key > best[0]:
                 best = (key, o, change)
         if best is None:

@@ -193,7 +193,7 @@ class CoolingState(_WindowState):
                  mixing_radius=UCM_DEFAULTS["mixing_radius"], cc_method="factors", cc_weights=UCM_DEFAULTS["weights"],
                  value=None, local_counts=True):
         self._init_common(params, eti_scale, weights, value, local_counts)
-        shape, valid = self.shape, self.valid
+        valid = self.valid
         w = np.asarray(cc_weights, dtype=np.float64)
         self.cc_weights = w / w.sum()
         self.cc_method = cc_method

@@ -1,4 +1,4 @@
-"""Figures of an optimisation result (:class:`uhi.optimize.OptimizeResult`): chosen sites and benefit vs budget."""
+"""Figures of an optimisation result (:class:`uhi.optimize.OptimizationResult`): chosen sites and benefit vs budget."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ CATEGORY_COLOURS = {"green": "#1b9e3a", "white": "#f7f7f7", "blue": "#2c7fb8"}
 
 
 def sites_map(result, ax=None):
-    """Map of an :class:`uhi.optimize.OptimizeResult`'s chosen sites (outlined, numbered by rank, coloured by category) over the risk map."""
+    """Map of an :class:`uhi.optimize.OptimizationResult`'s chosen sites over the risk map: each site's outline (the
+    connected patch or parcel it fills), coloured by category and numbered by rank; the title names the cooling
+    model and says so when the scene is synthetic."""
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 6))
     bg = result.background
@@ -51,8 +53,9 @@ def sites_map(result, ax=None):
                      weight="bold", path_effects=[patheffects.withStroke(linewidth=2, foreground="black")])
     if handles:
         ax.legend(handles=list(handles.values()), loc="lower right", fontsize=7, framealpha=0.8)
-    ax.set_title(f"{len(result.sites)} measures on {result.sites['site'].nunique()} sites, "
-                 f"{result.stats.get('spent_eur', 0):,.0f} of {result.budget_eur:,.0f} EUR")
+    ax.set_title(f"{_prefix(result)}{len(result.sites)} measures on {result.sites['site'].nunique()} sites, "
+                 f"{result.stats.get('spent_eur', 0):,.0f} of {result.budget_eur:,.0f} EUR\n"
+                 f"({result.stats.get('cooling_model', '')} cooling, objective: {result.stats.get('objective', '')})", fontsize=10)
     crs = result.delta_t_air.rio.crs
     if crs is not None:
         add_scale_bar(ax, crs)
@@ -66,10 +69,18 @@ def sites_map(result, ax=None):
     return ax
 
 
+def _prefix(result) -> str:
+    return "SYNTHETIC city - " if getattr(result, "synthetic", False) else ""
+
+
 def budget_curve(result, ax=None):
-    """Benefit vs budget (:func:`uhi.plot.benefit_curve`): risk-weighted cooling [person·K] against EUR spent
-    in rank order, with the budget as a dashed line."""
-    ax = benefit_curve(result.curve, ax=ax, title=f"Cooling benefit versus budget ({result.stats.get('method', '')})")
+    """Benefit vs budget (:func:`uhi.plot.benefit_curve`): the run's objective (heat deaths avoided per summer,
+    person-degree-hours or risk-weighted cooling, named on the axis) against capital EUR spent in rank order,
+    with the budget as a dashed line."""
+    ax = benefit_curve(result.curve, ax=ax, title=f"{_prefix(result)}Benefit versus budget ({result.stats.get('method', '')})")
+    attrs = result.curve.attrs
+    if attrs.get("label"):
+        ax.set_ylabel(f"{attrs['label'][0].upper()}{attrs['label'][1:]}\n[{attrs['units']['benefit']}]")
     ax.axvline(result.budget_eur, color="0.5", ls="--", lw=1, label=f"budget {result.budget_eur:,.0f} EUR")
     ax.legend(loc="lower right", fontsize=8)
     return ax

@@ -2,29 +2,54 @@
 
 from __future__ import annotations
 
+import os
+
 from .._progress import Progress, say
-from ..errors import InputValueError
+from ..errors import InputValueError, UhiError
 from ..io.write import refuse_existing
 
 __all__ = ["optimize_workflow"]
 
 
+def _health_model(folder, city: str, progress: Progress):
+    """The city's :class:`uhi.health.HealthModel` from ``folder`` (or ``UHI_HEALTH_DATA``), None without data."""
+    folder = folder or os.environ.get("UHI_HEALTH_DATA")
+    if not folder:
+        return None
+    from ..cities import get_city
+    from ..health import load_health_folder
+
+    lat = lon = None
+    try:
+        c = get_city(city)
+        lat, lon, city = c.lat, c.lon, c.name
+    except UhiError:  # not a pilot city: only an exact curve will do
+        pass
+    say(progress, "exposure-response curves and summer temperatures")
+    return load_health_folder(folder, city, lat=lat, lon=lon)
+
+
 def optimize_workflow(scene=None, out_dir="uhi-optimize", *, city: str = "Sofia", budget: float = 1_000_000.0,
                       interventions=None, site_size: float = 150.0, max_candidates: int = 200, candidates=None,
                       label_column: str | None = None, method: str = "lazy-greedy", catalogue=None,
-                      uhi_max: float | None = None, population=None, landcover=None, overwrite: bool = False,
+                      uhi_max: float | None = None, population=None, landcover=None, cooling_model: str = "literature",
+                      objective: str | None = None, health_data=None, overwrite: bool = False,
                       progress: Progress = None) -> dict:
-    """Analyse the scene, optimise ``budget`` [EUR] over the catalogue and write the plan (:meth:`OptimizeResult.write`).
+    """Analyse the scene, optimise ``budget`` [EUR] over the catalogue and write the plan (:meth:`OptimizationResult.write`).
 
-    The cooling model takes :data:`uhi.constants.UCM_DEFAULTS` (``uhi_max`` overrides its UHI magnitude [K]).
+    The cooling model and its scalars are the scenario baseline's defaults (:class:`uhi.scenarios.schema.BaselineSpec`:
+    the literature configuration, or ``cooling_model="invest"``); ``uhi_max`` overrides the UHI magnitude [K].
+    ``health_data`` (default ``UHI_HEALTH_DATA``) is a folder of exposure-response curves (:func:`uhi.health.load_health_folder`):
+    with it the default objective is heat deaths avoided, without it residents x vulnerability x cooling.
     Returns ``{"analysis", "result", "written"}``.
     """
     from .. import optimize as opt
     from .._paths import data_path
     from ..analysis import analyse_city
-    from ..constants import UCM_DEFAULTS, UHI_MAX_LIMIT_K
+    from ..constants import UHI_MAX_LIMIT_K
     from ..cooling import parameters_from_landcover
     from ..interventions import load_catalogue
+    from ..scenarios.schema import BaselineSpec
 
     out_dir = refuse_existing(out_dir, overwrite=overwrite, names=opt.OUTPUT_FILES)
     if uhi_max is not None and not 0 < uhi_max <= UHI_MAX_LIMIT_K:
@@ -40,6 +65,10 @@ def optimize_workflow(scene=None, out_dir="uhi-optimize", *, city: str = "Sofia"
         raise InputValueError(f"site_size must be > 0 m, got {site_size:g}")
     if method not in opt.METHODS:
         raise InputValueError(f"method must be one of {opt.METHODS}, got {method!r}")
+    if cooling_model not in opt.COOLING_MODELS:
+        raise InputValueError(f"cooling model must be one of {opt.COOLING_MODELS}, got {cooling_model!r}")
+    if objective is not None and objective not in opt.OBJECTIVES:
+        raise InputValueError(f"objective must be one of {opt.OBJECTIVES}, got {objective!r}")
     say(progress, "loading the intervention catalogue")
     cat = load_catalogue(extra=catalogue)
     unknown = [k for k in interventions or () if k not in cat]
@@ -56,21 +85,28 @@ def optimize_workflow(scene=None, out_dir="uhi-optimize", *, city: str = "Sofia"
         raise InputValueError("optimising needs a land-cover raster (--landcover) to know what may be placed where")
     if analysis.risk is None:
         raise InputValueError("optimising needs a population raster (--population) to weight cooling by residents at risk")
+    health = _health_model(health_data, analysis.city or city, progress)
+    if objective in ("deaths_avoided", "person_degree_hours") and health is None:
+        raise InputValueError(f"objective {objective!r} needs exposure-response curves: give --health-data FOLDER "
+                              "(or set UHI_HEALTH_DATA), or use --objective person_k")
     parcels = None
     if candidates is not None:
         from ..io import load_vector
 
         parcels = load_vector(candidates, like=analysis.lst)
     say(progress, "building the cooling-model parameters")
-    params = parameters_from_landcover(analysis.landcover, data_path("landcover.csv"))
+    table = data_path("landcover.csv")
+    params = parameters_from_landcover(analysis.landcover, table)
     weights = opt.risk_weights(analysis.population, analysis.risk["vulnerability"])
-    say(progress, f"optimising {budget:,.0f} EUR ({method})")
+    b = BaselineSpec(cooling_model=cooling_model)
+    say(progress, f"optimising {budget:,.0f} EUR ({method}, {cooling_model} cooling)")
     result = opt.optimize(
         params, weights, cat, budget, landcover=analysis.landcover, candidates=parcels, site_size_m=site_size,
-        interventions=interventions, ref_et=UCM_DEFAULTS["ref_et"], t_ref=UCM_DEFAULTS["t_ref"],
-        uhi_max=UCM_DEFAULTS["uhi_max"] if uhi_max is None else uhi_max, cooling_distance=UCM_DEFAULTS["cooling_distance"],
-        mixing_radius=UCM_DEFAULTS["mixing_radius"], method=method, risk=analysis.risk["risk"],
+        interventions=interventions, ref_et=b.ref_et, t_ref=b.t_ref, uhi_max=b.uhi_max if uhi_max is None else uhi_max,
+        cooling_model=cooling_model, cooling_config=b.cooling_config, table=table, objective=objective, health=health,
+        cooling_distance=b.cooling_distance, mixing_radius=b.mixing_radius, method=method, risk=analysis.risk["risk"],
         population=analysis.population, max_candidates=max_candidates, label_column=label_column,
+        synthetic=analysis.synthetic,
     )
     say(progress, f"writing {out_dir}/")
     written = result.write(out_dir, overwrite=overwrite)
