@@ -16,12 +16,14 @@ def cities() -> None:
 
     out = Console(highlight=False)
     # Text, not a markup string: "[deg, WGS 84]" is a unit, not a Rich style tag
-    table = Table(title=Text("uhi pilot cities (centre lat/lon [deg, WGS 84], UTM zone, residents, a summer Landsat 8 date)"))
-    for column in ("name", "country", "lat", "lon", "EPSG", "population", "year", "summer scene", "WRS-2"):
-        table.add_column(column, justify="left" if column in ("name", "country") else "right")
+    table = Table(title=Text("uhi pilot cities: centre [deg, WGS 84], UTM EPSG, residents (year), a summer Landsat 8 "
+                             "date and WRS-2 path/row"), box=None, pad_edge=False, header_style="bold underline")
+    for column in ("name", "cc", "lat", "lon", "EPSG", "residents", "year", "scene", "path/row"):
+        table.add_column(column, justify="left" if column in ("name", "cc") else "right",
+                         no_wrap=True)
     registry = list_cities()
     for city in registry:
-        table.add_row(Text(city.name), city.country, f"{city.lat:.4f}", f"{city.lon:.4f}", str(city.epsg),
+        table.add_row(Text(city.name), city.country, f"{city.lat:.2f}", f"{city.lon:.2f}", str(city.epsg),
                       f"{city.population:,}", str(city.population_year), str(city.scene_date),
                       f"{city.wrs_path}/{city.wrs_row:03d}")
     out.print(table)
