@@ -1,4 +1,5 @@
-"""LST GeoTIFFs and LST/index stacks through `uhi.analysis.analyse_raster` and `uhi risk FILE.tif`.
+"""LST GeoTIFFs and LST/index stacks: `uhi.io.stack.load_lst_raster`, `uhi.analysis.analyse_raster`,
+`uhi risk FILE.tif` and `uhi timeseries FILE.tif ...`.
 
 Real data: Sofia's 2019 summer stack (9 bands, LST in degC, indices from digital numbers; shared data
 README) and the Liverpool Level-2 crop, whose LST `uhi lst` writes as a tagged GeoTIFF.
@@ -7,6 +8,7 @@ README) and the Liverpool Level-2 crop, whose LST `uhi lst` writes as a tagged G
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -16,7 +18,7 @@ from typer.testing import CliRunner
 from uhi.analysis import analyse_layers, analyse_raster, is_lst_raster
 from uhi.cli import app
 from uhi.errors import InputValueError
-from uhi.io.stack import SOFIA_STACK_BANDS, SOFIA_STACK_SCALES, SOFIA_STACK_UNITS, load_stack
+from uhi.io.stack import SOFIA_STACK_BANDS, SOFIA_STACK_SCALES, SOFIA_STACK_UNITS, load_lst_raster, load_stack
 
 runner = CliRunner()
 LIVERPOOL = "LC08_L2SP_204023_20200927_20201006_02_T1-cropped.tar.gz"
@@ -99,3 +101,36 @@ def test_cli_risk_on_sofia_stack(sofia_stack, shared_data, tmp_path):
     assert result.exit_code == 1 and "--method" in result.output and not (tmp_path / "x").exists()
     result = runner.invoke(app, ["risk", "--lst-units", "K", "--out", str(tmp_path / "y")])
     assert result.exit_code == 1 and "apply to an LST raster" in result.output and not (tmp_path / "y").exists()
+
+
+def test_cli_timeseries_on_sofia_2014_and_2019(shared_data, tmp_path):
+    """Expected: per-pixel mean / max of the two stacks' LST bands [degC + 273.15] and the count of scenes above
+    40 degC, computed here from the files with rasterio and numpy (nan-aware)."""
+    folder = shared_data / "cities" / "sofia"
+    files = [folder / "LC08_184030_20140814.tif", folder / "LC08_184030_20190812.tif"]
+    out = tmp_path / "ts"
+    result = runner.invoke(app, ["timeseries", *map(str, files), "--bands", ",".join(SOFIA_STACK_BANDS), "--lst-units", "degC",
+                                 "--hot", "40", "--chunks", "128", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lst = []
+    for f in files:
+        with rasterio.open(f) as src:
+            lst.append(src.read(9, masked=True).filled(np.nan).astype(np.float64) + 273.15)
+    lst = np.stack(lst)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN pixels (outside the footprint)
+        expected = {"mean_lst": np.nanmean(lst, axis=0), "max_lst": np.nanmax(lst, axis=0),
+                    "hot_days": np.sum(lst > 40 + 273.15, axis=0), "valid_scenes": np.sum(np.isfinite(lst), axis=0)}
+    for name, want in expected.items():
+        with rasterio.open(out / f"{name}.tif") as src:
+            got = src.read(1, masked=True).filled(np.nan).astype(np.float64)
+        np.testing.assert_allclose(got, want, atol=1e-3, equal_nan=True, err_msg=name)
+
+
+def test_load_lst_raster_lazy_equals_eager(sofia_stack):
+    """With chunks the stack is dask-backed and equal to the eager read; units and method recorded."""
+    eager = load_lst_raster(sofia_stack, bands=SOFIA_STACK_BANDS, lst_units="degC")
+    lazy = load_lst_raster(sofia_stack, bands=SOFIA_STACK_BANDS, lst_units="degC", chunks={"x": 100, "y": 100})
+    assert lazy["lst"].chunks is not None and eager["lst"].attrs["units"] == "degC"
+    np.testing.assert_array_equal(lazy["lst"].values, eager["lst"].values)
+    assert eager["lst"].attrs["method"] == "read from LC08_184030_20190812.tif"

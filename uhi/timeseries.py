@@ -47,7 +47,7 @@ def stack_lst(lst: Sequence[xr.DataArray], times: Iterable | None = None) -> xr.
     check_same_grid(*lst, names=tuple(f"LST map {i}" for i in range(len(lst))))
     if times is None:
         times = [da.attrs.get("acquisition_time") for da in lst]
-        if any(t is None for t in times):
+        if any(not t for t in times):  # a map without a time: number the maps
             times = list(range(len(lst)))
     times = list(times)
     if len(times) != len(lst):
@@ -111,19 +111,28 @@ def lst_statistics(stack: xr.DataArray, *, hot_threshold: float = ZERO_CELSIUS_K
 
 
 def lst_time_series(scenes: Iterable, *, method: str = "auto", chunks: dict | int | None = None,
-                    mask_clouds: bool | str = "auto", **lst_kwargs) -> xr.DataArray:
+                    mask_clouds: bool | str = "auto", raster: dict | None = None, **lst_kwargs) -> xr.DataArray:
     """Load scenes (paths or datasets), compute LST for each and stack them lazily.
 
     ``chunks`` is passed to :func:`uhi.load_landsat`; with it, the stack is dask-backed.
     ``method="auto"`` picks the best method each scene supports (:func:`uhi.analysis.choose_lst_method`);
-    ``mask_clouds="auto"`` masks clouds where a scene has a QA band. All scenes must share one grid
-    (same path/row and extent).
+    ``mask_clouds="auto"`` masks clouds where a scene has a QA band. A GeoTIFF path is an LST raster or
+    stack read by :func:`uhi.io.stack.load_lst_raster` with the options in ``raster`` (``bands``,
+    ``lst_units``). All scenes must share one grid (same path/row and extent).
     """
     from .io import load_landsat
+    from .io.stack import is_lst_raster, load_lst_raster
     from .lst import land_surface_temperature
+    from .units import celsius_to_kelvin, is_celsius
 
     maps = []
     for scene in scenes:
+        if is_lst_raster(scene):
+            lst = load_lst_raster(scene, chunks=chunks, **(raster or {}))["lst"]
+            if is_celsius(lst.attrs["units"]):
+                lst = celsius_to_kelvin(lst).assign_attrs({**lst.attrs, "units": "K"})
+            maps.append(lst)
+            continue
         ds = scene if isinstance(scene, xr.Dataset) else load_landsat(scene, chunks=chunks, mask_clouds=mask_clouds)
         this = method
         if method == "auto":

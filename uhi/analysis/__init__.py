@@ -21,5 +21,5 @@ from uhi.analysis.raster import analyse_raster, is_lst_raster
 from uhi.analysis.result import CityAnalysis
 from uhi.analysis.scene import analyse_city, choose_lst_method
 
-__all__ = ["CityAnalysis", "analyse_city", "analyse_layers", "analyse_raster", "choose_lst_method", "district_table",
-           "is_lst_raster"]
+__all__ = ["HOT_HAZARD_CLASSES", "URBAN_LANDCOVER", "WATER_LANDCOVER", "CityAnalysis", "analyse_city", "analyse_layers",
+           "analyse_raster", "choose_lst_method", "district_table", "is_lst_raster"]

@@ -217,3 +217,18 @@ def print_ranking(table, title: str) -> None:
     notes = {n for n in table.get("health_note", []) if isinstance(n, str) and n}
     for note in sorted(notes):
         say(f"n/a: {note}")
+
+
+# --- options of commands that also read LST GeoTIFFs (uhi risk, uhi timeseries) ----------------------------
+BANDS_OPTION = typer.Option(None, "--bands", help="With a .tif: comma-separated names of its bands in order, one 'lst' "
+                            "(ndvi, ndbi, mndwi, population used; others ignored) [default: lst].")
+LST_UNITS_OPTION = typer.Option(None, "--lst-units", help="With a .tif: K or degC [default: the file's units tag].")
+INDEX_SCALE_OPTION = typer.Option(None, "--index-scale", help="With a .tif: reflectance, or dn for indices computed from "
+                                  "digital numbers (no reflectance thresholds) [default: reflectance].")
+
+
+def raster_options(bands: str | None, lst_units: str | None, index_scale: str | None) -> dict:
+    """The LST-raster options given on the command line, for :func:`uhi.io.stack.load_lst_raster`."""
+    given = {"bands": bands.split(",") if bands else None, "lst_units": lst_units, "index_scale": index_scale}
+    return {k: v for k, v in given.items() if v is not None}
+

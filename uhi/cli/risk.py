@@ -6,7 +6,16 @@ from pathlib import Path
 
 import typer
 
-from ._common import handle_errors, print_analysis_summary, say, steps
+from ._common import (
+    BANDS_OPTION,
+    INDEX_SCALE_OPTION,
+    LST_UNITS_OPTION,
+    handle_errors,
+    print_analysis_summary,
+    raster_options,
+    say,
+    steps,
+)
 
 
 @handle_errors
@@ -25,11 +34,9 @@ def risk(
                                     "with a .tif, the label in titles [default: the file name]."),
     method: str = typer.Option("auto", "--method", "-m", help="LST method: auto (best the scene supports), simple, single-channel, split-window, l2."),
     water_vapour: float | None = typer.Option(None, "--water-vapour", "-w", help="Water vapour [g cm-2]."),
-    bands: str | None = typer.Option(None, "--bands", help="With a .tif: comma-separated names of its bands in order, one "
-                                     "'lst' (ndvi, ndbi, mndwi, population used; others ignored) [default: lst]."),
-    lst_units: str | None = typer.Option(None, "--lst-units", help="With a .tif: K or degC [default: the file's units tag]."),
-    index_scale: str | None = typer.Option(None, "--index-scale", help="With a .tif: reflectance, or dn for indices computed "
-                                           "from digital numbers (no reflectance thresholds) [default: reflectance]."),
+    bands: str | None = BANDS_OPTION,
+    lst_units: str | None = LST_UNITS_OPTION,
+    index_scale: str | None = INDEX_SCALE_OPTION,
     out: Path = typer.Option(Path("uhi-risk"), "--out", "-o", help="Output folder."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing outputs."),
 ) -> None:
@@ -39,8 +46,7 @@ def risk(
     """
     from ..workflows import risk_workflow
 
-    raster = {k: v for k, v in {"bands": bands and bands.split(","), "lst_units": lst_units, "index_scale": index_scale}.items()
-              if v is not None}
+    raster = raster_options(bands, lst_units, index_scale)
     with steps(14) as advance:
         analysis, written = risk_workflow(
             scene, out, population=population, districts=districts, district_column=district_id, landcover=landcover,

@@ -7,14 +7,17 @@ georeferencing as the file has it.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
 from uhi.errors import InputValueError, SceneFormatError
+from uhi.units import CELSIUS_UNITS, KELVIN_UNITS, ZERO_CELSIUS_K, is_celsius
 
-__all__ = ["SOFIA_STACK_BANDS", "SOFIA_STACK_SCALES", "SOFIA_STACK_UNITS", "load_stack"]
+__all__ = ["LST_RASTER_SUFFIXES", "SOFIA_STACK_BANDS", "SOFIA_STACK_SCALES", "SOFIA_STACK_UNITS", "is_lst_raster",
+           "load_lst_raster", "load_stack"]
 
 #: Band order of the Sofia stacks LC08_184030_20140814.tif / _20190812.tif (HeavyHelium/lst-prediction,
 #: data/clipped-zoomed, commit 1222d24, MIT (c) 2024 D. Markova): indices [1], GHS-POP count, LST [degC].
@@ -70,3 +73,104 @@ def load_stack(path, band_names, *, units=None, scales=None, chunks=None) -> xr.
         data[name] = da
     ds = xr.Dataset(data, attrs={"source": path.name})
     return ds.rio.write_crs(stack.rio.crs)
+
+
+#: File name endings read as an LST raster or stack (rather than a Landsat scene).
+LST_RASTER_SUFFIXES = (".tif", ".tiff")
+#: LST outside this range [K] after unit conversion means wrong units (-100..+80 degC, the plausibility
+#: range of :mod:`uhi.lst`).
+_PLAUSIBLE_K = (ZERO_CELSIUS_K - 100.0, ZERO_CELSIUS_K + 80.0)
+
+
+def is_lst_raster(path) -> bool:
+    """True when ``path`` names a GeoTIFF file (an LST raster or stack) rather than a Landsat scene."""
+    return isinstance(path, (str, os.PathLike)) and str(path).lower().endswith(LST_RASTER_SUFFIXES)
+
+
+def _lst_tags(path: Path, bands: tuple[str, ...]) -> dict:
+    """The file's dataset tags updated with those of its LST band (``uhi lst`` writes units, method, time)."""
+    import rasterio
+
+    try:
+        with rasterio.open(path) as src:
+            if src.count != len(bands):
+                raise InputValueError(
+                    f"LST raster {str(path)!r} has {src.count} bands and {len(bands)} band names ({', '.join(bands)}); "
+                    "name every band in order (bands=...; CLI --bands lst or e.g. --bands ndvi,ndbi,population,lst)"
+                )
+            return {**src.tags(), **src.tags(bands.index("lst") + 1)}
+    except rasterio.errors.RasterioIOError as exc:
+        raise InputValueError(f"LST raster {str(path)!r} cannot be read as a GeoTIFF: {exc}") from None
+
+
+def load_lst_raster(path, *, bands=("lst",), lst_units: str | None = None, index_scale: str = "reflectance",
+                    chunks=None) -> xr.Dataset:
+    """An LST GeoTIFF (one band) or a multi-band LST/index stack as a Dataset with a checked ``lst`` variable.
+
+    Parameters
+    ----------
+    path
+        GeoTIFF with a CRS.
+    bands
+        One name per band, in file order; one must be ``lst`` (e.g. :data:`SOFIA_STACK_BANDS`).
+    lst_units
+        ``"K"`` or ``"degC"`` (any spelling of :mod:`uhi.units`). Default: the file's ``units`` tag (written
+        by ``uhi lst``); a file without one needs it: units are never guessed.
+    index_scale
+        ``"reflectance"`` or ``"dn"``: indices (``ndvi``, ``ndbi``, ``mndwi``) computed from unscaled digital
+        numbers are marked ``index_scale="dn"`` (no reflectance thresholds apply to them).
+    chunks
+        Dask chunks (lazy read); the plausibility check then computes a subsample only.
+
+    Returns
+    -------
+    xarray.Dataset
+        One variable per band; ``lst`` in the file's units (``units`` attr ``K`` or ``degC``) with ``method``
+        and ``acquisition_time`` from the file's tags (``method`` "read from <file>" without one).
+
+    Raises
+    ------
+    InputValueError
+        Missing/unreadable file, band names that do not match the file or name no ``lst``, missing or unknown
+        LST units, or an LST band outside -100..+80 degC once converted (wrong units or not an LST band).
+    """
+    path = Path(os.fspath(path))
+    bands = tuple(str(b).strip().lower() for b in ([bands] if isinstance(bands, str) else bands))
+    if "lst" not in bands:
+        raise InputValueError(f"band names {list(bands)} of {str(path)!r} name no 'lst' band; name the LST band 'lst'")
+    if len(set(bands)) != len(bands):
+        raise InputValueError(f"band names {list(bands)} of {str(path)!r} repeat a name")
+    if index_scale not in ("reflectance", "dn"):
+        raise InputValueError(f"index scale must be 'reflectance' or 'dn', got {index_scale!r}")
+    if not path.is_file():
+        raise InputValueError(f"LST raster {str(path)!r} does not exist")
+    tags = _lst_tags(path, bands)
+    units = lst_units or tags.get("units")
+    if units is None:
+        raise InputValueError(
+            f"LST raster {str(path)!r} has no 'units' tag; say whether its LST is in kelvin or degrees Celsius "
+            "(lst_units='K' or 'degC'; CLI --lst-units K|degC)"
+        )
+    if str(units).strip() not in CELSIUS_UNITS + KELVIN_UNITS:
+        raise InputValueError(f"LST units {units!r} of {str(path)!r} are not kelvin or degrees Celsius; expected 'K' or 'degC'")
+    celsius = is_celsius(units)
+    index_names = [b for b in bands if b in ("ndvi", "ndbi", "mndwi")]
+    stack = load_stack(path, bands, units={"lst": "degC" if celsius else "K", "population": "1"},
+                       scales={b: "dn" for b in index_names} if index_scale == "dn" else None, chunks=chunks)
+    lst = stack["lst"]
+    step = max(1, int(np.sqrt(lst.size / 250_000)))  # a subsample: dask computes only that
+    sample = np.asarray(lst.data[::step, ::step], dtype=np.float64) + (ZERO_CELSIUS_K if celsius else 0.0)
+    finite = sample[np.isfinite(sample)]
+    if finite.size == 0:
+        raise InputValueError(f"the 'lst' band of {str(path)!r} has no valid pixel (all NaN or nodata)")
+    low, high = np.percentile(finite, [1, 99])
+    if low < _PLAUSIBLE_K[0] or high > _PLAUSIBLE_K[1]:
+        raise InputValueError(
+            f"the 'lst' band of {str(path)!r} read in {units} spans {low - ZERO_CELSIUS_K:.1f}..{high - ZERO_CELSIUS_K:.1f} "
+            "degC (1st-99th percentile), outside -100..+80 degC: wrong units (--lst-units) or not an LST band (--bands)"
+        )
+    lst.attrs["method"] = tags.get("method") or f"read from {path.name}"
+    stack.attrs["source"] = path.name
+    if tags.get("acquisition_time"):
+        lst.attrs["acquisition_time"] = stack.attrs["acquisition_time"] = tags["acquisition_time"]
+    return stack

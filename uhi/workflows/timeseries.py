@@ -13,11 +13,13 @@ TIMESERIES_FILES = ("valid_scenes", "mean_lst", "max_lst", "hot_days")
 
 def timeseries_workflow(scenes, out_dir="uhi-timeseries", *, method: str = "auto", mask_clouds: bool | str = "auto",
                         water_vapour: float | None = None, hot_celsius: float = 35.0, chunks: int = 1024,
-                        allow_empty: bool = False, overwrite: bool = False, progress: Progress = None) -> list:
+                        raster: dict | None = None, allow_empty: bool = False, overwrite: bool = False,
+                        progress: Progress = None) -> list:
     """Lazily computed LST statistics of ``scenes`` written as COGs into ``out_dir`` (one unit); the paths written.
 
     ``hot_celsius`` [degC]: a scene is a hot day at a pixel when its LST exceeds it. A result without any clear
-    pixel stops with its cause unless ``allow_empty``.
+    pixel stops with its cause unless ``allow_empty``. GeoTIFF ``scenes`` are LST rasters or stacks, read with the
+    options in ``raster`` (``bands``, ``lst_units``; :func:`uhi.io.stack.load_lst_raster`).
     """
     from ..errors import InputValueError
     from ..timeseries import lst_statistics, lst_time_series
@@ -28,7 +30,8 @@ def timeseries_workflow(scenes, out_dir="uhi-timeseries", *, method: str = "auto
         raise InputValueError(f"chunks={chunks} is not a chunk size; give a whole number of pixels >= 1 (e.g. 1024)")
     kwargs = {} if water_vapour is None else {"water_vapour": water_vapour}
     say(progress, f"opening {len(scenes)} scenes lazily")
-    stack = lst_time_series(scenes, method=method, chunks={"x": chunks, "y": chunks}, mask_clouds=mask_clouds, **kwargs)
+    stack = lst_time_series(scenes, method=method, chunks={"x": chunks, "y": chunks}, mask_clouds=mask_clouds,
+                            raster=raster, **kwargs)
     stats = lst_statistics(stack, hot_threshold=celsius_to_kelvin(hot_celsius))
     say(progress, "counting clear scenes per pixel")
     # computed once, in memory (a small integer raster), and written from there: an all-empty result stops here
