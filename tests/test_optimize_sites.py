@@ -14,6 +14,7 @@ from scipy import ndimage
 
 from uhi._paths import data_path
 from uhi.cooling import literature_cooling, parameters_from_landcover
+from uhi.errors import InputValueError
 from uhi.interventions import apply_intervention, load_catalogue, placement_fraction
 from uhi.optimize import optimize, risk_weights
 from uhi.optimize._sites import measure_sites
@@ -166,3 +167,18 @@ def test_deaths_objective_rows_add_up_and_match_the_scenario_outcomes(city, shar
     # hyper-local devices change no resident's daily temperature: under a health objective they are never chosen
     local = _run(city, 5e5, health=health, interventions=["misting", "cool_roof"])
     assert "misting" not in set(local.sites["intervention"])
+
+
+def test_parks_of_the_requested_area_are_contiguous(city):
+    # park_area_m2: pocket parks grown best-first over the open-space patch (uhi.interventions.sites.grow_site, the
+    # scenarios' growth step). Each chosen park is one 8-connected patch and treats exactly the requested area.
+    res = _run(city, 2e6, interventions=["pocket_park"], park_area_m2=4000.0, max_candidates=5)
+    assert len(res.sites) > 0
+    lulc = city["lulc"]
+    for row in res.sites.itertuples():
+        assert row.treated_area_m2 == pytest.approx(4000.0) and row.units == pytest.approx(4000.0)
+        mask = features.geometry_mask([row.geometry], out_shape=lulc.shape, transform=lulc.rio.transform(), invert=True)
+        assert ndimage.label(mask, structure=np.ones((3, 3)))[1] == 1
+    # a park larger than any open-space patch is not offered
+    with pytest.raises(InputValueError, match="no candidate site"):
+        _run(city, 2e6, interventions=["pocket_park"], park_area_m2=1e9)

@@ -31,6 +31,8 @@ def optimize(
     objective: str | None = typer.Option(
         None, "--objective",
         help="deaths_avoided, person_degree_hours or person_k (default: deaths_avoided with --health-data, else person_k)."),
+    park_area: float | None = typer.Option(
+        None, "--park-area", help="Offer pocket parks and ponds as contiguous parks of this area [m2] (default: whole sites)."),
     health_data: Path | None = typer.Option(
         None, "--health-data", help="Folder of exposure-response curves and daily temperatures (default: $UHI_HEALTH_DATA)."),
     out: Path = typer.Option(Path("uhi-optimize"), "--out", "-o", help="Output folder."),
@@ -64,7 +66,7 @@ def optimize(
             scene, out, city=city, budget=budget, interventions=keys, site_size=site_size, max_candidates=max_candidates,
             candidates=candidates, label_column=label_column, method=method, catalogue=catalogue, uhi_max=uhi_max,
             population=population, landcover=landcover, cooling_model=cooling_model, objective=objective,
-            health_data=health_data, overwrite=overwrite, progress=advance)
+            health_data=health_data, park_area=park_area, overwrite=overwrite, progress=advance)
     analysis, result, written = run["analysis"], run["result"], run["written"]
     s = result.sites
     if len(s) == 0:

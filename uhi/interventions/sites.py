@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import InputValueError
 
-__all__ = ["fill_sites", "label_sites"]
+__all__ = ["fill_sites", "grow_site", "label_sites"]
 
 
 def label_sites(candidates: np.ndarray) -> tuple[np.ndarray, int]:
@@ -29,12 +29,13 @@ def label_sites(candidates: np.ndarray) -> tuple[np.ndarray, int]:
     return labels.astype(np.int64), int(n)
 
 
-def _grow(capacity: np.ndarray, score: np.ndarray, site: np.ndarray, amount: float) -> np.ndarray:
-    """Fill ``amount`` units in one site, best pixel first, growing over 8-neighbours by descending score."""
+def _grow(capacity: np.ndarray, score: np.ndarray, site: np.ndarray, amount: float, start=None) -> np.ndarray:
+    """Fill ``amount`` units in one site, from its best pixel (or ``start``, a flat index), growing over 8-neighbours by descending score."""
     out = np.zeros(capacity.shape, dtype=np.float64)
     idx = np.flatnonzero(site.ravel())
     s = score.ravel()
-    start = idx[np.argmax(s[idx])]
+    if start is None:
+        start = idx[np.argmax(s[idx])]
     ny, nx = capacity.shape
     seen = {int(start)}
     heap = [(-s[start], int(start))]
@@ -57,6 +58,15 @@ def _grow(capacity: np.ndarray, score: np.ndarray, site: np.ndarray, amount: flo
                         seen.add(j)
                         heapq.heappush(heap, (-s[j], j))
     return out
+
+
+def grow_site(capacity: np.ndarray, score: np.ndarray, site: np.ndarray, amount: float, start: tuple[int, int]) -> np.ndarray:
+    """Units per pixel of ``amount`` units grown as one contiguous patch inside ``site`` from the pixel ``start``
+    (row, col), over 8-neighbours by descending ``score``: how :func:`fill_sites` builds its last, partly filled site
+    (a park of a given size). The optimiser offers such parks from several starting pixels."""
+    capacity = np.nan_to_num(np.asarray(capacity, dtype=np.float64), nan=0.0)
+    s = np.where(np.isfinite(score), np.asarray(score, dtype=np.float64), -np.inf)
+    return _grow(capacity, s, np.asarray(site, dtype=bool), float(amount), start=int(np.ravel_multi_index(start, capacity.shape)))
 
 
 def fill_sites(capacity: np.ndarray, score: np.ndarray, amount: float) -> np.ndarray:

@@ -17,7 +17,7 @@ from uhi.errors import InputValueError
 from uhi.interventions.catalogue import PLACEMENTS
 from uhi.optimize._objective import make_objective
 from uhi.optimize._search import Option, Problem, lazy_greedy, milp_plan, naive_greedy
-from uhi.optimize._sites import measure_sites, parcel_sites
+from uhi.optimize._sites import measure_sites, park_sites, parcel_sites
 from uhi.optimize._window import CoolingState, LiteratureState
 
 __all__ = ["COOLING_MODELS", "METHODS", "optimize", "risk_weights"]
@@ -87,7 +87,7 @@ def _local_effect(intervention, like, rows, cols, units_patch):
 
 def _site_fractions(site, it, fractions, cell):
     """Treated share of each site pixel, units and treated area of one option (None if no room)."""
-    frac = np.where(site.mask, fractions[site.rows, site.cols], 0.0)
+    frac = np.where(site.mask, fractions[site.rows, site.cols] if site.share is None else site.share, 0.0)
     area = float(frac.sum()) * cell**2
     if area <= 0:
         return None
@@ -194,6 +194,7 @@ def optimize(
     label_column: str | None = None,
     cc_method: str = "factors",
     cc_weights=UCM_DEFAULTS["weights"],
+    park_area_m2: float | None = None,
     synthetic: bool = False,
 ):
     """Choose (site, intervention) options that maximise the objective within a capital budget (:mod:`uhi.optimize`).
@@ -251,6 +252,9 @@ def optimize(
         Placement shares per land-cover class (:func:`uhi.interventions.placement_shares`).
     label_column : str, optional
         Column of ``candidates`` naming each parcel in the site table.
+    park_area_m2 : float, optional
+        Offer measures placed on open space only (pocket park, water body) as contiguous parks of this area [m²],
+        grown as scenarios grow them (:func:`uhi.interventions.sites.grow_site`); default: their sites like the others'.
     synthetic : bool
         The inputs come from a synthetic (made-up) scene: every output says so (:data:`uhi.synthetic.SYNTHETIC_NOTE`).
 
@@ -368,11 +372,14 @@ def optimize(
         score = obj.weights if risk is None else np.asarray(risk.values, dtype=np.float64)
         block = max(1, round(site_size_m / cell))
         sites, sites_by_key, by_eligible = [], {}, {}
+        park = park_area_m2 is not None and check_scalar("park_area_m2", park_area_m2, positive=True)
         for key, it in chosen.items():
             eligible = fractions[key] > 0
-            sig = ("+".join(it.placement), eligible.tobytes())
+            is_park = park and tuple(it.placement) == ("open_space",) and it.unit == "m2"
+            sig = ("park" if is_park else "+".join(it.placement), eligible.tobytes())
             if sig not in by_eligible:  # measures with the same placement share their sites
-                found = measure_sites(eligible, score, block, int(max_candidates), prefix=sig[0])
+                found = (park_sites(fractions[key], score, park_area_m2, cell, block, int(max_candidates)) if is_park
+                         else measure_sites(eligible, score, block, int(max_candidates), prefix=sig[0]))
                 for site in found:
                     site.index = len(sites)
                     sites.append(site)

@@ -7,6 +7,11 @@ A patch larger than ``block × block`` pixels (``site_size_m`` squared) is cut b
 piece split again into its connected parts, so every site is one 8-connected patch of at most
 ``block²`` pixels: "the streets of a few blocks", "the roofs of a block", a small park, a pond. An option
 then fills its site to capacity (every pixel's available share; whole trees).
+
+Parks of a requested area (``park_area_m2``, for measures placed on open space only: pocket parks, ponds) are
+built as scenarios build them (:func:`uhi.interventions.sites.grow_site`, the growth step of
+:func:`~uhi.interventions.sites.fill_sites`): from the best pixel of each candidate site, grown over the
+connected open-space patch by descending score until the area is reached -- one contiguous park each.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from scipy import ndimage
 from uhi.errors import CRSError, InputValueError
 from uhi.interventions.sites import label_sites
 
-__all__ = ["Site", "measure_sites", "parcel_sites", "site_outline"]
+__all__ = ["Site", "measure_sites", "park_sites", "parcel_sites", "site_outline"]
 
 
 @dataclass
@@ -33,6 +38,7 @@ class Site:
     label: str
     geometry: object = None  # shapely geometry; computed on demand for patch sites (site_outline)
     score: float = 0.0
+    share: np.ndarray | None = None  # treated share per pixel of the box when not the whole placement share (parks)
 
     def pixels(self, nx: int) -> np.ndarray:
         """Flat raster indices of the site's pixels (row-major, raster width ``nx``)."""
@@ -96,6 +102,41 @@ def measure_sites(eligible: np.ndarray, score: np.ndarray, block: int, max_candi
         seen.add(label)
         sites.append(Site(len(sites), rows, cols, out[rows, cols] == i + 1, label, None, float(totals[i])))
     return sites
+
+
+def park_sites(avail: np.ndarray, score: np.ndarray, area_m2: float, cell: float, block: int, max_candidates: int, *,
+               prefix: str = "park") -> list[Site]:
+    """Contiguous parks of ``area_m2`` [m²] (module docstring), one from the best pixel of each of the
+    ``max_candidates`` best sites of :func:`measure_sites`; patches with less room than ``area_m2`` give none."""
+    from uhi.interventions.sites import grow_site
+
+    avail = np.asarray(avail, dtype=np.float64)
+    eligible = avail > 0
+    sc = np.nan_to_num(np.asarray(score, dtype=np.float64), nan=0.0)
+    labels, _ = label_sites(eligible)
+    boxes = ndimage.find_objects(labels)
+    room = ndimage.sum_labels(avail, labels, index=np.arange(1, len(boxes) + 1)) * cell**2
+    out, seen = [], set()
+    for piece in measure_sites(eligible, score, block, max_candidates):
+        rr, cc = np.nonzero(piece.mask)
+        k = int(np.argmax(sc[rr + piece.rows.start, cc + piece.cols.start]))
+        r, c = int(rr[k] + piece.rows.start), int(cc[k] + piece.cols.start)
+        lab = labels[r, c]
+        if room[lab - 1] < area_m2 * (1 - 1e-9):
+            continue
+        br, bc = boxes[lab - 1]
+        placed = grow_site(avail[br, bc] * cell**2, sc[br, bc], labels[br, bc] == lab, area_m2, (r - br.start, c - bc.start))
+        rows_nz, cols_nz = np.flatnonzero(placed.any(axis=1)), np.flatnonzero(placed.any(axis=0))
+        rows = slice(br.start + rows_nz[0], br.start + rows_nz[-1] + 1)
+        cols = slice(bc.start + cols_nz[0], bc.start + cols_nz[-1] + 1)
+        sub = placed[rows_nz[0]:rows_nz[-1] + 1, cols_nz[0]:cols_nz[-1] + 1]
+        key = (rows.start, cols.start, sub.tobytes())
+        if key in seen:  # two seeds that grow the same park
+            continue
+        seen.add(key)
+        mask = sub > 0
+        out.append(Site(len(out), rows, cols, mask, f"{prefix}:r{r}c{c}", None, float(sc[rows, cols][mask].sum()), sub / cell**2))
+    return out
 
 
 def site_outline(site: Site, transform):

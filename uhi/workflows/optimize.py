@@ -33,13 +33,13 @@ def optimize_workflow(scene=None, out_dir="uhi-optimize", *, city: str = "Sofia"
                       interventions=None, site_size: float = 150.0, max_candidates: int = 200, candidates=None,
                       label_column: str | None = None, method: str = "lazy-greedy", catalogue=None,
                       uhi_max: float | None = None, population=None, landcover=None, cooling_model: str = "literature",
-                      objective: str | None = None, health_data=None, overwrite: bool = False,
+                      objective: str | None = None, health_data=None, park_area: float | None = None, overwrite: bool = False,
                       progress: Progress = None) -> dict:
     """Analyse the scene, optimise ``budget`` [EUR] over the catalogue and write the plan (:meth:`OptimizationResult.write`).
 
     The cooling model and its scalars are the scenario baseline's defaults (:class:`uhi.scenarios.schema.BaselineSpec`:
     the literature configuration, or ``cooling_model="invest"``); ``uhi_max`` overrides the UHI magnitude [K].
-    ``health_data`` (default ``UHI_HEALTH_DATA``) is a folder of exposure-response curves (:func:`uhi.health.load_health_folder`):
+    ``park_area`` [m²] offers open-space measures as contiguous parks of that area. ``health_data`` (default ``UHI_HEALTH_DATA``) is a folder of exposure-response curves (:func:`uhi.health.load_health_folder`):
     with it the default objective is heat deaths avoided, without it residents x vulnerability x cooling.
     Returns ``{"analysis", "result", "written"}``.
     """
@@ -106,7 +106,7 @@ def optimize_workflow(scene=None, out_dir="uhi-optimize", *, city: str = "Sofia"
         cooling_model=cooling_model, cooling_config=b.cooling_config, table=table, objective=objective, health=health,
         cooling_distance=b.cooling_distance, mixing_radius=b.mixing_radius, method=method, risk=analysis.risk["risk"],
         population=analysis.population, max_candidates=max_candidates, label_column=label_column,
-        synthetic=analysis.synthetic,
+        park_area_m2=park_area, synthetic=analysis.synthetic,
     )
     say(progress, f"writing {out_dir}/")
     written = result.write(out_dir, overwrite=overwrite)
