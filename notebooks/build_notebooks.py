@@ -433,11 +433,15 @@ pd.DataFrame({name: {k: r.totals[k] for k in ("mean_delta_t_air_treated", "death
     new_code_cell("""\
 out = green.write(WORK / "nis-green")
 print(sorted(p.name for p in (WORK / "nis-green").iterdir()))"""),
-    new_markdown_cell("## Urban acupuncture: where should a limited budget go?\nThe optimiser chooses "
-                      "(site, intervention) pairs that maximise Σ residents × vulnerability × cooling within the "
-                      "budget, with exact marginal gains from the cooling model (lazy greedy, see "
-                      "`uhi.optimize`; it scores with the InVEST Urban Cooling Model equations). We compare it with "
-                      "spending the same budget on the hottest sites first."),
+    new_markdown_cell("## Urban acupuncture: where should a limited budget go?\nThe optimiser chooses among real "
+                      "sites: for each measure, the connected patches of streets, roofs or open space where it may go "
+                      "(the same grouping scenarios place with), cut into pieces of at most 150 m × 150 m -- a few "
+                      "blocks' streets, a block's roofs -- each filled to its whole capacity, or your own parcels. "
+                      "With the city's exposure–response curve it maximises **heat deaths avoided per summer** "
+                      "(central) within the capital budget, ranking options by deaths per annualised euro; cooling "
+                      "comes from the scenarios' literature configuration (`cooling_model=\"invest\"` selects the "
+                      "InVEST model), with exact marginal gains (lazy greedy, see `uhi.optimize`). Niš has no curve "
+                      "of its own: the nearest covered city's curve is used, as the note says."),
     new_code_cell("""\
 from uhi.scenarios import Scenario, prepare_baseline
 
@@ -446,24 +450,33 @@ baseline = prepare_baseline(scenario.spec)
 settings = baseline.settings
 weights = uhi.optimize.risk_weights(baseline.population, baseline.risk["vulnerability"])
 common = dict(landcover=baseline.landcover, interventions=["street_trees", "pocket_park", "cool_roof", "green_roof"],
-              ref_et=settings.ref_et, t_ref=settings.t_ref, uhi_max=settings.uhi_max,
-              cooling_distance=settings.cooling_distance, mixing_radius=settings.mixing_radius,
-              risk=baseline.risk["risk"], population=baseline.population, max_candidates=60)
+              ref_et=settings.ref_et, t_ref=settings.t_ref, uhi_max=settings.uhi_max, cooling_model=settings.cooling_model,
+              table=baseline.table, health=baseline.health, risk=baseline.risk["risk"], population=baseline.population,
+              max_candidates=60, synthetic=baseline.synthetic)
 plan = uhi.optimize.optimize(baseline.params, weights, catalogue, 1_000_000, **common)
-plan.sites.drop(columns="geometry").head(10)"""),
+print(plan.stats["objective"], "|", plan.stats["cooling_model"], "|", plan.totals["health_note"] or plan.totals["health_curve"])
+cols = ["site", "intervention", "units", "cost_eur", "annualised_cost_eur_per_year", "delta_t_air_site_k",
+        "deaths_avoided_low", "deaths_avoided_central", "deaths_avoided_high", "person_degree_hours_reduced"]
+plan.sites[cols].head(10).round(4)"""),
     new_code_cell("""\
+t = plan.totals
+print(f"{len(plan.sites)} sites for EUR {t['capital_cost_eur']:,.0f} (EUR {t['annualised_cost_eur_per_year']:,.0f} a year): "
+      f"{t['deaths_avoided_central']:.2f} heat deaths avoided per summer (range {t['deaths_avoided_low']:.2f}-{t['deaths_avoided_high']:.2f}), "
+      f"{t['person_degree_hours_reduced']:,.0f} person-degree-hours, EUR {t['eur_per_death_avoided']:,.0f} a year per death avoided")
 fig, axes = plt.subplots(1, 2, figsize=(15, 6))
 plan.plot(ax=axes[0])
 plan.plot_curve(ax=axes[1]);"""),
-    new_markdown_cell("The lazy greedy is compared with the 0-1 knapsack on linearised single-site gains "
-                      "(`method=\"milp\"`, exact for a linear model but blind to interactions between sites); "
-                      "tests/test_optimize.py also checks it against random and hottest-first placements and an "
-                      "exhaustive search on a small instance. The knapsack can beat the greedy when the greedy "
-                      "leaves budget unspent (its last affordable option per euro was not the best use of the "
-                      "remainder); the greedy's guarantee is the (1 − 1/e)/2 bound, not optimality."),
+    new_markdown_cell("The site table's death columns are each site's marginal contribution (the plan with the site "
+                      "minus the plan without it); they add up to the plan's totals, which use the scenarios' outcome "
+                      "definitions. The low/high range combines the curve's covariance with the cooling effect-size "
+                      "range. The lazy greedy is compared with the 0-1 knapsack on linearised single-site gains "
+                      "(`method=\"milp\"`, exact for additive gains but blind to interactions between sites); "
+                      "tests/test_optimize_sites.py checks the greedy against an exhaustive search on a small instance. "
+                      "The knapsack can beat the greedy when the greedy leaves budget unspent; the greedy's guarantee is "
+                      "the (1 − 1/e)/2 bound, not optimality."),
     new_code_cell("""\
 milp = uhi.optimize.optimize(baseline.params, weights, catalogue, 1_000_000, method="milp", **common)
-pd.DataFrame({name: {"objective [person·K]": r.objective, "spent [EUR]": r.stats["spent_eur"], "sites": len(r.sites),
+pd.DataFrame({name: {"deaths avoided per summer": r.objective, "spent [EUR]": r.stats["spent_eur"], "sites": len(r.sites),
                      "cooling-model evaluations": r.stats.get("evaluations")}
               for name, r in (("lazy greedy", plan), ("milp (linearised)", milp))}).T
 """),

@@ -1,4 +1,7 @@
-"""Exact windowed marginal ΔT_air of the InVEST Urban Cooling Model for a change on a small patch.
+"""Exact windowed marginal ΔT_air of the cooling models for a change on a small patch.
+
+:class:`LiteratureState`: the scenarios' literature configuration (linear; see its docstring).
+:class:`CoolingState`: the InVEST Urban Cooling Model, below.
 
 The UCM (InVEST Urban Cooling Model user guide, [invest-ucm], [invest-code]) is a chain of per-pixel maps and three convolutions whose
 *denominators do not depend on the parameters*:

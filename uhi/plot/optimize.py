@@ -87,7 +87,7 @@ def budget_curve(result, ax=None):
 
 
 def optimize_pngs(result) -> dict[str, bytes]:
-    """PNG bytes of the site map and the benefit curve, keyed by the file names :meth:`OptimizeResult.write` uses."""
+    """PNG bytes of the site map and the benefit curve, keyed by the file names :meth:`OptimizationResult.write` uses."""
     out = {}
     for name, draw, size in (("optimized_sites_map.png", sites_map, (7, 6)), ("benefit_curve.png", budget_curve, (6, 4))):
         fig, ax = plt.subplots(figsize=size)
