@@ -340,14 +340,14 @@ def test_high_risk_classes_pinned():
 
 
 def test_combine_kernel_body_without_jit():
-    """The kernel's Python body (``py_func``, what NUMBA_DISABLE_JIT runs) equals the compiled kernel."""
+    """The row kernel's Python body (``rows.py_func``, what NUMBA_DISABLE_JIT runs) equals the compiled kernel."""
     from uhi.risk._kernels import METHODS, combine_kernel
 
     rng = np.random.default_rng(4)
     h, e, v = (rng.random(50).astype(np.float32) for _ in range(3))
     for method, code in METHODS.items():
         out = np.empty(50, np.float32)
-        combine_kernel.py_func(h, e, v, code, np.float32(0.2), np.float32(0.3), np.float32(0.5), out)
+        combine_kernel.rows.py_func(h, e, v, code, np.float32(0.2), np.float32(0.3), np.float32(0.5), out, 0, 50)
         np.testing.assert_allclose(out, combine(h, e, v, method, (0.2, 0.3, 0.5)), rtol=1e-6)
 
 

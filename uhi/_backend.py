@@ -14,6 +14,7 @@ from typing import Any, Callable
 import numpy as np
 import xarray as xr
 
+from ._threads import parallel_rows, row_blocks, run_threads  # noqa: F401  (re-exported: kernels on threads)
 from .errors import CRSError, GridMismatchError, InputValueError
 
 __all__ = [
@@ -105,50 +106,6 @@ def apply_neighbourhood(
         values = [np.asarray(da.values)] + [np.asarray(o.values) for o in others]
         data = np.asarray(func(*values, **kwargs), dtype=dtype)
     return _carry_crs(xr.DataArray(data, coords=da.coords, dims=da.dims), (da,))
-
-
-def parallel_rows(kernel: Callable[..., None], n_rows: int, *args) -> None:
-    """Run ``kernel(*args, i0, i1)`` over row blocks ``[i0, i1)`` covering ``0..n_rows`` on Numba's thread count.
-
-    For serial ``@njit(nogil=True)`` row kernels: Python threads run the blocks concurrently (the GIL is
-    released inside the kernel), which parallelises like ``parallel=True`` without its compile cost.
-    Pointwise kernels give the same result whatever the blocks.
-    """
-    from numba import get_num_threads
-
-    n_threads = max(1, min(get_num_threads(), n_rows))
-    bounds = np.linspace(0, n_rows, n_threads + 1).astype(int)
-    run_threads([(kernel, (*args, int(a), int(b))) for a, b in zip(bounds[:-1], bounds[1:])])
-
-
-def row_blocks(n_rows: int, n_blocks: int) -> list[tuple[int, int]]:
-    """``max(1, min(n_blocks, n_rows))`` row ranges ``[i0, i1)`` of ``ceil(n_rows / n_blocks)`` rows (the last ones may be short or empty).
-
-    A fixed partition for kernels that accumulate per block (zonal sums): the order of the float sums, and so
-    the result, depends only on ``n_blocks``, not on how many threads run the blocks.
-    """
-    n_blocks = max(1, min(int(n_blocks), int(n_rows)))
-    step = (int(n_rows) + n_blocks - 1) // n_blocks
-    return [(b * step, min(int(n_rows), (b + 1) * step)) for b in range(n_blocks)]
-
-
-def run_threads(calls: list[tuple[Callable[..., None], tuple]]) -> None:
-    """Call ``func(*args)`` for every ``(func, args)`` of ``calls``, concurrently on up to Numba's thread count.
-
-    Meant for ``@njit(nogil=True)`` kernels (they release the GIL); one call runs in the calling thread.
-    The first exception raised by a call is re-raised.
-    """
-    if len(calls) <= 1:
-        for func, args in calls:
-            func(*args)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    from numba import get_num_threads
-
-    with ThreadPoolExecutor(max(1, min(get_num_threads(), len(calls)))) as pool:
-        for f in [pool.submit(func, *args) for func, args in calls]:
-            f.result()
 
 
 def _carry_crs(out: xr.DataArray, inputs) -> xr.DataArray:

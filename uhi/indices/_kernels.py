@@ -1,4 +1,4 @@
-"""Numba kernels for spectral indices (float32, NaN-safe, parallel over rows).
+"""Numba kernels for spectral indices (float32, NaN-safe, row blocks on threads: :func:`uhi._threads.threaded`).
 
 Each kernel takes 2-D float32 arrays of one shape (strided views are fine) and writes
 into a preallocated ``out``. A zero denominator gives NaN, never ``inf``. The plain-numpy
@@ -8,9 +8,10 @@ twins live in :mod:`uhi.indices._reference`.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from .. import constants
+from .._threads import threaded
 
 __all__ = [
     "ALBEDO_LIANG_OLI",
@@ -51,26 +52,32 @@ def fractional_vegetation_cover(ndvi, ndvi_soil, ndvi_vegetation):  # pragma: no
     return p * p
 
 
-@njit(parallel=True, cache=True)
-def normalized_difference_kernel(a, b, out):  # pragma: no cover - compiled
+@njit(nogil=True, cache=True, error_model="numpy")
+def _normalized_difference_rows(a, b, out, i0, i1):  # pragma: no cover - compiled
     """``out = (a - b) / (a + b)`` for 2-D float32 arrays."""
-    for i in prange(a.shape[0]):
+    for i in range(i0, i1):
         for j in range(a.shape[1]):
             out[i, j] = normalized_difference(a[i, j], b[i, j])
 
 
-@njit(parallel=True, cache=True)
-def fractional_vegetation_cover_kernel(ndvi, out):  # pragma: no cover - compiled
+normalized_difference_kernel = threaded(_normalized_difference_rows)
+
+
+@njit(nogil=True, cache=True, error_model="numpy")
+def _fractional_vegetation_cover_rows(ndvi, out, i0, i1):  # pragma: no cover - compiled
     """Fractional vegetation cover ``P_v`` from NDVI (2-D float32), thresholds of Sobrino et al. 2004, doi:10.1016/j.rse.2004.02.003."""
     s = np.float32(constants.NDVI_SOIL)
     v = np.float32(constants.NDVI_VEGETATION)
-    for i in prange(ndvi.shape[0]):
+    for i in range(i0, i1):
         for j in range(ndvi.shape[1]):
             out[i, j] = fractional_vegetation_cover(ndvi[i, j], s, v)
 
 
-@njit(parallel=True, cache=True)
-def albedo_kernel(blue, red, nir, swir1, swir2, out):  # pragma: no cover - compiled
+fractional_vegetation_cover_kernel = threaded(_fractional_vegetation_cover_rows)
+
+
+@njit(nogil=True, cache=True, error_model="numpy")
+def _albedo_rows(blue, red, nir, swir1, swir2, out, i0, i1):  # pragma: no cover - compiled
     """Broadband shortwave albedo (Liang 2001 / Smith 2010 normalisation) from five OLI reflectances."""
     c = ALBEDO_LIANG_OLI
     wb = np.float32(c[0] / c[6])
@@ -79,6 +86,9 @@ def albedo_kernel(blue, red, nir, swir1, swir2, out):  # pragma: no cover - comp
     w1 = np.float32(c[3] / c[6])
     w2 = np.float32(c[4] / c[6])
     w0 = np.float32(c[5] / c[6])
-    for i in prange(blue.shape[0]):
+    for i in range(i0, i1):
         for j in range(blue.shape[1]):
             out[i, j] = wb * blue[i, j] + wr * red[i, j] + wn * nir[i, j] + w1 * swir1[i, j] + w2 * swir2[i, j] + w0
+
+
+albedo_kernel = threaded(_albedo_rows)

@@ -39,15 +39,16 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import rasterio
 import xarray as xr
-from numba import njit, prange
+from numba import njit
 from rasterio.errors import NotGeoreferencedWarning, RasterioError
 from rasterio.transform import Affine
 from rasterio.windows import Window
 
 from .. import constants
 from .._backend import apply_pointwise
+from .._threads import threaded
 from ..errors import InputValueError, MetadataError, SceneFormatError
-from ..lst._kernels import brightness_temperature_dn_kernel, brightness_temperature_dn_kernel_serial
+from ..lst._kernels import brightness_temperature_dn_kernel
 from .mtl import SceneMetadata, _parse, read_mtl, scene_metadata
 from .qa import QA_PIXEL_BITS, qa_mask
 
@@ -133,10 +134,11 @@ def _file_suffix(var: _Var, level: int) -> str:
 # Each kernel has a plain-numpy reference below it (used by tests and benchmarks/bench_load.py).
 
 
-def _scale_body(dn, mult, add, fill, out):  # pragma: no cover - compiled
+@njit(nogil=True, cache=True, error_model="numpy")
+def _scale_rows(dn, mult, add, fill, out, i0, i1):  # pragma: no cover - compiled
     """out = mult * dn + add, NaN where dn == fill (float64 arithmetic, float32 result)."""
-    rows, cols = dn.shape
-    for i in prange(rows):
+    cols = dn.shape[1]
+    for i in range(i0, i1):
         for j in range(cols):
             value = dn[i, j]
             if value == fill:
@@ -145,14 +147,14 @@ def _scale_body(dn, mult, add, fill, out):  # pragma: no cover - compiled
                 out[i, j] = mult * value + add
 
 
-# One body each, compiled twice: the parallel variant for large arrays, the serial one for small
-# chunks, where waking the thread pool costs more than the work (STYLE.md, "Numeric code").
-_scale_kernel = njit(parallel=True, cache=True)(_scale_body)
-_scale_kernel_serial = njit(cache=True)(_scale_body)
+# One row kernel each, run on threads for large arrays and in the calling thread (``.serial``) for small
+# chunks, where starting threads costs more than the work (uhi._threads.threaded).
+_scale_kernel = threaded(_scale_rows)
+_scale_kernel_serial = _scale_kernel.serial
 # The brightness temperature from DN is the LST package's kernel (one formula, uhi.lst._kernels).
 _bt_kernel = brightness_temperature_dn_kernel
-_bt_kernel_serial = brightness_temperature_dn_kernel_serial
-#: Pixels from which the parallel kernels are used.
+_bt_kernel_serial = brightness_temperature_dn_kernel.serial
+#: Pixels from which the kernels run on threads.
 PARALLEL_MIN_PIXELS = 1 << 20
 
 

@@ -1,6 +1,8 @@
-"""Numba kernels for land-surface temperature (float32, NaN-safe, parallel over rows).
+"""Numba kernels for land-surface temperature (float32, NaN-safe, row blocks on threads).
 
-Scalar formulas are small ``inline`` functions written once; the parallel kernels compose them.
+Scalar formulas are small ``inline`` functions written once; the row kernels (``_*_rows``, serial,
+``nogil``) compose them, and each public ``*_kernel`` runs its row kernel over row blocks on threads
+(:func:`uhi._threads.threaded`: as fast as ``parallel=True``, a fraction of its first-use compile time).
 The ``*_fused_kernel`` variants go from red/NIR reflectance to LST in one pass per pixel
 (NDVI -> emissivity -> LST, no temporary arrays); the ``*_from_emissivity_kernel`` variants take
 a given emissivity instead. Every kernel has a plain-numpy twin in :mod:`uhi.lst._reference`.
@@ -13,16 +15,16 @@ radiance <= 0, emissivity <= 0 and a NaN input give NaN.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from .. import constants
+from .._threads import threaded
 from ..indices._kernels import normalized_difference
 
 __all__ = [
     "NDVI_WATER",
     "SPLIT_WINDOW_FORMS",
     "brightness_temperature_dn_kernel",
-    "brightness_temperature_dn_kernel_serial",
     "brightness_temperature_kernel",
     "emissivity_kernel",
     "lst_simple_from_emissivity_kernel",
@@ -161,25 +163,32 @@ def _split_window(t10, t11, e10, e11, form, c, w):  # pragma: no cover - compile
     )
 
 
-# --- parallel kernels on 2-D float32 arrays -------------------------------------------------
-@njit(parallel=True, cache=True)
-def toa_radiance_kernel(dn, mult, add, out):  # pragma: no cover - compiled
+# --- row kernels on 2-D float32 arrays, run on threads ---------------------------------------
+@njit(nogil=True, cache=True, error_model="numpy")
+def _toa_radiance_rows(dn, mult, add, out, i0, i1):  # pragma: no cover - compiled
     """``L = M_L Q_cal + A_L`` (USGS Landsat 8 Data Users Handbook, LSDS-1574); DN 0 (Landsat fill) and NaN give NaN."""
-    for i in prange(dn.shape[0]):
+    for i in range(i0, i1):
         for j in range(dn.shape[1]):
             q = dn[i, j]
             out[i, j] = _NAN if (q == 0 or np.isnan(q)) else mult * q + add
 
 
-@njit(parallel=True, cache=True)
-def brightness_temperature_kernel(radiance, k1, k2, out):  # pragma: no cover - compiled
+toa_radiance_kernel = threaded(_toa_radiance_rows)
+
+
+@njit(nogil=True, cache=True, error_model="numpy")
+def _brightness_temperature_rows(radiance, k1, k2, out, i0, i1):  # pragma: no cover - compiled
     """At-sensor brightness temperature [K] from TOA radiance."""
-    for i in prange(radiance.shape[0]):
+    for i in range(i0, i1):
         for j in range(radiance.shape[1]):
             out[i, j] = _brightness_temperature(radiance[i, j], k1, k2)
 
 
-def _brightness_temperature_dn_body(dn, mult, add, k1, k2, fill, out):  # pragma: no cover - compiled
+brightness_temperature_kernel = threaded(_brightness_temperature_rows)
+
+
+@njit(nogil=True, cache=True, error_model="numpy")
+def _brightness_temperature_dn_rows(dn, mult, add, k1, k2, fill, out, i0, i1):  # pragma: no cover - compiled
     """Brightness temperature [K] from thermal DN in one pass: ``L = M_L DN + A_L``, ``BT = K2 / ln(K1/L + 1)``.
 
     float32 arithmetic (the output's precision; within 1e-4 K of float64 for L8/L9 thermal DNs); DN equal
@@ -187,42 +196,49 @@ def _brightness_temperature_dn_body(dn, mult, add, k1, k2, fill, out):  # pragma
     """
     m, a = np.float32(mult), np.float32(add)
     k1_, k2_ = np.float32(k1), np.float32(k2)
-    for i in prange(dn.shape[0]):
+    for i in range(i0, i1):
         for j in range(dn.shape[1]):
             value = dn[i, j]
             out[i, j] = _NAN if value == fill else _brightness_temperature(m * np.float32(value) + a, k1_, k2_)
 
 
-# One body compiled twice: the parallel variant for large arrays, the serial one for small chunks,
-# where waking the thread pool costs more than the work.
-brightness_temperature_dn_kernel = njit(parallel=True, cache=True)(_brightness_temperature_dn_body)
-brightness_temperature_dn_kernel_serial = njit(cache=True)(_brightness_temperature_dn_body)
+
+# One row kernel for both uses: on threads for large arrays (``brightness_temperature_dn_kernel``), in the
+# calling thread for small chunks (``brightness_temperature_dn_kernel.serial``), where starting threads
+# costs more than the work.
+brightness_temperature_dn_kernel = threaded(_brightness_temperature_dn_rows)
 
 
-@njit(parallel=True, cache=True)
-def planck_radiance_kernel(bt, k1, k2, out):  # pragma: no cover - compiled
+@njit(nogil=True, cache=True, error_model="numpy")
+def _planck_radiance_rows(bt, k1, k2, out, i0, i1):  # pragma: no cover - compiled
     """Band radiance [W m-2 sr-1 um-1] of brightness temperature ``bt`` [K], the inverse of the BT formula."""
-    for i in prange(bt.shape[0]):
+    for i in range(i0, i1):
         for j in range(bt.shape[1]):
             out[i, j] = _planck_radiance(bt[i, j], k1, k2)
 
 
-@njit(parallel=True, cache=True)
-def emissivity_kernel(ndvi, red, has_red, em, out):  # pragma: no cover - compiled
+planck_radiance_kernel = threaded(_planck_radiance_rows)
+
+
+@njit(nogil=True, cache=True, error_model="numpy")
+def _emissivity_rows(ndvi, red, has_red, em, out, i0, i1):  # pragma: no cover - compiled
     """NDVI-threshold emissivity; ``red`` is ignored when ``has_red`` is False."""
-    for i in prange(ndvi.shape[0]):
+    for i in range(i0, i1):
         for j in range(ndvi.shape[1]):
             out[i, j] = _emissivity(ndvi[i, j], red[i, j], has_red, em)
 
 
-@njit(parallel=True, cache=True)
-def lst_simple_fused_kernel(red, nir, bt, em, lambda_over_rho, out):  # pragma: no cover - compiled
+emissivity_kernel = threaded(_emissivity_rows)
+
+
+@njit(nogil=True, cache=True, error_model="numpy")
+def _lst_simple_fused_rows(red, nir, bt, em, lambda_over_rho, out, i0, i1):  # pragma: no cover - compiled
     """Reflectance + BT -> NDVI -> emissivity -> "simple" LST, one pass.
 
     Each row is computed with the branch-free series logarithm; a row holding an emissivity outside
     :data:`LN_SERIES_RANGE` (only possible with reflectances far outside [0, 1]) is redone with ``log``.
     """
-    for i in prange(bt.shape[0]):
+    for i in range(i0, i1):
         outside = np.int32(0)
         for j in range(bt.shape[1]):
             r = red[i, j]
@@ -237,10 +253,13 @@ def lst_simple_fused_kernel(red, nir, bt, em, lambda_over_rho, out):  # pragma: 
                     out[i, j] = _simple(bt[i, j], eps, lambda_over_rho)
 
 
-@njit(parallel=True, cache=True)
-def lst_simple_from_emissivity_kernel(bt, eps, lambda_over_rho, out):  # pragma: no cover - compiled
+lst_simple_fused_kernel = threaded(_lst_simple_fused_rows)
+
+
+@njit(nogil=True, cache=True, error_model="numpy")
+def _lst_simple_from_emissivity_rows(bt, eps, lambda_over_rho, out, i0, i1):  # pragma: no cover - compiled
     """"Simple" LST from BT and a given emissivity (series logarithm, ``log`` outside its range)."""
-    for i in prange(bt.shape[0]):
+    for i in range(i0, i1):
         outside = np.int32(0)
         for j in range(bt.shape[1]):
             e = eps[i, j]
@@ -253,28 +272,37 @@ def lst_simple_from_emissivity_kernel(bt, eps, lambda_over_rho, out):  # pragma:
                     out[i, j] = _simple(bt[i, j], e, lambda_over_rho)
 
 
-@njit(parallel=True, cache=True)
-def lst_single_channel_fused_kernel(red, nir, bt, radiance, em, psi1, psi2, psi3, b_gamma, out):  # pragma: no cover
+lst_simple_from_emissivity_kernel = threaded(_lst_simple_from_emissivity_rows)
+
+
+@njit(nogil=True, cache=True, error_model="numpy")
+def _lst_single_channel_fused_rows(red, nir, bt, radiance, em, psi1, psi2, psi3, b_gamma, out, i0, i1):  # pragma: no cover
     """Reflectance + BT + radiance -> NDVI -> emissivity -> single-channel LST, one pass."""
-    for i in prange(bt.shape[0]):
+    for i in range(i0, i1):
         for j in range(bt.shape[1]):
             r = red[i, j]
             eps = _emissivity(normalized_difference(nir[i, j], r), r, True, em)
             out[i, j] = _single_channel(bt[i, j], radiance[i, j], eps, psi1, psi2, psi3, b_gamma)
 
 
-@njit(parallel=True, cache=True)
-def lst_single_channel_from_emissivity_kernel(bt, radiance, eps, psi1, psi2, psi3, b_gamma, out):  # pragma: no cover
+lst_single_channel_fused_kernel = threaded(_lst_single_channel_fused_rows)
+
+
+@njit(nogil=True, cache=True, error_model="numpy")
+def _lst_single_channel_from_emissivity_rows(bt, radiance, eps, psi1, psi2, psi3, b_gamma, out, i0, i1):  # pragma: no cover
     """Single-channel LST from BT, radiance and a given emissivity."""
-    for i in prange(bt.shape[0]):
+    for i in range(i0, i1):
         for j in range(bt.shape[1]):
             out[i, j] = _single_channel(bt[i, j], radiance[i, j], eps[i, j], psi1, psi2, psi3, b_gamma)
 
 
-@njit(parallel=True, cache=True)
-def lst_split_window_fused_kernel(red, nir, bt10, bt11, em10, em11, form, c, w, out):  # pragma: no cover
+lst_single_channel_from_emissivity_kernel = threaded(_lst_single_channel_from_emissivity_rows)
+
+
+@njit(nogil=True, cache=True, error_model="numpy")
+def _lst_split_window_fused_rows(red, nir, bt10, bt11, em10, em11, form, c, w, out, i0, i1):  # pragma: no cover
     """Reflectance + BT10 + BT11 -> NDVI -> two emissivities -> split-window LST, one pass."""
-    for i in prange(bt10.shape[0]):
+    for i in range(i0, i1):
         for j in range(bt10.shape[1]):
             r = red[i, j]
             v = normalized_difference(nir[i, j], r)
@@ -283,9 +311,15 @@ def lst_split_window_fused_kernel(red, nir, bt10, bt11, em10, em11, form, c, w, 
             out[i, j] = _split_window(bt10[i, j], bt11[i, j], e10, e11, form, c, w)
 
 
-@njit(parallel=True, cache=True)
-def lst_split_window_from_emissivity_kernel(bt10, bt11, e10, e11, form, c, w, out):  # pragma: no cover
+lst_split_window_fused_kernel = threaded(_lst_split_window_fused_rows)
+
+
+@njit(nogil=True, cache=True, error_model="numpy")
+def _lst_split_window_from_emissivity_rows(bt10, bt11, e10, e11, form, c, w, out, i0, i1):  # pragma: no cover
     """Split-window LST from two BTs and given band emissivities."""
-    for i in prange(bt10.shape[0]):
+    for i in range(i0, i1):
         for j in range(bt10.shape[1]):
             out[i, j] = _split_window(bt10[i, j], bt11[i, j], e10[i, j], e11[i, j], form, c, w)
+
+
+lst_split_window_from_emissivity_kernel = threaded(_lst_split_window_from_emissivity_rows)

@@ -19,6 +19,7 @@ import numpy as np
 from numba import njit, prange, vectorize
 
 from .._kernels import add_runs
+from .._threads import parallel_rows
 
 __all__ = ["disc_half_widths", "gi_prefix_rows", "gi_rows", "gi_star_kernel", "row_sums_kernel", "row_sums_rows", "utfvi_kernel"]
 
@@ -90,11 +91,9 @@ def gi_star_kernel(y, half_widths, ybar, s, n, out):
     covers every valid pixel) the variance is zero and ``out`` is NaN.
 
     Two passes of the serial row kernels :func:`gi_prefix_rows` and :func:`gi_rows`, each over row
-    blocks on Numba's thread count (:func:`uhi._backend.parallel_rows`): the same speed as a
+    blocks on Numba's thread count (:func:`uhi._threads.parallel_rows`): the same speed as a
     ``parallel=True`` kernel at a third of its first-use compile time (~1.5 s instead of ~5 s).
     """
-    from .._backend import parallel_rows
-
     ny, nx = y.shape
     pref = np.empty((ny, nx + 1), dtype=np.float64)
     cnt = np.empty((ny, nx + 1), dtype=np.float32)  # counts: exact in float32 below 2**24 per row
@@ -127,10 +126,8 @@ def row_sums_kernel(y, shift, counts, sums, squares):
     float64 accumulation within a row; the caller adds the rows (numpy's pairwise sum), so the global
     mean and the well-conditioned variance ``sum((y - mean)^2) / n`` take two passes over ``y`` and no copy.
     Row blocks of the serial :func:`row_sums_rows` run on Numba's thread count
-    (:func:`uhi._backend.parallel_rows`), like Gi*: same speed as ``parallel=True``, less compile time.
+    (:func:`uhi._threads.parallel_rows`), like Gi*: same speed as ``parallel=True``, less compile time.
     """
-    from .._backend import parallel_rows
-
     parallel_rows(row_sums_rows, y.shape[0], y, shift, counts, sums, squares)
 
 

@@ -7,18 +7,20 @@ Method codes: 0 product ``H E V``; 1 geometric mean ``(H E V)^(1/3)``; 2 weighte
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
+
+from .._threads import threaded
 
 __all__ = ["METHODS", "combine_kernel", "combine_reference"]
 
 METHODS = {"product": 0, "geometric": 1, "weighted": 2}
 
 
-@njit(parallel=True, cache=True)
-def combine_kernel(h, e, v, method, wh, we, wv, out):  # pragma: no cover - compiled; NUMBA_DISABLE_JIT run covers it
+@njit(nogil=True, cache=True, error_model="numpy")
+def _combine_rows(h, e, v, method, wh, we, wv, out, i0, i1):  # pragma: no cover - compiled; NUMBA_DISABLE_JIT run covers it
     """Risk of 1-D float32 components into ``out`` (flattened rasters; NaN-safe)."""
     third = np.float32(1.0 / 3.0)
-    for i in prange(h.shape[0]):
+    for i in range(i0, i1):
         a = h[i]
         b = e[i]
         c = v[i]
@@ -30,6 +32,9 @@ def combine_kernel(h, e, v, method, wh, we, wv, out):  # pragma: no cover - comp
             out[i] = (a * b * c) ** third
         else:
             out[i] = wh * a + we * b + wv * c
+
+
+combine_kernel = threaded(_combine_rows)
 
 
 def combine_reference(h, e, v, method: str, weights=(1 / 3, 1 / 3, 1 / 3)) -> np.ndarray:

@@ -7,7 +7,9 @@ Each kernel has a plain-numpy reference in :mod:`._noise` (``white_noise_referen
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
+
+from .._threads import threaded
 
 _M2 = np.uint64(0xBF58476D1CE4E5B9)
 _M3 = np.uint64(0x94D049BB133111EB)
@@ -25,10 +27,10 @@ def _mix(z):
     return z ^ (z >> _S31)
 
 
-@njit(parallel=True, cache=True)
-def white_noise_kernel(rows, cols, key, out):
+@njit(nogil=True, cache=True, error_model="numpy")
+def _white_noise_rows(rows, cols, key, out, i0, i1):
     """out[i, j] = triangular noise in [-1, 1] of (rows[i], cols[j]); ``key`` is the mixed key (uint64)."""
-    for i in prange(rows.shape[0]):
+    for i in range(i0, i1):
         zy = np.uint64(rows[i]) * _PY + key
         for j in range(cols.shape[0]):
             z = _mix(np.uint64(cols[j]) * _PX + zy)
@@ -37,13 +39,16 @@ def white_noise_kernel(rows, cols, key, out):
             out[i, j] = (high + low) * _INV32 - np.float32(1.0)
 
 
-@njit(parallel=True, cache=True)
-def add_octave_kernel(lattice, cy, sy, cx, sx, amplitude, out):
+white_noise_kernel = threaded(_white_noise_rows)
+
+
+@njit(nogil=True, cache=True, error_model="numpy")
+def _add_octave_rows(lattice, cy, sy, cx, sx, amplitude, out, i0, i1):
     """out += amplitude · smoothstep-bilinear interpolation of ``lattice`` (value noise, one octave).
 
     ``cy``/``cx`` are the lattice cells of each row/column, ``sy``/``sx`` the smoothstep weights.
     """
-    for i in prange(cy.shape[0]):
+    for i in range(i0, i1):
         r = cy[i]
         wy = sy[i]
         for j in range(cx.shape[0]):
@@ -54,15 +59,18 @@ def add_octave_kernel(lattice, cy, sy, cx, sx, amplitude, out):
             out[i, j] += amplitude * (top + (bottom - top) * wy)
 
 
-@njit(parallel=True, cache=True)
-def fbm_kernel(lattices, cy, sy, cx, sx, amplitudes, out):
+add_octave_kernel = threaded(_add_octave_rows)
+
+
+@njit(nogil=True, cache=True, error_model="numpy")
+def _fbm_rows(lattices, cy, sy, cx, sx, amplitudes, out, i0, i1):
     """out = Σ_o amplitudes[o] · interpolated ``lattices[o]``, all octaves in one pass over the pixels.
 
     ``lattices`` (octaves, ny, nx) zero-padded; ``cy``/``sy`` (octaves, h); ``cx``/``sx`` (octaves, w).
     Same per-octave arithmetic as :func:`add_octave_kernel`, summed in octave order.
     """
     n_oct = lattices.shape[0]
-    for i in prange(out.shape[0]):
+    for i in range(i0, i1):
         for j in range(out.shape[1]):
             total = np.float32(0.0)
             for o in range(n_oct):
@@ -75,3 +83,6 @@ def fbm_kernel(lattices, cy, sy, cx, sx, amplitudes, out):
                 bottom = lat[r + 1, c] + (lat[r + 1, c + 1] - lat[r + 1, c]) * wx
                 total += amplitudes[o] * (top + (bottom - top) * wy)
             out[i, j] = total
+
+
+fbm_kernel = threaded(_fbm_rows)

@@ -18,10 +18,10 @@ Within a row, a run of one label accumulates in registers and is added to the
 per-label arrays when the label changes (zones are contiguous, so this happens a
 few times per row), which removes the pixel-to-pixel memory dependency of a
 naive ``acc[label] += v`` loop. The pixel loops split the rows into ``n_blocks`` fixed blocks
-(:func:`uhi._backend.row_blocks`; one per thread, ``numba.get_num_threads()`` from the caller) with
+(:func:`uhi._threads.row_blocks`; one per thread, ``numba.get_num_threads()`` from the caller) with
 private accumulators, reduced in block order at the end (no atomics; the order of the sums is fixed
 for a given ``n_blocks``). The blocks are serial ``@njit(nogil=True)`` kernels (``*_rows``) run on
-threads (:func:`uhi._backend.run_threads`) rather than ``parallel=True`` kernels: the same speed, and
+threads (:func:`uhi._threads.run_threads`) rather than ``parallel=True`` kernels: the same speed, and
 a fraction of the first-use compile time (parfors took ~15 s of a cold ``uhi demo``).
 Plain-numpy references live in :mod:`uhi.zonal._reference`.
 """
@@ -32,6 +32,8 @@ import math
 
 import numpy as np
 from numba import njit
+
+from .._threads import row_blocks, run_threads
 
 __all__ = ["zone_moments_kernel", "zone_percentiles_kernel", "zone_weighted_kernel"]
 
@@ -98,8 +100,6 @@ def zone_moments_kernel(values, labels, shift, threshold, n_blocks, count, total
     Every array has length ``n_labels``; label 0 (outside) is accumulated like any other.
     ``n_blocks`` row blocks (:func:`zone_moments_rows`) run on threads.
     """
-    from .._backend import row_blocks, run_threads
-
     blocks = row_blocks(values.shape[0], n_blocks)
     shape = (len(blocks), count.shape[0])
     b_count = np.zeros(shape, dtype=np.int64)
@@ -161,8 +161,6 @@ def zone_weighted_kernel(values, weights, labels, n_blocks, weight_valid, weight
     ``w`` whatever ``v`` is (e.g. all residents, including those under a cloud).
     ``n_blocks`` row blocks (:func:`zone_weighted_rows`) run on threads.
     """
-    from .._backend import row_blocks, run_threads
-
     blocks = row_blocks(values.shape[0], n_blocks)
     shape = (len(blocks), weight_valid.shape[0])
     b_wv, b_wx, b_wa = (np.zeros(shape, dtype=np.float64) for _ in range(3))
@@ -332,8 +330,6 @@ def zone_percentiles_kernel(values, labels, counts, vmin, vmax, percentiles, n_b
     selection is exact whatever the distribution (a skewed zone just puts more values into its target bucket).
     NaN where a label has no finite value, and for label 0 (outside every zone: skipped).
     """
-    from .._backend import row_blocks, run_threads
-
     n_labels = counts.shape[0]
     n_q = percentiles.shape[0]
     n_buckets = int(n_buckets)
