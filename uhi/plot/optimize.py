@@ -19,10 +19,11 @@ __all__ = ["budget_curve", "optimize_pngs", "sites_map"]
 CATEGORY_COLOURS = {"green": "#1b9e3a", "white": "#f7f7f7", "blue": "#2c7fb8"}
 
 
-def sites_map(result, ax=None):
+def sites_map(result, ax=None, *, zoom: bool = False):
     """Map of an :class:`uhi.optimize.OptimizationResult`'s chosen sites over the risk map: each site's outline (the
     connected patch or parcel it fills), coloured by category and numbered by rank; the title names the cooling
-    model and says so when the scene is synthetic."""
+    model and says so when the scene is synthetic. ``zoom=True`` frames the best site (rank 1) with 600 m around it,
+    so the outlines of the sites there can be seen."""
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 6))
     bg = result.background
@@ -56,6 +57,12 @@ def sites_map(result, ax=None):
     ax.set_title(f"{_prefix(result)}{len(result.sites)} measures on {result.sites['site'].nunique()} sites, "
                  f"{result.stats.get('spent_eur', 0):,.0f} of {result.budget_eur:,.0f} EUR\n"
                  f"({result.stats.get('cooling_model', '')} cooling, objective: {result.stats.get('objective', '')})", fontsize=10)
+    if zoom and len(result.sites):
+        x0, y0, x1, y1 = result.sites.geometry.iloc[0].bounds
+        ax.set_xlim(x0 - 600.0, x1 + 600.0)
+        ax.set_ylim(y0 - 600.0, y1 + 600.0)
+        ax.set_title(f"{_prefix(result)}around the best site ({result.sites['intervention'].iloc[0]} at "
+                     f"{result.sites['site'].iloc[0]}): site outlines", fontsize=10)
     crs = result.delta_t_air.rio.crs
     if crs is not None:
         add_scale_bar(ax, crs)
@@ -81,16 +88,23 @@ def budget_curve(result, ax=None):
     attrs = result.curve.attrs
     if attrs.get("label"):
         ax.set_ylabel(f"{attrs['label'][0].upper()}{attrs['label'][1:]}\n[{attrs['units']['benefit']}]")
+    ax.xaxis.set_major_locator(MaxNLocator(4))  # "2,000,000" tick labels: four fit side by side
     ax.axvline(result.budget_eur, color="0.5", ls="--", lw=1, label=f"budget {result.budget_eur:,.0f} EUR")
     ax.legend(loc="lower right", fontsize=8)
     return ax
 
 
 def optimize_pngs(result) -> dict[str, bytes]:
-    """PNG bytes of the site map and the benefit curve, keyed by the file names :meth:`OptimizationResult.write` uses."""
+    """PNG bytes of the site map (the city, and the chosen sites up close) and the benefit curve, keyed by the file
+    names :meth:`OptimizationResult.write` uses."""
     out = {}
-    for name, draw, size in (("optimized_sites_map.png", sites_map, (7, 6)), ("benefit_curve.png", budget_curve, (6, 4))):
-        fig, ax = plt.subplots(figsize=size)
+
+    def both_maps(result, ax):  # the city, and the chosen sites up close with their outlines
+        sites_map(result, ax=ax[0])
+        sites_map(result, ax=ax[1], zoom=True)
+
+    for name, draw, size, n in (("optimized_sites_map.png", both_maps, (14, 6), 2), ("benefit_curve.png", budget_curve, (6, 4), 1)):
+        fig, ax = plt.subplots(1, n, figsize=size)
         try:
             draw(result, ax=ax)
             buf = io.BytesIO()
