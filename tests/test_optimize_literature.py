@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import rioxarray  # noqa: F401
 import xarray as xr
+from scipy.signal import fftconvolve
 
 from uhi._paths import data_path
 from uhi.cooling import (
@@ -90,6 +91,14 @@ def test_windowed_delta_t_equals_full_literature_runs(city, key, rows, cols):
     d_full = np.nan_to_num((full(new) - full(params)).values)
     np.testing.assert_allclose(windowed, d_full, atol=5e-5)
     assert np.abs(d_full).max() > 1e-2  # the change is not trivially zero
+    # Expected 2: an independent float64 full-raster evaluation of the configuration's equations (module docstring of
+    # uhi.cooling.literature: ΔT_air = (-ΔP·v) * K / (v * K)): the window is exact to FFT round-off (1e-9 K).
+    coef = potential_coefficients(MODEL["uhi_max"], config=CONFIG)
+    pot = lambda p: np.nan_to_num(sum(coef[c] * p[k].values.astype(np.float64) for c, k in (("albedo", "albedo"), ("shade", "shade"), ("eti", "kc"))))
+    v = np.isfinite(params["kc"].values).astype(float)
+    k = mixing_kernel(CELL, CONFIG)
+    ref = fftconvolve(-(pot(new) - pot(params)) * v, k, mode="same") / fftconvolve(v, k, mode="same") * v
+    np.testing.assert_allclose(windowed, ref, atol=1e-9)
     # nothing changes beyond the kernel's truncation at 5 λ (150 m / 30 m -> 25 px) around the patch
     outside = np.ones(lulc.shape, bool)
     outside[max(0, rows.start - 25):rows.stop + 25, max(0, cols.start - 25):cols.stop + 25] = False
