@@ -64,9 +64,10 @@ plan is never worse than it (the rule of Khuller et al.) -- with these deliberat
   (tests/test_optimize_window.py checks it against full :func:`~uhi.cooling.urban_cooling` runs);
 * **modular where it can be.** Under the literature model ΔT_air adds up exactly across options on different
   pixels, so ``person_k`` gains are modular (the bound holds, CELF's stale gains are exact) except where one
-  site's measures overlap (two measures on the same pixel edit already edited parameters). Deaths avoided are
-  convex in ΔT_air (relative risk rises faster when hotter) and person-degree-hours piecewise linear, so those
-  objectives are re-evaluated exactly on the current plan wherever cooling overlaps; ``stats["additivity"]``
+  site's measures overlap (two measures on the same pixel edit already edited parameters). Deaths avoided and
+  person-degree-hours avoided are concave in the cooling (each further kelvin avoids less: the relative risk
+  flattens towards the minimum-mortality temperature, hot days drop below it), so where the cooling of sites
+  overlaps the returns diminish (stale gains stay upper bounds) and gains are re-evaluated exactly on the plan; ``stats["additivity"]``
   says which case a run is in and ``stats["pixels_with_several_measures"]`` how much overlaps;
 * **honest about the bound.** The UCM objective is only *approximately* submodular: the heat-mitigation
   index switches from CC to ``max(CC, CC_park)`` once a pixel has 2 ha of green within d_cool, so two

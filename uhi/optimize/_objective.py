@@ -8,11 +8,13 @@ Every objective is a sum over pixels ``F = Σ_i w_i · g(ΔT_air,i)`` with ``g(0
   summer daily means after Iungman et al. 2023, Lancet 401:577, doi:10.1016/S0140-6736(22)02585-5).
   ``g`` is evaluated on a 0.01 K lattice of δ (nodes computed when first needed) and interpolated
   linearly between nodes, as :meth:`~uhi.health.HealthModel.assess` interpolates between its own nodes.
-  ``g`` is convex in δ (relative risk rises faster at higher temperatures), so deaths are *not* additive
-  across sites whose cooling overlaps: gains are re-evaluated exactly on the current plan;
+  ``g`` is concave in the cooling (each further kelvin avoids fewer deaths: the relative risk flattens towards
+  the minimum-mortality temperature), so deaths are *not* additive where the cooling of two sites overlaps:
+  the returns diminish (submodular in the cooling, CELF's stale gains stay upper bounds) and gains are
+  re-evaluated exactly on the current plan;
 * ``"person_degree_hours"`` -- person-degree-hours above the minimum-mortality temperature avoided per summer,
   ``w`` = residents, ``g(δ) = f(0) - f(δ)`` with :meth:`uhi.health.HealthModel.degree_hours_per_resident`
-  (exact, piecewise linear in δ);
+  (exact; piecewise linear and concave in the cooling, as hot days drop below the MMT);
 * ``"person_k"`` -- residents × vulnerability × cooling [person·K] (``g(δ) = -δ``), needing no health data.
 
 ``objective=None`` picks ``"deaths_avoided"`` when a health model (curves and a summer temperature series for the

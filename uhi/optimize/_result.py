@@ -39,9 +39,11 @@ def _additivity(model: str, objective: str) -> str:
         text = ("literature: ΔT_air of options on different pixels adds up exactly (linear model); options on the same "
                 "pixels interact through the parameter edits")
     if objective == "deaths_avoided":
-        text += "; deaths avoided are convex in ΔT_air, so overlapping cooling is re-evaluated exactly (CELF)"
+        text += ("; deaths avoided are concave in the cooling (diminishing returns where the cooling of sites overlaps), "
+                 "re-evaluated exactly (CELF)")
     elif objective == "person_degree_hours":
-        text += "; degree-hours are piecewise linear in ΔT_air, so overlapping cooling is re-evaluated exactly (CELF)"
+        text += ("; degree-hours avoided are piecewise linear and concave in the cooling (diminishing returns where the "
+                 "cooling of sites overlaps), re-evaluated exactly (CELF)")
     return text
 
 
