@@ -99,7 +99,7 @@ def test_sofia_health_objective_and_invest_model(scene, shared_data, tmp_path):
     # rows add up to the plan totals (the row outcomes are marginal differences of the plan with and without them).
     out = tmp_path / "deaths"
     r = _invoke(scene, "--budget", 300000, "--interventions", "street_trees,cool_roof", "--health-data",
-                shared_data / "health", "--out", out)
+                shared_data / "health", "--max-candidates", 20, "--out", out)
     assert r.exit_code == 0, r.output
     assert "heat deaths avoided per summer" in r.output
     summary = json.loads((out / "optimization_summary.json").read_text())
@@ -109,7 +109,7 @@ def test_sofia_health_objective_and_invest_model(scene, shared_data, tmp_path):
     assert sites["deaths_avoided_central"].sum() == pytest.approx(summary["deaths_avoided_central"], rel=1e-6)
     assert sites["person_degree_hours_reduced"].sum() == pytest.approx(summary["person_degree_hours_reduced"], rel=1e-6)
     assert summary["annualised_cost_eur_per_year"] == pytest.approx(sites["annualised_cost_eur_per_year"].sum())
-    r = _invoke(scene, "--budget", 300000, "--interventions", "cool_roof", "--cooling-model", "invest",
+    r = _invoke(scene, "--budget", 300000, "--interventions", "cool_roof", "--cooling-model", "invest", "--max-candidates", 3,
                 "--objective", "person_degree_hours", "--health-data", shared_data / "health", "--out", tmp_path / "invest")
     assert r.exit_code == 0, r.output
     summary = json.loads((tmp_path / "invest" / "optimization_summary.json").read_text())
