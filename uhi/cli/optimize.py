@@ -13,13 +13,13 @@ from ._common import handle_errors, say, steps
 def optimize(
     scene: Path | None = typer.Argument(None, help="Scene folder/archive/MTL. Default: the synthetic scene of --city."),
     city: str = typer.Option("Sofia", "--city", "-c", help="Pilot city of the synthetic default scene."),
-    budget: float = typer.Option(1_000_000.0, "--budget", "-b", help="Budget [EUR]."),
+    budget: float = typer.Option(1_000_000.0, "--budget", "-b", help="Capital budget [EUR]."),
     interventions: str | None = typer.Option(
         None, "--interventions", "-i",
         help="Comma-separated catalogue keys, e.g. street_trees,cool_roof (default: every neighbourhood-scale measure)."),
-    site_size: float = typer.Option(150.0, "--site-size", help="Side of the candidate blocks [m]."),
-    max_candidates: int = typer.Option(200, "--max-candidates", help="Number of highest-risk blocks considered."),
-    candidates: Path | None = typer.Option(None, "--candidates", help="Parcels to choose among (GeoPackage, GeoJSON, shapefile) instead of blocks."),
+    site_size: float = typer.Option(150.0, "--site-size", help="Largest site side [m]: connected patches where a measure may go are cut into pieces of at most this square."),
+    max_candidates: int = typer.Option(200, "--max-candidates", help="Candidate sites per measure (the highest-risk ones)."),
+    candidates: Path | None = typer.Option(None, "--candidates", help="Parcels to choose among (GeoPackage, GeoJSON, shapefile) instead of the connected sites."),
     label_column: str | None = typer.Option(None, "--label-column", help="Column naming each parcel of --candidates."),
     method: str = typer.Option("lazy-greedy", "--method", "-m", help="lazy-greedy (default), greedy or milp."),
     catalogue: Path | None = typer.Option(None, "--catalogue", help="Your catalogue TOML: added or overridden measures (e.g. local costs)."),

@@ -161,7 +161,8 @@ def _cooling_state(cooling_model, plain, *, eti_scale, cell, uhi_max, objective,
     cfg = cooling_config if isinstance(cooling_config, CoolingConfig) else load_cooling_config(cooling_config)
     coef = potential_coefficients(uhi_max, table=table, config=cfg)
     state = LiteratureState(plain, coefficients=coef, kernel=mixing_kernel(cell, cfg), **common)
-    return state, {"cooling_model": "literature", "cooling_config": cfg.source, "decay_length_m": cfg.decay_length_m,
+    source = "data/cooling_literature.toml (shipped)" if cooling_config is None else str(cfg.source)
+    return state, {"cooling_model": "literature", "cooling_config": source, "decay_length_m": cfg.decay_length_m,
                    "albedo_sensitivity_k": coef["albedo"], "evaporative_sensitivity_k": coef["eti"]}, cfg
 
 
