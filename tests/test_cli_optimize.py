@@ -51,6 +51,11 @@ def test_optimize_writes_ranked_sites(scene, tmp_path):
     # no health data given (UHI_HEALTH_DATA unset by the fixture): the stated fallback objective, and the synthetic stamp
     assert summary["objective"] == "person_k" and summary["cooling_model"] == "literature"
     assert summary["synthetic"] is True and "SYNTHETIC SCENE" in summary["synthetic_note"]
+    import rasterio
+
+    with rasterio.open(out / "delta_t_air.tif") as src:  # the GeoTIFF says so too, and names the model and objective
+        tags = src.tags()
+    assert "SYNTHETIC SCENE" in tags["synthetic"] and tags["cooling_model"] == "literature" and tags["objective"] == "person_k"
 
     # a second run refuses to replace the outputs before doing any work (the library's write is tested
     # with overwrite=True in tests/test_optimize.py)
