@@ -17,7 +17,7 @@ from uhi.errors import InputValueError
 from uhi.interventions.catalogue import PLACEMENTS
 from uhi.optimize._objective import make_objective
 from uhi.optimize._search import Option, Problem, lazy_greedy, milp_plan, naive_greedy
-from uhi.optimize._sites import measure_sites, park_sites, parcel_sites
+from uhi.optimize._sites import measure_sites, parcel_sites, park_sites
 from uhi.optimize._window import CoolingState, LiteratureState
 
 __all__ = ["COOLING_MODELS", "METHODS", "optimize", "risk_weights"]

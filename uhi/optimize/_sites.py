@@ -24,7 +24,7 @@ from scipy import ndimage
 from uhi.errors import CRSError, InputValueError
 from uhi.interventions.sites import label_sites
 
-__all__ = ["Site", "measure_sites", "park_sites", "parcel_sites", "site_outline"]
+__all__ = ["Site", "measure_sites", "parcel_sites", "park_sites", "site_outline"]
 
 
 @dataclass
