@@ -37,8 +37,9 @@ def test_kernels_called_directly_equal_references():
         _kernels.white_noise_kernel(rows, cols, _mixed_key(7), out)
     np.testing.assert_array_equal(out, white_noise_reference(rows[:, None], cols[None, :], 7))
     x, y = X[:, :21], Y[:13]
-    total = np.zeros((13, 21), dtype=np.float32)
-    _kernels.add_octave_kernel(*_lattice(x, y, 250.0, 5), np.float32(1.0), total)
+    total = np.empty((13, 21), dtype=np.float32)
+    lattice, cy, sy, cx, sx = _lattice(x, y, 250.0, 5)  # one octave of amplitude 1: value noise
+    _kernels.fbm_kernel(lattice[None], cy[None], sy[None], cx[None], sx[None], np.ones(1, np.float32), total)
     np.testing.assert_array_equal(total, value_noise_reference(x, y, 250.0, 5))
 
 

@@ -143,12 +143,13 @@ def white_noise(rows: np.ndarray, cols: np.ndarray, key: int) -> np.ndarray:
 def value_noise(x: np.ndarray, y: np.ndarray, wavelength: float, key: int) -> np.ndarray:
     """Value noise in [-1, 1] at map coordinates ``x`` (1, w), ``y`` (h, 1) [m], lattice spacing
     ``wavelength`` [m]; float32 (h, w). Equals :func:`value_noise_reference`."""
-    from ._kernels import add_octave_kernel
+    from ._kernels import fbm_kernel
 
     if not _use_kernels():
         return value_noise_reference(x, y, wavelength, key)
-    out = np.zeros((np.size(y), np.size(x)), dtype=np.float32)
-    add_octave_kernel(*_lattice(x, y, wavelength, key), np.float32(1.0), out)
+    out = np.empty((np.size(y), np.size(x)), dtype=np.float32)
+    lattice, cy, sy, cx, sx = _lattice(x, y, wavelength, key)
+    fbm_kernel(lattice[None], cy[None], sy[None], cx[None], sx[None], np.ones(1, dtype=np.float32), out)  # one octave
     return out
 
 
