@@ -19,6 +19,7 @@ _EXPORTS = {
     "qa_mask": "uhi.io",
     "load_population": "uhi.io",
     "write_raster": "uhi.io",
+    "write_rasters": "uhi.io",
     "land_surface_temperature": "uhi.lst",
     "to_celsius": "uhi.lst",
     "make_scene": "uhi.synthetic",

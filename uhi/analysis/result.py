@@ -82,7 +82,7 @@ class CityAnalysis:
             output_folder,
             refuse_existing,
             safe_output_path,
-            write_raster,
+            write_rasters,
             written_paths,
         )
 
@@ -93,10 +93,11 @@ class CityAnalysis:
         out_dir = refuse_existing(out_dir, overwrite=overwrite, names=names)
         written = []
         with output_folder(out_dir, overwrite=overwrite) as folder:
-            for stem, da in rasters.items():
-                if progress:
-                    progress(f"writing {stem}.tif")
-                written.append(write_raster(da, safe_output_path(folder, f"{stem}.tif"), overwrite=overwrite))
+            if progress:
+                progress(f"writing {len(rasters)} rasters")
+            # one call: lazy (chunked) layers are computed in one pass for all files, not once per file
+            written += write_rasters({safe_output_path(folder, f"{stem}.tif"): da for stem, da in rasters.items()},
+                                     overwrite=overwrite)
             if self.district_table is not None:
                 from uhi.zonal import write_zonal
 

@@ -19,7 +19,7 @@ def demo(
     """Generate the city's synthetic Landsat scene, map LST and heat risk, and compare cooling scenarios."""
     from ..workflows import demo_workflow
 
-    with steps(20) as advance:
+    with steps(10) as advance:  # scene, analysis, scenarios, the rasters (one pass), lst.tif, maps, comparison
         result = demo_workflow(city, out, overwrite=overwrite, scenarios=not no_scenarios, progress=advance)
     print_analysis_summary(result["analysis"])
     if result["comparison"] is not None:

@@ -47,7 +47,7 @@ def risk(
     from ..workflows import risk_workflow
 
     raster = raster_options(bands, lst_units, index_scale)
-    with steps(14) as advance:
+    with steps(8) as advance:  # scene, analysis, the rasters (one pass), five maps
         analysis, written = risk_workflow(
             scene, out, population=population, districts=districts, district_column=district_id, landcover=landcover,
             lst_method=method, mask_clouds="auto" if mask_clouds is None else mask_clouds, vulnerability=vulnerability,

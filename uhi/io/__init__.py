@@ -22,6 +22,7 @@ _EXPORTS = {
     "load_stack": "stack",
     "open_raster": "raster",
     "write_raster": "write",
+    "write_rasters": "write",
     "atomic_path": "write",
     "safe_output_path": "write",
     "refuse_existing": "write",

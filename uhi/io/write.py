@@ -14,14 +14,14 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 import numpy as np
 import xarray as xr
 
 from ..errors import InputValueError, OutputExistsError, OutputPathError
 
-__all__ = ["atomic_path", "check_output_path", "output_folder", "refuse_existing", "safe_output_path", "write_raster", "written_paths"]
+__all__ = ["atomic_path", "check_output_path", "output_folder", "refuse_existing", "safe_output_path", "write_raster", "write_rasters", "written_paths"]
 
 #: File name endings :func:`write_raster` accepts (it writes GeoTIFF, nothing else).
 RASTER_SUFFIXES = (".tif", ".tiff")
@@ -282,66 +282,154 @@ def write_raster(
     at a time: each band is computed by dask (in parallel over its chunks) and
     written before the next starts, so memory holds one band and its halo, never
     the raster, however deep the lazy graph (neighbourhood operations included).
-    CF attributes (``units``, ``long_name``) are stored as GeoTIFF tags.
+    CF attributes (``units``, ``long_name``) are stored as GeoTIFF tags. ``nodata``
+    defaults to NaN for floating-point data and to an integer raster's own ``_FillValue``. Several outputs
+    of one lazy graph: :func:`write_rasters` (one pass instead of one per file).
     """
-    if da.rio.crs is None:
-        raise InputValueError(f"cannot write {path}: the raster has no CRS (set one with .rio.write_crs())")
-    path = check_output_path(path, suffixes=RASTER_SUFFIXES)
-    if nodata is None:
-        nodata = np.nan if np.issubdtype(da.dtype, np.floating) else None
-    out = da
-    if nodata is not None:
-        out = out.rio.write_nodata(nodata, encoded=False)
-    tags = {k: str(v) for k, v in da.attrs.items() if isinstance(v, (str, int, float))}
-    with atomic_path(path, overwrite=overwrite) as tmp:
-        if type(out.data).__module__.startswith("dask") and out.ndim == 2:
-            _write_dask_in_bands(out, tmp, compress=compress, nodata=nodata, tags=tags)
-        elif type(out.data).__module__.startswith("dask"):
-            out.rio.to_raster(
-                tmp,
-                driver="GTiff",
-                tiled=True,
-                blockxsize=512,
-                blockysize=512,
-                compress=compress,
-                BIGTIFF="IF_SAFER",
-                lock=threading.Lock(),
-                tags=tags,
-            )
-        else:
-            out.rio.to_raster(tmp, driver="COG", compress=compress, BIGTIFF="IF_SAFER", tags=tags)
-    return path
+    return write_rasters({path: da}, overwrite=overwrite, compress=compress, nodata=nodata)[0]
+
+
+def write_rasters(
+    rasters: Mapping[str | os.PathLike, xr.DataArray],
+    *,
+    overwrite: bool = False,
+    compress: str = "DEFLATE",
+    nodata: float | Mapping | None = None,
+) -> list[Path]:
+    """Write several 2-D rasters (``{path: DataArray}``) in one pass over their shared lazy graph.
+
+    Dask-backed rasters are streamed together, one band of chunk rows at a time: each band of
+    every output is computed in a single ``dask.compute`` call, so work the outputs share (e.g.
+    ``risk`` and the ``risk_class`` derived from it, and the reads below them) runs once per band,
+    not once per file, and memory holds one band of each output. Numpy-backed rasters are written
+    as with :func:`write_raster` (Cloud-Optimized GeoTIFF), which calls this function.
+
+    Every file is written to a temporary file beside it and renamed into place only when all
+    outputs are complete; on any error (or Ctrl-C) no temporary or partial file is left behind.
+    Before any work, a path that exists is refused unless ``overwrite=True``, as is a path given
+    twice or one that cannot be written.
+
+    Parameters
+    ----------
+    rasters : mapping of path to xarray.DataArray
+        Outputs (``.tif`` / ``.tiff``) and the georeferenced 2-D rasters to write there.
+    overwrite : bool
+        Replace existing files.
+    compress : str
+        GDAL compression of every output (``"DEFLATE"``, ``"ZSTD"``, ``"LZW"``, ``"NONE"``, ...); DEFLATE and
+        ZSTD at level :data:`COMPRESSION_LEVEL` (1: fast, files about as small as at higher levels).
+    nodata : float or mapping of path to float, optional
+        No-data value of all outputs, or per output; default NaN for floating-point data and, for
+        integers, the raster's own fill value (``_FillValue`` / ``rio.nodata``) if it has one.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The written files, in the order given.
+    """
+    items = list(rasters.items())
+    if not items:
+        raise InputValueError("write_rasters needs at least one {path: raster} to write")
+    per_path = {Path(k): v for k, v in nodata.items()} if isinstance(nodata, Mapping) else None
+    jobs = []
+    for path, da in items:
+        if not isinstance(da, xr.DataArray):
+            raise InputValueError(f"cannot write {path}: expected an xarray.DataArray, got {type(da).__name__}")
+        if da.rio.crs is None:
+            raise InputValueError(f"cannot write {path}: the raster has no CRS (set one with .rio.write_crs())")
+        path = check_output_path(path, suffixes=RASTER_SUFFIXES)
+        value = per_path.get(path) if per_path is not None else nodata
+        if value is None:  # NaN for floats; an integer raster's own fill value (e.g. class 0 = no data) if it has one
+            value = np.nan if np.issubdtype(da.dtype, np.floating) else da.rio.nodata
+        out = da if value is None else da.rio.write_nodata(value, encoded=False)
+        tags = {k: str(v) for k, v in da.attrs.items() if isinstance(v, (str, int, float))}
+        jobs.append((path, out, value, tags))
+    paths = [j[0] for j in jobs]
+    seen = set()
+    for p in paths:
+        key = p.resolve()
+        if key in seen:
+            raise OutputPathError(f"{p} is given twice; each output needs its own file")
+        seen.add(key)
+    if not overwrite:  # refuse before any work, not after computing the first outputs
+        for p in paths:
+            refuse_existing(p, folder=False, suffixes=RASTER_SUFFIXES)
+    with contextlib.ExitStack() as stack:
+        tmps = [stack.enter_context(atomic_path(p, overwrite=overwrite)) for p in paths]
+        streamed = []
+        for tmp, (_, out, value, tags) in zip(tmps, jobs):
+            if _is_dask(out) and out.ndim == 2:
+                streamed.append((out, tmp, value, tags))
+            elif _is_dask(out):
+                out.rio.to_raster(tmp, driver="GTiff", tiled=True, blockxsize=TILE, blockysize=TILE, compress=compress,
+                                  BIGTIFF="IF_SAFER", lock=threading.Lock(), tags=tags, **_codec_options(compress, "GTiff"))
+            else:
+                out.rio.to_raster(tmp, driver="COG", compress=compress, BIGTIFF="IF_SAFER", tags=tags,
+                                  **_codec_options(compress, "COG"))
+        if streamed:
+            _write_dask_in_bands(streamed, compress=compress)
+    return paths
+
+
+#: Compression level of DEFLATE and ZSTD outputs. Level 1 rather than GDAL's default (DEFLATE 6, ZSTD 9):
+#: on an 8000^2 float32 LST raster DEFLATE 1 wrote 6x faster (3.5 s against 21 s) and read 1.9x faster,
+#: for a file 1 % larger (121.7 against 120.4 MiB); measured with benchmarks/scale.py's lst.tif, see
+#: benchmarks/README.md. Floating-point rasters of measured data are mostly noise bits that no level compresses.
+COMPRESSION_LEVEL = 1
+
+
+def _codec_options(compress: str, driver: str) -> dict:
+    """GDAL creation options: :data:`COMPRESSION_LEVEL` for DEFLATE / ZSTD, and compression on every core."""
+    options = {"NUM_THREADS": "ALL_CPUS"}
+    codec = str(compress).upper()
+    if codec in ("DEFLATE", "ZSTD"):
+        key = "LEVEL" if driver == "COG" else ("ZLEVEL" if codec == "DEFLATE" else "ZSTD_LEVEL")
+        options[key] = COMPRESSION_LEVEL
+    return options
+
+
+def _is_dask(da: xr.DataArray) -> bool:
+    return type(da.data).__module__.startswith("dask")
 
 
 #: Tile side of streamed GeoTIFFs [px]; bands of rows are multiples of it, so every tile is written once.
 TILE = 512
 
 
-def _write_dask_in_bands(da: xr.DataArray, path: Path, *, compress: str, nodata, tags: dict) -> None:
-    """Stream a 2-D dask-backed raster to a tiled GeoTIFF, one band of rows at a time.
+def _write_dask_in_bands(items: list, *, compress: str) -> None:
+    """Stream 2-D dask-backed rasters ``[(da, path, nodata, tags), ...]`` to tiled GeoTIFFs, one band of rows at a time.
 
     The band height is the largest row chunk rounded up to whole tiles, so a band is usually
-    exactly one row of chunks: dask computes those chunks (and the halos they need) in parallel,
-    the band is written, and its memory is released before the next band starts.
+    exactly one row of chunks: dask computes those chunks of every output (and the halos they
+    need) in one call, in parallel, sharing the tasks the outputs have in common; the bands are
+    written, and their memory is released before the next band starts.
     """
+    import dask
     import rasterio
     from rasterio.windows import Window
 
-    data = da.data
-    if data.dtype == bool:
-        data = data.astype(np.uint8)
-    ny, nx = da.shape
-    band_rows = max(TILE, -(-max(data.chunks[0]) // TILE) * TILE)
-    profile = dict(
-        driver="GTiff", width=nx, height=ny, count=1, dtype=data.dtype, crs=da.rio.crs,
-        transform=da.rio.transform(recalc=True), nodata=nodata, tiled=True, blockxsize=TILE, blockysize=TILE,
-        compress=compress, BIGTIFF="IF_SAFER",
-    )
-    with rasterio.open(path, "w", **profile) as dst:
-        if tags:
-            dst.update_tags(**tags)
-        for y0 in range(0, ny, band_rows):
-            y1 = min(ny, y0 + band_rows)
-            values = np.asarray(data[y0:y1].compute())
-            dst.write(values, 1, window=Window(0, y0, nx, y1 - y0))
-            del values
+    datas = []
+    for da, _, _, _ in items:
+        data = da.data
+        datas.append(data.astype(np.uint8) if data.dtype == bool else data)
+    band_rows = max(TILE, -(-max(max(d.chunks[0]) for d in datas) // TILE) * TILE)
+    with contextlib.ExitStack() as stack:
+        dsts = []
+        for data, (da, path, nodata, tags) in zip(datas, items):
+            ny, nx = data.shape
+            profile = dict(
+                driver="GTiff", width=nx, height=ny, count=1, dtype=data.dtype, crs=da.rio.crs,
+                transform=da.rio.transform(recalc=True), nodata=nodata, tiled=True, blockxsize=TILE, blockysize=TILE,
+                compress=compress, BIGTIFF="IF_SAFER", **_codec_options(compress, "GTiff"),
+            )
+            dst = stack.enter_context(rasterio.open(path, "w", **profile))
+            if tags:
+                dst.update_tags(**tags)
+            dsts.append(dst)
+        for y0 in range(0, max(d.shape[0] for d in datas), band_rows):
+            live = [i for i, d in enumerate(datas) if y0 < d.shape[0]]
+            bands = dask.compute(*[datas[i][y0:y0 + band_rows] for i in live])
+            for i, values in zip(live, bands):
+                values = np.asarray(values)
+                dsts[i].write(values, 1, window=Window(0, y0, values.shape[1], values.shape[0]))
+            del bands
