@@ -351,3 +351,25 @@ def test_parameters_from_scene_proxies():
     np.testing.assert_allclose(p.shade.values, [[0.25, 1.0]], atol=1e-5)
     np.testing.assert_allclose(p.kc.values, [[0.15 + 0.85 * 0.25, 1.0]], atol=1e-5)
     np.testing.assert_array_equal(p.green_area.values, [[0, 1]])  # NDVI >= 0.5
+
+
+@pytest.mark.parametrize("dtype, nodata", [("uint8", 0), ("uint8", 255), ("int16", -1), ("uint16", None)])
+def test_integer_landcover_reclassifies_as_float_codes(dtype, nodata):
+    """8/16-bit land cover goes through a dense per-code table (one gather per parameter); the parameters
+    equal, bit for bit, the search path that float codes take (NaN at nodata), also under dask."""
+    rng = np.random.default_rng(5)
+    codes = rng.integers(1, 5, (40, 50)).astype(dtype)
+    if nodata is not None:
+        codes[:3] = nodata
+    lulc = _grid(codes)
+    as_float = _grid(np.where(codes == nodata, np.nan, codes.astype(np.float32)) if nodata is not None
+                     else codes.astype(np.float32))
+    if nodata is not None:
+        lulc = lulc.rio.write_nodata(nodata)
+    expected = parameters_from_landcover(as_float, TABLE)
+    for got in (parameters_from_landcover(lulc, TABLE), parameters_from_landcover(lulc.chunk(16), TABLE).compute()):
+        for name in expected.data_vars:
+            assert got[name].dtype == np.float32
+            assert got[name].values.tobytes() == expected[name].values.tobytes(), name
+    if nodata is not None:  # the nodata rows are NaN in every parameter
+        assert np.isnan(expected["kc"].values[:3]).all()

@@ -186,6 +186,30 @@ def test_assess_risk_lazy_correlations_use_a_grid_sample(layers, monkeypatch):
         assert (r is None and np.isnan(got)) or got == pytest.approx(r, abs=1e-9)
 
 
+
+def test_assess_risk_lazy_reads_its_inputs_in_one_pass_plus_the_breaks_sample(layers):
+    """Dask input: the relative class breaks' finite counts and the correlations' grid sample come from one
+    pass over the graph, so assess_risk reads each LST block twice (that pass, then the breaks' sample, which
+    with 300^2 px < 100,000 sampled values takes every finite pixel, so it visits every block); computed
+    separately it read each block three times. Hand count: 300^2 px in 128^2 chunks = 3 x 3 = 9 blocks."""
+    from uhi.risk import assess_risk
+
+    calls = []
+
+    def read(block):
+        if block.size:  # not dask's zero-size probe of the output type
+            calls.append(block.shape)
+        return block
+
+    lst = lazy(layers["lst"])
+    lst = lst.copy(data=lst.data.map_blocks(read, dtype=lst.dtype))
+    result = assess_risk(lst, lazy(layers["population"]))
+    assert len(calls) == 2 * 9
+    eager = assess_risk(layers["lst"], layers["population"])
+    np.testing.assert_array_equal(result["risk_class_relative"].attrs["class_breaks"],
+                                  eager["risk_class_relative"].attrs["class_breaks"])
+
+
 # --- cooling ---------------------------------------------------------------------------------
 
 def _landcover_table() -> pd.DataFrame:

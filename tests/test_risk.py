@@ -189,6 +189,22 @@ def test_classify_schemes(scheme):
     assert np.all(vals[c.values == 1] <= b[0]) and np.all(vals[c.values == 5] > b[-1])
 
 
+
+def test_classify_with_given_breaks():
+    """Breaks passed in are applied as given: the same classes as fitting them (same bounds, same digitize);
+    bounds of the wrong count or order are refused."""
+    rng = np.random.default_rng(7)
+    r = _da(rng.random((100, 100)), "risk")
+    fitted = classify(r, "quantile")
+    given = classify(r, "quantile", breaks=fitted.attrs["class_breaks"])
+    np.testing.assert_array_equal(given.values, fitted.values)
+    # hand example: 0.5 is in class 3 of bounds (0.1, 0.4, 0.5, 0.9): 0.4 < 0.5 <= 0.5, upper bounds inclusive
+    assert int(classify(_da(np.full((2, 2), 0.5), "risk"), breaks=[0.1, 0.4, 0.5, 0.9]).values[0, 0]) == 3
+    with pytest.raises(InputValueError, match="4 increasing class bounds"):
+        classify(r, "quantile", breaks=[0.5, 0.2, 0.7, 0.9])
+    with pytest.raises(InputValueError, match="4 increasing class bounds"):
+        classify(r, "quantile", breaks=[0.5, 0.7])
+
 def test_class_breaks_against_closed_forms_and_mapclassify():
     """Uniform 0..1: quantile breaks 0.2..0.8 (closed form, 1e-3 sampling error for 10^4 values at
     fixed seed far below); equal 0.2..0.8 of the range; stddev mu +- (0.5, 1) sigma; natural = mapclassify FisherJenks."""

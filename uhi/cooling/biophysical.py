@@ -115,12 +115,17 @@ def parameters_from_landcover(lulc: xr.DataArray, table) -> xr.Dataset:
     if missing:
         raise InputValueError(f"land-cover code(s) {missing} are not in the biophysical table (it has {sorted(tab.index.tolist())})")
     table_codes = tab.index.to_numpy(dtype=np.float64)
-    # one code look-up for the five parameters: row index into the table (-1 at nodata), then five takes
-    index = apply_pointwise(_table_index, lulc, dtype=np.int32, kwargs={"codes": table_codes, "nodata": nodata})
+    dense = _dense_luts(lulc.dtype, tab, nodata)
+    if dense is None:
+        # one code look-up for the five parameters: row index into the table (-1 at nodata), then five takes
+        index = apply_pointwise(_table_index, lulc, dtype=np.int32, kwargs={"codes": table_codes, "nodata": nodata})
     out = {}
     for name in PARAMETERS:
-        lut = np.append(tab[name].to_numpy(dtype=np.float32), np.float32(np.nan))  # index -1 -> NaN
-        da = apply_pointwise(_take, index, kwargs={"lut": lut})
+        if dense is not None:  # 8/16-bit codes: one gather per parameter straight from the codes
+            da = apply_pointwise(_take_by_code, lulc, dtype=np.float32, kwargs={"lut": dense[name]})
+        else:
+            lut = np.append(tab[name].to_numpy(dtype=np.float32), np.float32(np.nan))  # index -1 -> NaN
+            da = apply_pointwise(_take, index, kwargs={"lut": lut})
         out[name] = set_cf(da, name=name, units="1", long_name=_LONG_NAMES[name], source="biophysical table")
     ds = xr.Dataset(out)
     if lulc.rio.crs is not None:
@@ -156,6 +161,35 @@ def _table_index(values, codes, nodata):
     values, valid = _valid_codes(values, nodata)
     idx = np.searchsorted(codes, np.where(valid, values, codes[0]))
     return np.where(valid, np.minimum(idx, len(codes) - 1), -1).astype(np.int32)
+
+
+def _dense_luts(dtype, tab, nodata) -> dict[str, np.ndarray] | None:
+    """Per parameter, a float32 table over every value of an 8/16-bit integer dtype (NaN where no code / nodata).
+
+    Indexed by the codes' bits as unsigned (so negative codes work), it reclassifies with one gather per
+    parameter instead of a search per pixel; None for other dtypes (floats, 32/64-bit codes).
+    """
+    dtype = np.dtype(dtype)
+    if dtype.kind not in "ui" or dtype.itemsize > 2:
+        return None
+    info = np.iinfo(dtype)
+    codes = tab.index.to_numpy()
+    keep = (codes >= info.min) & (codes <= info.max)  # a table row no pixel of this dtype can hold is not needed
+    slots = codes[keep].astype(dtype).view(f"u{dtype.itemsize}").astype(np.int64)
+    out = {}
+    for name in PARAMETERS:
+        lut = np.full(2 ** (8 * dtype.itemsize), np.nan, dtype=np.float32)
+        lut[slots] = tab[name].to_numpy(dtype=np.float32)[keep]
+        if nodata is not None and nodata == int(nodata) and info.min <= nodata <= info.max:
+            lut[np.array(int(nodata), dtype=dtype).view(f"u{dtype.itemsize}")] = np.nan
+        out[name] = lut
+    return out
+
+
+def _take_by_code(values, lut):
+    """``lut[code]`` for 8/16-bit integer codes, through their unsigned bits (:func:`_dense_luts`)."""
+    v = np.asarray(values)
+    return lut[v.view(f"u{v.dtype.itemsize}")]
 
 
 def _take(index, lut):

@@ -22,7 +22,17 @@ import xarray as xr
 
 from .._backend import apply_pointwise, check_same_grid, is_dask, set_cf
 from ..errors import InputValueError
-from .combine import HIGH_RISK_CLASSES, _check_weights, class_breaks, classify, combine, traffic_light
+from .combine import (
+    BREAKS_SAMPLE,
+    HIGH_RISK_CLASSES,
+    _breaks_of,
+    _check_weights,
+    _FiniteValues,
+    class_breaks,
+    classify,
+    combine,
+    traffic_light,
+)
 from .components import vulnerability as surface_vulnerability
 from .hazard import UTCI_HEAT_STRESS_C, exposure_index, hazard_classes, hazard_index
 from .vulnerability import uniform_vulnerability
@@ -128,7 +138,22 @@ def assess_risk(
     risk_class = classify(risk, "absolute", n_classes)
     risk_class.attrs["long_name"] = "heat risk class (absolute: fixed breaks on the [0, 1] risk scale)"
     populated = (population > 0) if populated_breaks else None
-    relative = classify(risk, relative_scheme, n_classes, where=populated).rename("risk_class_relative")
+    fit_on = risk if populated is None else risk.where(populated)
+    correlations = None
+    if is_dask(risk.data) and risk.ndim == 2 and relative_scheme in ("quantile", "natural"):
+        # larger-than-memory rasters: one pass over the lazy graph (files read, components and risk computed
+        # once) gives both the finite counts behind the relative breaks and the correlations' grid sample
+        import dask
+
+        layers = {"risk": risk, "hazard": h, "exposure": e, "vulnerability": v, "population": population}
+        counts, *samples = dask.compute(_FiniteValues.finite_counts(fit_on.data), *_grid_sample(layers).values())
+        rel_breaks = _breaks_of(_FiniteValues(fit_on.data, counts), relative_scheme, n_classes,
+                               sample_size=BREAKS_SAMPLE, seed=0)  # classify's defaults
+        relative = classify(risk, relative_scheme, n_classes, breaks=rel_breaks)
+        correlations = _spearman(dict(zip(layers, samples)), with_population=True)
+    else:
+        relative = classify(risk, relative_scheme, n_classes, where=populated)
+    relative = relative.rename("risk_class_relative")
     relative.attrs["long_name"] = (f"heat risk class, RELATIVE ({relative_scheme} breaks over "
                                    f"{'populated pixels' if populated_breaks else 'the frame'} of this scene)")
     data = {"hazard": h, "hazard_class": hc, "exposure": e, "vulnerability": v, "risk": risk, "risk_class": risk_class,
@@ -142,8 +167,9 @@ def assess_risk(
         vulnerability_default=int(v.attrs.get("vulnerability_default", 0)),
         vulnerability_scale=str(v.attrs.get("scale", "")),
     )
-    ds.attrs.update({f"spearman_risk_{k}": (np.nan if r is None else r)
-                     for k, r in component_correlations(ds, population).items()})
+    if correlations is None:
+        correlations = component_correlations(ds, population)
+    ds.attrs.update({f"spearman_risk_{k}": (np.nan if r is None else r) for k, r in correlations.items()})
     return _with_crs(ds, lst)
 
 
@@ -164,8 +190,6 @@ def component_correlations(ds: xr.Dataset, population: xr.DataArray | None = Non
     than memory) are read on a regular grid of about ``CORRELATION_SAMPLE`` pixels (every ``k``-th row and
     column), so the figure is a sample estimate there; numpy layers use every pixel.
     """
-    from scipy.stats import spearmanr
-
     arrays = {k: ds[k] for k in ("risk", "hazard", "exposure", "vulnerability")}
     if population is not None:
         arrays["population"] = population
@@ -173,12 +197,26 @@ def component_correlations(ds: xr.Dataset, population: xr.DataArray | None = Non
         # larger-than-memory rasters: a regular grid sample of ~CORRELATION_SAMPLE pixels, all layers in one pass
         import dask
 
-        ny, nx = ds["risk"].shape
-        step = max(1, int(np.ceil(np.sqrt(ny * nx / CORRELATION_SAMPLE))))
-        values = dict(zip(arrays, dask.compute(*[a.data[::step, ::step] for a in arrays.values()])))
+        sample = _grid_sample(arrays)
+        values = dict(zip(sample, dask.compute(*sample.values())))
     else:
         values = {k: a.values for k, a in arrays.items()}
+    return _spearman(values, with_population=population is not None)
+
+
+def _grid_sample(arrays: dict) -> dict:
+    """Every ``k``-th row and column of each (lazy) layer, ``k`` chosen for about ``CORRELATION_SAMPLE`` pixels."""
+    ny, nx = arrays["risk"].shape
+    step = max(1, int(np.ceil(np.sqrt(ny * nx / CORRELATION_SAMPLE))))
+    return {k: a.data[::step, ::step] for k, a in arrays.items()}
+
+
+def _spearman(values: dict, *, with_population: bool) -> dict[str, float | None]:
+    """Spearman correlation of ``values["risk"]`` with each component (and population) over populated pixels."""
+    from scipy.stats import spearmanr
+
     flat = {k: np.asarray(v, dtype=np.float64).ravel() for k, v in values.items()}
+    population = flat.get("population") if with_population else None
     r = flat["risk"]
     ok = np.isfinite(r)
     if population is not None:

@@ -52,6 +52,8 @@ HIGH_RISK_CLASSES = (4, 5)
 #: Traffic-light grade (1 green, 2 amber, 3 red) of each of the five classes.
 TRAFFIC_LIGHT = {1: 1, 2: 1, 3: 2, 4: 3, 5: 3}
 TRAFFIC_LIGHT_MEANINGS = "green amber red"
+#: Pixels of the seeded random sample behind quantile and natural breaks (:func:`class_breaks`).
+BREAKS_SAMPLE = 100_000
 SCHEMES = ("absolute", "quantile", "natural", "equal", "stddev")
 #: Multiples of the standard deviation of the ``stddev`` scheme (Sci. Rep. 2026, doi:10.1038/s41598-026-39813-9, Table 4).
 STDDEV_MULTIPLES = (-1.0, -0.5, 0.5, 1.0)
@@ -171,7 +173,7 @@ def _normalise_component(da, key, method, percentiles):
     return normalise(da, method, percentiles=percentiles, name=key)
 
 
-def class_breaks(risk: xr.DataArray, scheme: str = "quantile", n: int = 5, *, sample_size: int = 100_000, seed: int = 0) -> np.ndarray:
+def class_breaks(risk: xr.DataArray, scheme: str = "quantile", n: int = 5, *, sample_size: int = BREAKS_SAMPLE, seed: int = 0) -> np.ndarray:
     """Upper class bounds (``n - 1`` inner breaks) of ``risk`` for ``scheme`` (Estoque et al. 2020, doi:10.1038/s41467-020-15218-8).
 
     ``quantile`` and ``natural`` are fitted on a seeded random sample of at most ``sample_size``
@@ -187,7 +189,11 @@ def class_breaks(risk: xr.DataArray, scheme: str = "quantile", n: int = 5, *, sa
     if scheme == "absolute":  # fixed breaks on the [0, 1] risk scale: the same risk, the same class everywhere
         return np.linspace(0.0, 1.0, n + 1)[1:-1]
     data = risk.data if isinstance(risk, xr.DataArray) else risk
-    values = _FiniteValues(data)
+    return _breaks_of(_FiniteValues(data), scheme, n, sample_size=sample_size, seed=seed)
+
+
+def _breaks_of(values: _FiniteValues, scheme: str, n: int, *, sample_size: int, seed: int) -> np.ndarray:
+    """Relative class breaks of :func:`class_breaks` from the finite values of a raster (scheme and n checked)."""
     if values.size == 0:
         raise InputValueError("risk is all NaN (no finite pixel); nothing to classify")
     rng = np.random.default_rng(seed)
@@ -221,18 +227,24 @@ class _FiniteValues:
     lazy and eager class breaks are identical. Memory: one chunk per thread.
     """
 
-    def __init__(self, data):
+    def __init__(self, data, counts: np.ndarray | None = None):
         self.lazy = is_dask(data) and data.ndim == 2
         if self.lazy:
             self.data = data
-            n_cols = len(data.chunks[1])
-            counts = data.map_blocks(_finite_per_row, dtype=np.int64, chunks=(data.chunks[0], (1,) * n_cols))
-            self.counts = np.asarray(counts.compute(), dtype=np.int64)  # (rows, column chunks)
+            if counts is None:  # or computed by the caller in one pass with other work (assess_risk)
+                counts = self.finite_counts(data).compute()
+            self.counts = np.asarray(counts, dtype=np.int64)  # (rows, column chunks)
             self.size = int(self.counts.sum())
         else:
             v = np.asarray(data, dtype=np.float64).ravel()
             self.values = v[np.isfinite(v)]
             self.size = self.values.size
+
+    @staticmethod
+    def finite_counts(data):
+        """Lazy (rows, column chunks) counts of the finite pixels of every row within every chunk."""
+        n_cols = len(data.chunks[1])
+        return data.map_blocks(_finite_per_row, dtype=np.int64, chunks=(data.chunks[0], (1,) * n_cols))
 
     def sample(self, rng, k: int) -> np.ndarray:
         if not self.lazy:
@@ -304,8 +316,8 @@ def _digitize(values, breaks):
     return out
 
 
-def classify(risk: xr.DataArray, scheme: str = "quantile", n: int = 5, *, sample_size: int = 100_000, seed: int = 0,
-             where: xr.DataArray | None = None) -> xr.DataArray:
+def classify(risk: xr.DataArray, scheme: str = "quantile", n: int = 5, *, sample_size: int = BREAKS_SAMPLE, seed: int = 0,
+             where: xr.DataArray | None = None, breaks=None) -> xr.DataArray:
     """Ordinal risk classes 1..n (0 = no data) by ``quantile``, ``natural`` (Jenks), ``equal`` or ``stddev`` breaks.
 
     Class ``k`` holds ``breaks[k-2] < risk <= breaks[k-1]`` (upper bounds inclusive, like
@@ -313,9 +325,15 @@ def classify(risk: xr.DataArray, scheme: str = "quantile", n: int = 5, *, sample
     CF attrs: ``flag_values``, ``flag_meanings``, plus ``class_breaks`` and ``scheme``.
     ``where`` (boolean, same grid) restricts the pixels the breaks are fitted on -- e.g. populated pixels,
     so that quintiles split the places where people live rather than empty fields; every pixel is classified.
+    ``breaks`` (``n - 1`` upper class bounds, e.g. from :func:`class_breaks`) are applied as given instead.
     """
-    fit_on = risk if where is None else risk.where(where)
-    breaks = class_breaks(fit_on, scheme, n, sample_size=sample_size, seed=seed)
+    if breaks is None:
+        fit_on = risk if where is None else risk.where(where)
+        breaks = class_breaks(fit_on, scheme, n, sample_size=sample_size, seed=seed)
+    else:
+        breaks = np.asarray(breaks, dtype=np.float64)
+        if breaks.shape != (n - 1,) or not np.all(np.diff(breaks) >= 0):
+            raise InputValueError(f"breaks must be {n - 1} increasing class bounds for n={n}, got {breaks.tolist()!r}")
     out = apply_pointwise(_digitize, risk, dtype=np.uint8, kwargs={"breaks": breaks})
     labels = RISK_LABELS if n == 5 else tuple(f"class_{i}" for i in range(1, n + 1))
     out = set_cf(out, name="risk_class", units="1", long_name=f"heat risk class ({scheme} breaks)")
