@@ -235,12 +235,20 @@ def _histogram_rows(values, labels, vmin, scale, n_buckets, hist, i0, i1):  # pr
 
 
 @njit(nogil=True, cache=True)
-def _percentile_targets(hist, counts, percentiles, target_bucket, target_rank, fracs, want):  # pragma: no cover - compiled
-    """Bucket and in-bucket rank of each needed order statistic (rank ``r`` -> ``(bucket, r - values below it)``).
+def _percentile_targets(hist_b, counts, percentiles, hist, target_bucket, target_rank, fracs, want, start, cursor):  # pragma: no cover
+    """Sum the block histograms into ``hist``, locate the needed order statistics and lay out their segments.
 
-    ``target_bucket[k, q, m]`` is -1 where rank ``m`` (0: floor, 1: the next one when interpolating) is not needed.
+    Rank ``r`` -> bucket ``target_bucket[k, q, m]`` and rank within it ``target_rank[k, q, m]`` (``m`` 0: the
+    floor rank, 1: the next one when interpolating; bucket -1 where not needed); ``want[k, t]`` marks the
+    buckets to gather, ``start[k, t]`` their segment in the gather buffer ((label, bucket) order) and
+    ``cursor[b, k, t]`` where row block ``b`` writes its share. ``start``/``cursor`` are only set where
+    ``want``. Returns the buffer length.
     """
-    n_labels, n_buckets = hist.shape
+    n_blocks, n_labels, n_buckets = hist_b.shape
+    for b in range(n_blocks):
+        for k in range(n_labels):
+            for t in range(n_buckets):
+                hist[k, t] += hist_b[b, k, t]
     for k in range(1, n_labels):
         n = counts[k]
         if n == 0:
@@ -262,6 +270,17 @@ def _percentile_targets(hist, counts, percentiles, target_bucket, target_rank, f
                         want[k, t] = True
                         break
                     below += hist[k, t]
+    total = 0
+    for k in range(n_labels):
+        for t in range(n_buckets):
+            if want[k, t]:
+                start[k, t] = total
+                c = total
+                for b in range(n_blocks):
+                    cursor[b, k, t] = c
+                    c += hist_b[b, k, t]
+                total += hist[k, t]
+    return total
 
 
 @njit(nogil=True, cache=True)
@@ -341,21 +360,18 @@ def zone_percentiles_kernel(values, labels, counts, vmin, vmax, percentiles, n_b
     # pass 1: per-block histograms
     hist_b = np.zeros((len(blocks), n_labels, n_buckets), dtype=np.int64)
     run_threads([(_histogram_rows, (values, labels, vmin, scale, n_buckets, hist_b[b], i0, i1)) for b, (i0, i1) in enumerate(blocks)])
-    hist = hist_b.sum(axis=0)
-    # needed order statistics: rank r -> (bucket, rank within the bucket)
+    # needed order statistics: rank r -> (bucket, rank within the bucket), and where each block writes them
+    hist = np.zeros((n_labels, n_buckets), dtype=np.int64)
     target_bucket = np.full((n_labels, n_q, 2), -1, dtype=np.int64)
     target_rank = np.zeros((n_labels, n_q, 2), dtype=np.int64)
     fracs = np.zeros((n_labels, n_q))
     want = np.zeros((n_labels, n_buckets), dtype=np.bool_)
-    _percentile_targets(hist, counts, percentiles, target_bucket, target_rank, fracs, want)
-    # pass 2: gather the values of the wanted buckets, one segment per (label, bucket) in (label, bucket)
-    # order; each row block writes its share of a segment at a known offset (deterministic order)
-    sizes = np.where(want, hist, 0)
-    start = np.cumsum(sizes.ravel()).reshape(sizes.shape) - sizes
-    buf = np.empty(int(sizes.sum()), dtype=values.dtype)
-    cursor = np.cumsum(hist_b, axis=0)
-    cursor -= hist_b
-    cursor += start
+    start = np.empty((n_labels, n_buckets), dtype=np.int64)  # read only where want (no full-size pass)
+    cursor = np.empty_like(hist_b)
+    total = _percentile_targets(hist_b, counts, percentiles, hist, target_bucket, target_rank, fracs, want, start, cursor)
+    # pass 2: gather the values of the wanted buckets, one segment per (label, bucket); each row block
+    # writes its share of a segment at a known offset (deterministic order)
+    buf = np.empty(total, dtype=values.dtype)
     run_threads([
         (_gather_rows, (values, labels, vmin, scale, n_buckets, want, cursor[b], buf, i0, i1)) for b, (i0, i1) in enumerate(blocks)
     ])
