@@ -20,7 +20,9 @@ holds a full raster):
    truncated kernels' radius, exact; ``checkpoint_dir`` streams the heat mitigation index to
    disk between the two neighbourhood passes) -> ``t_air.tif``.
 
-Dask runs the threaded scheduler with ``--workers`` threads on ``--chunk``-square chunks.
+Dask runs the threaded scheduler with ``--workers`` threads on ``--chunk``-square chunks (default 2048:
+less halo work per pixel than 1024, see benchmarks/README.md). Each stage also reports the process's CPU
+time (CPU / wall is the parallelism it got) and the 1-minute load average at its end.
 Peak memory is the resident set of the whole process tree (this process and any child),
 sampled every 50 ms, and the kernel's exact high-water mark ``VmHWM`` of this process (reset
 through ``/proc/self/clear_refs`` at the start of each stage); the larger is reported.
@@ -129,13 +131,15 @@ def run_pipeline(n: int, work: Path, chunk: int, workers: int, reuse_scene: bool
             return None
         print(f"[{time.strftime('%H:%M:%S')}] {name} ...", flush=True)
         with TreeRSS() as mem:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             info = func() or {}
-            wall = time.perf_counter() - t0
+            wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         pixels = info.pop("pixels", pixels)  # a stage that reads a window reports its own pixel count
-        row = {"stage": name, "n": n, "wall_s": wall, "mpix_s": pixels / wall / 1e6, "peak_rss_mib": mem.peak_mib, **info}
+        row = {"stage": name, "n": n, "wall_s": wall, "cpu_s": cpu, "mpix_s": pixels / wall / 1e6, "peak_rss_mib": mem.peak_mib,
+               "load_avg_1min": os.getloadavg()[0], **info}
         stages.append(row)
-        print(f"    {wall:8.1f} s  {row['mpix_s']:7.2f} Mpix/s  peak RSS {mem.peak_mib:7.0f} MiB  {info}", flush=True)
+        print(f"    {wall:8.1f} s  {row['mpix_s']:7.2f} Mpix/s  CPU {cpu:7.1f} s  peak RSS {mem.peak_mib:7.0f} MiB  "
+              f"load {row['load_avg_1min']:.1f}  {info}", flush=True)
         return row
 
     scene_root = work / "scene"
@@ -209,22 +213,25 @@ def run_pipeline(n: int, work: Path, chunk: int, workers: int, reuse_scene: bool
 
 
 def markdown(stages: list[dict]) -> str:
-    lines = ["| n | stage | wall [s] | Mpix/s | peak RSS [MiB] |", "|---:|---|---:|---:|---:|"]
+    lines = ["| n | stage | wall [s] | CPU [s] | Mpix/s | peak RSS [MiB] | load (1 min) |", "|---:|---|---:|---:|---:|---:|---:|"]
     for s in stages:
-        lines.append(f"| {s['n']} | {s['stage']} | {s['wall_s']:.1f} | {s['mpix_s']:.2f} | {s['peak_rss_mib']:.0f} |")
+        cpu, load = s.get("cpu_s"), s.get("load_avg_1min")
+        lines.append(f"| {s['n']} | {s['stage']} | {s['wall_s']:.1f} | {'' if cpu is None else f'{cpu:.1f}'} | {s['mpix_s']:.2f} "
+                     f"| {s['peak_rss_mib']:.0f} | {'' if load is None else f'{load:.1f}'} |")
     pipeline = [s for s in stages if s["stage"] != "generate"]
     if pipeline:
         wall = sum(s["wall_s"] for s in pipeline)
         peak = max(s["peak_rss_mib"] for s in pipeline)
         n = pipeline[0]["n"]
-        lines.append(f"| {n} | **pipeline (load -> cooling)** | **{wall:.1f}** | **{n * n / wall / 1e6:.2f}** | **{peak:.0f}** |")
+        cpu = sum(s.get("cpu_s") or 0.0 for s in pipeline)
+        lines.append(f"| {n} | **pipeline (load -> cooling)** | **{wall:.1f}** | {cpu:.1f} | **{n * n / wall / 1e6:.2f}** | **{peak:.0f}** | |")
     return "\n".join(lines) + "\n"
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--size", type=int, default=32000, help="raster side N [px] (default 32000)")
-    p.add_argument("--chunk", type=int, default=1024, help="dask chunk side [px]")
+    p.add_argument("--chunk", type=int, default=2048, help="dask chunk side [px]")
     p.add_argument("--stages", nargs="*", default=None, choices=STAGES, help="run only these stages (default: all)")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="dask threads")
     p.add_argument("--work", type=Path, default=None, help="working folder (default: a temporary folder, removed afterwards)")
