@@ -149,15 +149,23 @@ def bh_threshold(p: np.ndarray, q: float) -> float:
     :func:`scipy.stats.false_discovery_control` (``method="bh"``): a test is rejected when its adjusted
     value is ``<= q``, which is the same set.
     """
+    return _bh_thresholds(p, (q,))[0]
+
+
+def _bh_thresholds(p: np.ndarray, qs) -> tuple[float, ...]:
+    """:func:`bh_threshold` at each FDR level of ``qs``, from one computation of the adjusted p-values (one sort)."""
     from scipy.stats import false_discovery_control
 
     p = np.asarray(p, dtype=np.float64).ravel()
     p = p[np.isfinite(p)]
     if p.size == 0:
-        return -1.0
+        return tuple(-1.0 for _ in qs)
     adjusted = false_discovery_control(p, method="bh")
-    rejected = p[adjusted <= q]
-    return float(rejected.max()) if rejected.size else -1.0
+    out = []
+    for q in qs:
+        rejected = p[adjusted <= q]
+        out.append(float(rejected.max()) if rejected.size else -1.0)
+    return tuple(out)
 
 
 def coarsen_mean(da: xr.DataArray, factor: int, *, min_valid: float = 0.5) -> xr.DataArray:
@@ -306,8 +314,8 @@ def hotspots(
     levels = tuple(1.0 - c for c in GI_BIN_CONFIDENCE)  # 0.10, 0.05, 0.01
     if correction == "fdr":
         p_values = np.asarray(p.values if not is_dask(p.data) else p.data.compute())
-        cuts = tuple(bh_threshold(p_values, q) for q in levels)
-        hot_cut = bh_threshold(p_values, float(alpha))
+        *cuts, hot_cut = _bh_thresholds(p_values, (*levels, float(alpha)))
+        cuts = tuple(cuts)
         how = f"Benjamini-Hochberg FDR over {n} valid cells"
     else:
         cuts, hot_cut = levels, float(alpha)
