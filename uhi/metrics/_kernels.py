@@ -131,7 +131,10 @@ def row_sums_kernel(y, shift, counts, sums, squares):
     parallel_rows(row_sums_rows, y.shape[0], y, shift, counts, sums, squares)
 
 
-@vectorize(["float32(float32, float64)", "float64(float64, float64)"], cache=True)
+@vectorize(cache=True)  # no signatures: compiled on first use, not when uhi.metrics is imported (~1.4 s)
 def utfvi_kernel(lst, lst_mean):  # pragma: no cover - compiled
-    """UTFVI = (T_s - T_mean) / T_s with T in kelvin (Liu & Zhang 2011); NaN stays NaN."""
+    """UTFVI = (T_s - T_mean) / T_s with T in kelvin (Liu & Zhang 2011); NaN stays NaN.
+
+    float64 arithmetic (a float32 ``lst`` is promoted by the float64 ``lst_mean``); the array layer rounds to float32.
+    """
     return (lst - lst_mean) / lst

@@ -94,8 +94,8 @@ def _require_values(mean: float, name: str) -> None:
 
 
 def _utfvi_array(lst_k: np.ndarray, lst_mean: float) -> np.ndarray:
-    """Array layer of :func:`utfvi`: float32 ``(T - T_mean) / T`` via the Numba ufunc."""
-    return utfvi_kernel(np.asarray(lst_k, dtype=np.float32), float(lst_mean))
+    """Array layer of :func:`utfvi`: ``(T - T_mean) / T`` via the Numba ufunc (float64 arithmetic), as float32."""
+    return np.asarray(utfvi_kernel(np.asarray(lst_k, dtype=np.float32), float(lst_mean))).astype(np.float32, copy=False)
 
 
 def utfvi(lst: xr.DataArray, *, denominator: str = "pixel") -> xr.DataArray:
