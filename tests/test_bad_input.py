@@ -729,7 +729,7 @@ def test_cli_prints_bracketed_names_as_typed(capsys, monkeypatch):
     df = df.assign(popweighted_delta_t_air=-0.1, max_cooling_t_air=0.5)
     demo_cli._print_comparison(df)
     err = capsys.readouterr().err
-    assert "[bold]Trees[/bold]" in err and "ΔT sites [°C]" in err  # column units kept
+    assert "[bold]Trees[/bold]" in err and "ΔT [K]" in err  # column units kept (a difference: kelvin)
 
 
 def test_cli_cities_lists_sources():
