@@ -173,7 +173,7 @@ top_risk = { share = 0.05 }
     assert list(df["rank"]) == [1, 2]
 
 
-def test_run_all_shares_one_baseline(city, monkeypatch):
+def test_run_all_shares_one_baseline(city, monkeypatch, write_scenario):
     import uhi.scenarios.scenario as mod
 
     calls = []
@@ -184,8 +184,33 @@ def test_run_all_shares_one_baseline(city, monkeypatch):
         return real(spec, **kw)
 
     monkeypatch.setattr(mod, "prepare_baseline", counting)
-    results = run_all([city / "trees.toml", city / "mist.toml"])
+    results = run_all([write_scenario(city, TREES, "trees.toml"), write_scenario(city, MISTING, "mist.toml")])
     assert len(results) == 2 and len(calls) == 1  # identical inputs -> one baseline analysis
+
+
+def test_default_scene_analysis_is_shared_only_when_it_is_the_baseline(tmp_path, monkeypatch):
+    """uhi demo hands its analysis of a pilot city's default scene to the scenarios: used only for scenarios whose
+    baseline input is exactly that scene (no layer override, default LST settings), never for others."""
+    import uhi.scenarios.scenario as mod
+    from uhi.scenarios.scenario import default_scene_city
+
+    def spec(text):
+        p = tmp_path / "s.toml"
+        p.write_text(text + '\n[[intervention]]\ntype = "cool_roof"\ncoverage = 0.1\ntop_risk = { share = 0.05 }\n')
+        return Scenario.from_toml(p).spec
+
+    assert default_scene_city(spec('city = "Nis"\n[baseline]\nt_ref = 25.0')) == "Niš"
+    assert default_scene_city(spec('city = "Sofia"\nshape = [96, 96]')) is None
+    assert default_scene_city(spec('city = "Sofia"\n[baseline]\nlst_method = "simple"')) is None
+    assert default_scene_city(spec('city = "Sofia"\npopulation = "p.tif"')) is None
+    # run_all passes the shared analysis to prepare_baseline for the matching city only
+    seen = []
+    monkeypatch.setattr(mod.Scenario, "prepare_baseline", lambda self, progress=None, *, analysis=None: seen.append(analysis) or "b")
+    monkeypatch.setattr(mod.Scenario, "run", lambda self, progress=None, *, baseline=None, analysis=None: baseline)
+    sofia = Scenario.from_dict({"city": "Sofia", "intervention": [{"type": "cool_roof", "coverage": 0.1, "top_risk": 0.05}]})
+    nis = Scenario.from_dict({"city": "Niš", "intervention": [{"type": "cool_roof", "coverage": 0.1, "top_risk": 0.05}]})
+    assert run_all([sofia, nis], city_analyses={"Sofia": "sofia-analysis"}) == ["b", "b"]
+    assert seen == ["sofia-analysis", None]
 
 
 def test_risk_classes_are_fitted_on_residents():

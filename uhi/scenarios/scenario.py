@@ -155,15 +155,36 @@ def _expand(scenarios_or_paths: Iterable) -> list[Scenario]:
     return out
 
 
-def run_all(scenarios_or_paths: Iterable, progress=None) -> list[ScenarioResult]:
-    """Run scenarios (files expand to all their variants), sharing baselines with identical inputs."""
+def default_scene_city(spec) -> str | None:
+    """The pilot city whose synthetic default scene, with its own layers and default LST settings, is exactly the
+    baseline input of ``spec`` (so its :func:`uhi.analysis.analyse_city` can be shared); None otherwise."""
+    from ..cities import get_city
+
+    b = spec.baseline
+    overrides = (spec.scene, spec.lst, spec.shape, spec.population, spec.districts, spec.landcover, spec.vulnerability,
+                 spec.district_column)
+    if spec.city is None or any(v is not None for v in overrides):
+        return None
+    if (b.lst_method, b.water_vapour, b.mask_clouds) != ("auto", None, "auto"):
+        return None
+    return get_city(spec.city).name
+
+
+def run_all(scenarios_or_paths: Iterable, progress=None, *, city_analyses: dict | None = None) -> list[ScenarioResult]:
+    """Run scenarios (files expand to all their variants), sharing baselines with identical inputs.
+
+    ``city_analyses`` maps pilot-city names to an :func:`uhi.analysis.analyse_city` of their synthetic default
+    scene (e.g. the one ``uhi demo`` has just made); scenarios whose baseline is exactly that scene
+    (:func:`default_scene_city`) reuse it instead of analysing the scene again.
+    """
     scenarios = _expand(scenarios_or_paths)
     cache: dict[tuple, Baseline] = {}
     results = []
     for s in scenarios:
         key = s.baseline_key
         if key not in cache:
-            cache[key] = s.prepare_baseline(progress)
+            shared = (city_analyses or {}).get(default_scene_city(s.spec))
+            cache[key] = s.prepare_baseline(progress, analysis=shared)
         results.append(s.run(progress, baseline=cache[key]))
     return results
 

@@ -131,7 +131,10 @@ def demo_workflow(city: str = "Sofia", out_dir="demo-output", *, overwrite: bool
         from ..scenarios import run_all
 
         say(progress, f"running {len(files)} scenarios: {', '.join(p.stem for p in files)}")
-        results = run_all(files, progress)  # scenarios on the same inputs share one baseline
+        # scenarios on the same inputs share one baseline; on this city's default scene, the analysis just made
+        from ..cities import get_city
+
+        results = run_all(files, progress, city_analyses={get_city(city or "Sofia").name: analysis})
     result = {"analysis": analysis, "comparison": None}
     with output_folder(out_dir, overwrite=overwrite) as folder:
         written = _write_analysis(analysis, folder, overwrite=overwrite, progress=progress)
