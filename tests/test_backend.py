@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-import xarray as xr
 import rioxarray  # noqa: F401
+import xarray as xr
 
 from uhi._backend import apply_neighbourhood, apply_pointwise, check_same_grid, pixel_size_m, require_projected
 from uhi.errors import CRSError, GridMismatchError

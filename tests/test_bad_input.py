@@ -34,8 +34,8 @@ from uhi.errors import (
     MetadataError,
     OutputExistsError,
     OutputPathError,
-    SceneFormatError,
     ScenarioError,
+    SceneFormatError,
     UhiError,
 )
 
@@ -97,8 +97,8 @@ def _geographic() -> xr.DataArray:
 
 
 def _params(like: xr.DataArray) -> xr.Dataset:
-    from uhi.cooling import parameters_from_landcover
     from uhi._paths import data_path
+    from uhi.cooling import parameters_from_landcover
 
     codes = np.kron(np.array([[1, 2, 6, 7], [3, 4, 5, 10], [6, 6, 8, 9], [1, 11, 2, 6]]), np.ones((N // 4, N // 4)))
     lulc = like.copy(data=codes.astype(np.float32))
@@ -553,8 +553,8 @@ def _cli_words_of_library_error(ctx: Ctx):
     def command():
         write_raster(_raster(units="K"), target)
 
-    from click.testing import CliRunner
     import click
+    from click.testing import CliRunner
 
     result = CliRunner().invoke(click.command()(command))
     assert result.exit_code == 1 and "Traceback" not in result.output, result.output

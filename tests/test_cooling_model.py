@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-import xarray as xr
 import rioxarray  # noqa: F401
+import xarray as xr
 
 from uhi.cooling import biophysical_table, parameters_from_landcover, productivity_loss, urban_cooling, wbgt
 from uhi.cooling.kernels import (

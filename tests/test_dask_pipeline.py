@@ -324,7 +324,7 @@ def run_pipeline(scene_dir, chunks) -> dict:
     ds = uhi.load_landsat(scene_dir, chunks=chunks)
     lst = uhi.land_surface_temperature(ds, "simple")
     split = uhi.land_surface_temperature(ds, "split-window", water_vapour=2.0)
-    vi, bi = ndvi(ds["red"], ds["nir"]), ndbi(ds["swir1"], ds["nir"])
+    vi, _bi = ndvi(ds["red"], ds["nir"]), ndbi(ds["swir1"], ds["nir"])
     population = _read_truth(truth / "population.tif", chunks, lst)
     risk = assess_risk(lst, population)
     spots = hotspots(lst, distance_m=300.0)

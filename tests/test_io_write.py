@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 import rasterio
-import xarray as xr
 import rioxarray  # noqa: F401
+import xarray as xr
 
 from uhi.errors import InputValueError, OutputExistsError, OutputPathError
 from uhi.io.write import atomic_path, safe_output_path, write_raster, write_rasters

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-import xarray as xr
 import rioxarray  # noqa: F401
+import xarray as xr
 
 from uhi.errors import GridMismatchError, InputValueError
 from uhi.timeseries import lst_statistics, stack_lst

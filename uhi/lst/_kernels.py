@@ -202,7 +202,6 @@ def _brightness_temperature_dn_rows(dn, mult, add, k1, k2, fill, out, i0, i1):  
             out[i, j] = _NAN if value == fill else _brightness_temperature(m * np.float32(value) + a, k1_, k2_)
 
 
-
 # One row kernel for both uses: on threads for large arrays (``brightness_temperature_dn_kernel``), in the
 # calling thread for small chunks (``brightness_temperature_dn_kernel.serial``), where starting threads
 # costs more than the work.

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange, vectorize
+from numba import njit, vectorize
 
 from .._kernels import add_runs
 from .._threads import parallel_rows
