@@ -12,10 +12,12 @@ Typical use::
 """
 
 from .burden import (
+    HEALTH_DATA_ENV,
     SUMMER_MONTHS,
     HealthModel,
     HealthOutcome,
     curves_for_city,
+    load_city_health,
     load_health_folder,
     loglinear_curves,
     read_temperature_series,
@@ -24,6 +26,7 @@ from .erf import ERF_COLUMNS, VCOV_COLUMNS, AgeCurve, CityCurves, read_erf_table
 
 __all__ = [
     "ERF_COLUMNS",
+    "HEALTH_DATA_ENV",
     "SUMMER_MONTHS",
     "VCOV_COLUMNS",
     "AgeCurve",
@@ -31,6 +34,7 @@ __all__ = [
     "HealthModel",
     "HealthOutcome",
     "curves_for_city",
+    "load_city_health",
     "load_health_folder",
     "loglinear_curves",
     "read_erf_table",

@@ -47,7 +47,8 @@ from ..io.tables import load_table
 from ..zonal import zone_sums
 from .erf import AgeCurve, CityCurves, read_erf_table
 
-__all__ = ["SUMMER_MONTHS", "Z95", "HealthModel", "HealthOutcome", "curves_for_city", "load_health_folder",
+__all__ = ["HEALTH_DATA_ENV", "SUMMER_MONTHS", "Z95", "HealthModel", "HealthOutcome", "curves_for_city", "load_city_health",
+           "load_health_folder",
            "loglinear_curves", "read_temperature_series"]
 
 #: June–August, the summer of Iungman et al. 2023.
@@ -414,3 +415,35 @@ def load_health_folder(folder: str | os.PathLike, city: str, *, lat: float | Non
         if (folder / name).is_file():
             return HealthModel(cc, read_temperature_series(folder / name), years=years)
     raise InputValueError(f"health data folder {str(folder)!r} has no temperature series era5_daily_{cc.code}.csv[.gz] for {cc.city}")
+
+
+#: Environment variable naming the default folder of exposure-response curves and daily temperatures.
+HEALTH_DATA_ENV = "UHI_HEALTH_DATA"
+
+
+def load_city_health(folder: str | os.PathLike | None, city: str, *, curve_city: str | None = None,
+                     years: tuple[int, int] | None = None, series: str | os.PathLike | None = None,
+                     fallback: str = "proxy", progress=None) -> HealthModel | None:
+    """The :class:`HealthModel` of ``city`` from ``folder`` (default: ``$UHI_HEALTH_DATA``); None without data.
+
+    A pilot city (:mod:`uhi.cities`) contributes its registry name and centre coordinates, so a city without
+    its own curve gets the nearest one as a stated proxy; any other name needs an exact curve. ``curve_city``
+    (a URAU code or name) picks the curve explicitly; the other arguments are those of :func:`load_health_folder`.
+    """
+    folder = folder or os.environ.get(HEALTH_DATA_ENV)
+    if not folder:
+        return None
+    from .._progress import say
+    from ..cities import get_city
+    from ..errors import UhiError
+
+    lat = lon = None
+    try:
+        c = get_city(city)
+    except UhiError:  # not a pilot city: only an exact curve (or curve_city) will do
+        c = None
+    if c is not None:
+        lat, lon, city = c.lat, c.lon, c.name
+    say(progress, "exposure-response curves and summer temperatures")
+    return load_health_folder(folder, curve_city or city, lat=lat, lon=lon, years=years, series=series, fallback=fallback)
+

@@ -23,7 +23,7 @@ from .._paths import data_path
 from .._progress import Progress, say
 from ..analysis import CityAnalysis, analyse_city, analyse_layers
 from ..constants import UCM_DEFAULTS
-from ..errors import InputValueError, ScenarioError, UhiError
+from ..errors import InputValueError, ScenarioError
 from ..io.raster import load_raster
 from ..zonal import ZoneLayers, rasterize_zones
 from .schema import BaselineSpec, ScenarioSpec
@@ -154,26 +154,12 @@ def run_cooling(params: xr.Dataset, b: BaselineSpec, table) -> xr.Dataset:
 
 def load_health(spec: ScenarioSpec, city: str, progress: Progress = None):
     """The :class:`uhi.health.HealthModel` of a scenario (``[health]`` or ``UHI_HEALTH_DATA``), None without data."""
-    import os
+    from ..health import load_city_health
 
-    from ..health import load_health_folder
-
-    folder = spec.health.data or os.environ.get("UHI_HEALTH_DATA")
-    if not folder:
-        return None
-    from ..cities import get_city
-
-    lat = lon = None
+    h = spec.health
     try:
-        c = get_city(spec.city or city)
-    except UhiError:  # not a pilot city: only an exact curve or an explicit [health] city will do
-        c = None
-    if c is not None:
-        lat, lon, city = c.lat, c.lon, c.name
-    say(progress, "exposure-response curves and summer temperatures")
-    try:
-        return load_health_folder(folder, spec.health.city or city, lat=lat, lon=lon, years=spec.health.years,
-                                  series=spec.health.series, fallback=spec.health.fallback)
+        return load_city_health(h.data, spec.city or city, curve_city=h.city, years=h.years, series=h.series,
+                                fallback=h.fallback, progress=progress)
     except InputValueError as exc:
         raise ScenarioError(f"[health]: {exc}") from None
 

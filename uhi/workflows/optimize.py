@@ -2,31 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 from .._progress import Progress, say
-from ..errors import InputValueError, UhiError
+from ..errors import InputValueError
 from ..io.write import refuse_existing
 
 __all__ = ["optimize_workflow"]
-
-
-def _health_model(folder, city: str, progress: Progress):
-    """The city's :class:`uhi.health.HealthModel` from ``folder`` (or ``UHI_HEALTH_DATA``), None without data."""
-    folder = folder or os.environ.get("UHI_HEALTH_DATA")
-    if not folder:
-        return None
-    from ..cities import get_city
-    from ..health import load_health_folder
-
-    lat = lon = None
-    try:
-        c = get_city(city)
-        lat, lon, city = c.lat, c.lon, c.name
-    except UhiError:  # not a pilot city: only an exact curve will do
-        pass
-    say(progress, "exposure-response curves and summer temperatures")
-    return load_health_folder(folder, city, lat=lat, lon=lon)
 
 
 def optimize_workflow(scene=None, out_dir="uhi-optimize", *, city: str = "Sofia", budget: float = 1_000_000.0,
@@ -48,6 +28,7 @@ def optimize_workflow(scene=None, out_dir="uhi-optimize", *, city: str = "Sofia"
     from ..analysis import analyse_city
     from ..constants import UHI_MAX_LIMIT_K
     from ..cooling import parameters_from_landcover
+    from ..health import load_city_health
     from ..interventions import load_catalogue
     from ..scenarios.schema import BaselineSpec
 
@@ -85,7 +66,7 @@ def optimize_workflow(scene=None, out_dir="uhi-optimize", *, city: str = "Sofia"
         raise InputValueError("optimising needs a land-cover raster (--landcover) to know what may be placed where")
     if analysis.risk is None:
         raise InputValueError("optimising needs a population raster (--population) to weight cooling by residents at risk")
-    health = _health_model(health_data, analysis.city or city, progress)
+    health = load_city_health(health_data, analysis.city or city, progress=progress)
     if objective in ("deaths_avoided", "person_degree_hours") and health is None:
         raise InputValueError(f"objective {objective!r} needs exposure-response curves: give --health-data FOLDER "
                               "(or set UHI_HEALTH_DATA), or use --objective person_k")
