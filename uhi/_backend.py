@@ -14,7 +14,6 @@ from typing import Any, Callable
 import numpy as np
 import xarray as xr
 
-from ._threads import parallel_rows, row_blocks, run_threads  # noqa: F401  (re-exported: kernels on threads)
 from .errors import CRSError, GridMismatchError, InputValueError
 
 __all__ = [
@@ -24,12 +23,9 @@ __all__ = [
     "check_same_grid",
     "grid_transform",
     "is_dask",
-    "parallel_rows",
     "pixel_size_m",
     "require_numeric",
     "require_projected",
-    "row_blocks",
-    "run_threads",
     "set_cf",
 ]
 
