@@ -170,3 +170,23 @@ def make_grid():
     """``make_grid(values, name=None, cell=30, crs="EPSG:32634", x0=6e5, y0=4.7e6, units=None, dtype=float32)``:
     a georeferenced (y, x) raster (pixel-centre coordinates)."""
     return _make_grid
+
+
+# --- an intervention on a block of pixels (optimiser window tests) ----------------------------------------
+def _treat_block(lulc, params, key, rows, cols):
+    """``params`` with the shipped catalogue's measure ``key`` on the pixels ``[rows, cols]`` only, at the full
+    share its placement allows there (:func:`uhi.interventions.placement_fraction`)."""
+    from uhi.interventions import apply_intervention, load_catalogue, placement_fraction
+
+    it = load_catalogue()[key]
+    share = placement_fraction(lulc, it.placement)
+    f = xr.zeros_like(share)
+    f[rows, cols] = share[rows, cols]
+    return apply_intervention(params, it, f)
+
+
+@pytest.fixture(scope="session")
+def treat_block():
+    """``treat_block(lulc, params, key, rows, cols) -> params`` with one catalogue measure on a block of pixels."""
+    return _treat_block
+

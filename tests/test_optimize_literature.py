@@ -7,7 +7,6 @@ import functools
 import numpy as np
 import pytest
 import rioxarray  # noqa: F401
-import xarray as xr
 from scipy.signal import fftconvolve
 
 from uhi._paths import data_path
@@ -19,7 +18,7 @@ from uhi.cooling import (
     parameters_from_landcover,
     potential_coefficients,
 )
-from uhi.interventions import apply_intervention, load_catalogue, placement_fraction
+from uhi.interventions import load_catalogue
 from uhi.optimize._window import LiteratureState
 
 CELL = 30.0
@@ -56,14 +55,6 @@ def _state(params, weights=None, **kw):
                            coefficients=potential_coefficients(MODEL["uhi_max"], config=CONFIG), **kw)
 
 
-def _treat(lulc, params, key, rows, cols):
-    it = CATALOGUE[key]
-    share = placement_fraction(lulc, it.placement)
-    f = xr.zeros_like(share)
-    f[rows, cols] = share[rows, cols]
-    return apply_intervention(params, it, f)
-
-
 def _window(change, shape):
     out = np.zeros(shape)
     if change.delta_t is not None:
@@ -80,9 +71,9 @@ def _window(change, shape):
         ("water_body", slice(4, 9), slice(68, 73)),      # touches the nodata hole
     ],
 )
-def test_windowed_delta_t_equals_full_literature_runs(city, key, rows, cols):
+def test_windowed_delta_t_equals_full_literature_runs(city, key, rows, cols, treat_block):
     lulc, params = city
-    new = _treat(lulc, params, key, rows, cols)
+    new = treat_block(lulc, params, key, rows, cols)
     change = _state(params).evaluate(rows, cols, {k: new[k].values[rows, cols] for k in new.data_vars})
     windowed = _window(change, lulc.shape)
     # Expected: the difference of two full uhi.cooling.literature_cooling runs (float32 ~27 degC values through one
@@ -113,7 +104,7 @@ def test_windowed_delta_t_equals_full_literature_runs(city, key, rows, cols):
     np.testing.assert_allclose(alb, np.nan_to_num(ch["delta_t_air_albedo"].values), atol=5e-5)
 
 
-def test_commits_add_up_to_the_full_run_of_the_combined_plan(city):
+def test_commits_add_up_to_the_full_run_of_the_combined_plan(city, treat_block):
     # Three options on different pixels: the literature model is linear, so their ΔT_air add up exactly and equal one
     # full literature_cooling run of the combined plan (float32 tolerance as above, 5e-5 K).
     lulc, params = city
@@ -122,7 +113,7 @@ def test_commits_add_up_to_the_full_run_of_the_combined_plan(city):
     gains = []
     for key, rows, cols in (("cool_roof", slice(40, 45), slice(20, 25)), ("street_trees", slice(36, 41), slice(24, 29)),
                             ("pocket_park", slice(30, 35), slice(60, 65))):
-        new = _treat(lulc, new, key, rows, cols)
+        new = treat_block(lulc, new, key, rows, cols)
         change = state.evaluate(rows, cols, {k: new[k].values[rows, cols] for k in new.data_vars})
         alone = _state(params).evaluate(rows, cols, {k: new[k].values[rows, cols] for k in new.data_vars}).gain
         assert change.gain == pytest.approx(alone, rel=1e-9)  # modular: the marginal gain does not depend on the plan
@@ -133,12 +124,12 @@ def test_commits_add_up_to_the_full_run_of_the_combined_plan(city):
     assert state.objective() == pytest.approx(sum(gains), rel=1e-9)
 
 
-def test_nonlinear_value_gain_is_exact_difference(city):
+def test_nonlinear_value_gain_is_exact_difference(city, treat_block):
     # A convex objective g(δ) = δ²: the gain of an option is Σ w (g(δ + Δ) - g(δ)) on the plan (hand definition).
     lulc, params = city
     state = _state(params, value=lambda d: d * d)
     rows, cols = slice(40, 45), slice(20, 25)
-    new = _treat(lulc, params, "cool_roof", rows, cols)
+    new = treat_block(lulc, params, "cool_roof", rows, cols)
     ch = state.evaluate(rows, cols, {k: new[k].values[rows, cols] for k in new.data_vars})
     d = _window(ch, lulc.shape)
     assert ch.gain == pytest.approx(float(np.sum(d * d)), rel=1e-12)

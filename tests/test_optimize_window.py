@@ -13,7 +13,7 @@ from scipy.signal import fftconvolve
 from uhi._paths import data_path
 from uhi.cooling import parameters_from_landcover, urban_cooling
 from uhi.cooling.kernels import decay_pixels, disc_kernel, exponential_kernel
-from uhi.interventions import apply_intervention, load_catalogue, local_air_cooling, placement_fraction
+from uhi.interventions import load_catalogue, local_air_cooling
 from uhi.optimize._window import CoolingState
 
 CELL = 30.0
@@ -71,14 +71,6 @@ def _state(params, *, ref_et=1.0, uhi_max=3.5, d_m=90.0, r_m=120.0, weights=None
     return CoolingState(plain, eti_scale=eti, cell=CELL, uhi_max=uhi_max, weights=w, cooling_distance=d_m, mixing_radius=r_m)
 
 
-def _treat(lulc, params, key, rows, cols):
-    it = CATALOGUE[key]
-    share = placement_fraction(lulc, it.placement)
-    f = xr.zeros_like(share)
-    f[rows, cols] = share[rows, cols]
-    return apply_intervention(params, it, f)
-
-
 @pytest.fixture(scope="module")
 def city(grid):
     lulc = _city(grid)
@@ -109,10 +101,10 @@ def test_cooling_capacity_matches_urban_cooling(city, grid):
         ("water_body", slice(4, 9), slice(78, 83)),      # touches the nodata hole
     ],
 )
-def test_windowed_delta_t_equals_full_raster(city, key, rows, cols):
+def test_windowed_delta_t_equals_full_raster(city, key, rows, cols, treat_block):
     lulc, params = city
     kw = {"ref_et": 5.0, "t_ref": 21.0, "uhi_max": 3.5, "d_m": 90.0, "r_m": 120.0}
-    new = _treat(lulc, params, key, rows, cols)
+    new = treat_block(lulc, params, key, rows, cols)
     state = _state(params)
     change = state.evaluate(rows, cols, {k: new[k].values[rows, cols] for k in new.data_vars})
     windowed = np.zeros(lulc.shape)
@@ -140,19 +132,19 @@ def test_windowed_delta_t_equals_full_raster(city, key, rows, cols):
     assert change.gain == pytest.approx(-windowed.sum(), rel=1e-12, abs=1e-12)
 
 
-def test_small_new_green_keeps_cc_below_two_hectares(city):
+def test_small_new_green_keeps_cc_below_two_hectares(city, treat_block):
     # 2 ha = 22.2 pixels of 900 m2 ([invest-ucm]); an isolated 2x2 pocket park (at most 4 green pixels
     # in its disc) stays below it, so HM = CC on the patch (GA rule of the InVEST code [invest-code]).
     lulc, params = city
     state = _state(params)
-    new = _treat(lulc, params, "pocket_park", slice(80, 82), slice(80, 82))
+    new = treat_block(lulc, params, "pocket_park", slice(80, 82), slice(80, 82))
     ch = state.evaluate(slice(80, 82), slice(80, 82), {k: new[k].values[80:82, 80:82] for k in new.data_vars})
     assert ch.hm is not None
     r0, c0 = ch.w1[0].start, ch.w1[1].start
     np.testing.assert_allclose(ch.hm[80 - r0:82 - r0, 80 - c0:82 - c0], ch.cc, atol=1e-12)
 
 
-def test_sequential_commits_equal_full_run_of_combined_plan(city):
+def test_sequential_commits_equal_full_run_of_combined_plan(city, treat_block):
     # Expected: the plan's accumulated ΔT_air equals one float64 full run with all three changes applied.
     lulc, params = city
     kw = {"ref_et": 5.0, "t_ref": 21.0, "uhi_max": 3.5, "d_m": 90.0, "r_m": 120.0}
@@ -160,20 +152,20 @@ def test_sequential_commits_equal_full_run_of_combined_plan(city):
     current = params
     for key, rows, cols in [("pocket_park", slice(40, 45), slice(70, 75)), ("street_trees", slice(45, 50), slice(70, 75)),
                             ("pocket_park", slice(40, 45), slice(75, 80))]:
-        current = _treat(lulc, current, key, rows, cols)
+        current = treat_block(lulc, current, key, rows, cols)
         state.commit(state.evaluate(rows, cols, {k: current[k].values[rows, cols] for k in current.data_vars}))
     ref = np.nan_to_num(_reference_t_air(current, **kw) - _reference_t_air(params, **kw))
     np.testing.assert_allclose(state.delta_t, ref, atol=1e-9)
     assert state.objective() == pytest.approx(-ref.sum(), rel=1e-9)
 
 
-def test_default_distances_window_covers_city(grid):
+def test_default_distances_window_covers_city(grid, treat_block):
     # Default d_cool 450 m and r 600 m (InVEST UG [invest-ucm]): kernels of 75 and 100 px, larger than this raster,
     # so every window is clipped on all sides; still equal to the float64 full run.
     lulc = _city(grid, n=90, seed=5)
     params = parameters_from_landcover(lulc, data_path("landcover.csv"))
     kw = {"ref_et": 5.0, "t_ref": 21.0, "uhi_max": 3.5, "d_m": 450.0, "r_m": 600.0}
-    new = _treat(lulc, params, "street_trees", slice(30, 35), slice(30, 35))
+    new = treat_block(lulc, params, "street_trees", slice(30, 35), slice(30, 35))
     state = _state(params, d_m=450.0, r_m=600.0)
     ch = state.evaluate(slice(30, 35), slice(30, 35), {k: new[k].values[30:35, 30:35] for k in new.data_vars})
     windowed = np.zeros(lulc.shape)
@@ -199,13 +191,13 @@ def test_local_measure_adds_only_where_it_stands(city):
     assert np.count_nonzero(state.delta_t) == 4
 
 
-def test_copy_is_independent(city):
+def test_copy_is_independent(city, treat_block):
     # A committed change on a copy leaves the original (the empty plan) untouched.
     lulc, params = city
     state = _state(params)
     hm0, num0 = state.hm.copy(), state.num_park.copy()
     other = state.copy()
-    new = _treat(lulc, params, "pocket_park", slice(40, 45), slice(70, 75))
+    new = treat_block(lulc, params, "pocket_park", slice(40, 45), slice(70, 75))
     other.commit(other.evaluate(slice(40, 45), slice(70, 75), {k: new[k].values[40:45, 70:75] for k in new.data_vars}))
     assert other.objective() > 0 and state.objective() == 0.0
     np.testing.assert_array_equal(state.hm, hm0)
