@@ -14,6 +14,7 @@ import numpy as np
 import xarray as xr
 
 from uhi.errors import InputValueError, SceneFormatError
+from uhi.io.write import RASTER_SUFFIXES
 from uhi.units import CELSIUS_UNITS, KELVIN_UNITS, ZERO_CELSIUS_K, is_celsius
 
 __all__ = ["LST_RASTER_SUFFIXES", "SOFIA_STACK_BANDS", "SOFIA_STACK_SCALES", "SOFIA_STACK_UNITS", "is_lst_raster",
@@ -75,8 +76,8 @@ def load_stack(path, band_names, *, units=None, scales=None, chunks=None) -> xr.
     return ds.rio.write_crs(stack.rio.crs)
 
 
-#: File name endings read as an LST raster or stack (rather than a Landsat scene).
-LST_RASTER_SUFFIXES = (".tif", ".tiff")
+#: File name endings read as an LST raster or stack (rather than a Landsat scene): the GeoTIFF endings uhi writes.
+LST_RASTER_SUFFIXES = RASTER_SUFFIXES
 #: LST outside this range [K] after unit conversion means wrong units (-100..+80 degC, the plausibility
 #: range of :mod:`uhi.lst`).
 _PLAUSIBLE_K = (ZERO_CELSIUS_K - 100.0, ZERO_CELSIUS_K + 80.0)
