@@ -47,12 +47,8 @@ def biophysical_table(path_or_df) -> pd.DataFrame:
         Missing column, non-numeric value, ``shade``/``albedo``/``building_intensity``
         outside [0, 1], ``green_area`` not 0/1, ``kc < 0`` or duplicate ``lucode``.
     """
-    where = "biophysical table"
-    if isinstance(path_or_df, pd.DataFrame):
-        df = path_or_df.copy()
-    else:
-        where = f"biophysical table {str(path_or_df)!r}"
-        df = load_table(path_or_df, what="biophysical table")
+    df = load_table(path_or_df, what="biophysical table")  # a DataFrame comes back as a copy
+    where = "biophysical table" if isinstance(path_or_df, pd.DataFrame) else f"biophysical table {str(path_or_df)!r}"
     df.columns = [str(c).strip().lower() for c in df.columns]
     missing = [c for c in _REQUIRED if c not in df.columns]
     if missing:
