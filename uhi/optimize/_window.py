@@ -30,7 +30,9 @@ at the cost of a window of ``(p + 10d + 10r)²`` pixels instead of the whole ras
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.signal import fftconvolve
@@ -304,8 +306,9 @@ class CoolingState(_WindowState):
 class LiteratureChange:
     """A candidate parameter change on ``rows × cols`` under the literature configuration and its exact effect.
 
-    ``delta_t`` is ΔT_air [K] on the window ``w2`` and ``delta_albedo`` its albedo part (the rest is the
-    evaporative part, :func:`uhi.cooling.cooling_channels`); ``gain`` the objective gain.
+    ``delta_t`` is ΔT_air [K] on the window ``w2`` and ``gain`` the objective gain. ``delta_albedo``, the albedo part
+    of ``delta_t`` (the rest is the evaporative part, :func:`uhi.cooling.cooling_channels`), is computed when first
+    read: the search evaluates many changes it never commits, and only committed ones need the split.
     """
 
     rows: slice
@@ -313,9 +316,13 @@ class LiteratureChange:
     params: dict | None
     w2: tuple[slice, slice] | None
     delta_t: np.ndarray | None
-    delta_albedo: np.ndarray | None
     local: tuple | None
     gain: float
+    albedo_part: Callable[[], np.ndarray] | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def delta_albedo(self) -> np.ndarray | None:
+        return None if self.albedo_part is None else self.albedo_part()
 
 
 class LiteratureState(_WindowState):
@@ -359,7 +366,7 @@ class LiteratureState(_WindowState):
         """Exact effect of replacing the parameters on ``rows × cols`` by ``new_params`` (see the class docstring)."""
         valid = self.valid[rows, cols]
         gain = 0.0
-        w2 = delta_t = delta_alb = None
+        w2 = delta_t = albedo_part = None
         if new_params is not None:
             old = {k: self.params[k][rows, cols] for k in PARAMETERS}
             new_params = {k: np.where(valid, np.asarray(new_params[k], dtype=np.float64), old[k]) for k in PARAMETERS}
@@ -371,15 +378,20 @@ class LiteratureState(_WindowState):
             if w2 is not None:
                 gain += self._gain(w2, delta_t)
                 if np.any(d_alb):
-                    wa, delta_alb = self._mixed(-d_alb, (rows, cols), self.r_mix)
-                    if wa != w2:  # the albedo part's box is inside the total's: embed it there
-                        full = np.zeros_like(delta_t)
-                        full[wa[0].start - w2[0].start:wa[0].stop - w2[0].start, wa[1].start - w2[1].start:wa[1].stop - w2[1].start] = delta_alb
-                        delta_alb = full
+                    albedo_part = functools.partial(self._albedo_part, d_alb, rows, cols, w2)
         if local is not None:
             local, g = self._local(local)
             gain += g
-        return LiteratureChange(rows, cols, new_params, w2, delta_t, delta_alb, local, gain)
+        return LiteratureChange(rows, cols, new_params, w2, delta_t, local, gain, albedo_part)
+
+    def _albedo_part(self, d_alb, rows, cols, w2) -> np.ndarray:
+        """The albedo part of a change's ΔT_air on its window ``w2`` (depends only on the fixed kernel and mask)."""
+        wa, delta_alb = self._mixed(-d_alb, (rows, cols), self.r_mix)
+        if wa == w2:
+            return delta_alb
+        full = np.zeros((w2[0].stop - w2[0].start, w2[1].stop - w2[1].start))  # the albedo box lies inside the total's
+        full[wa[0].start - w2[0].start:wa[0].stop - w2[0].start, wa[1].start - w2[1].start:wa[1].stop - w2[1].start] = delta_alb
+        return full
 
     def commit(self, change: LiteratureChange) -> None:
         """Apply an evaluated change to the state (the plan now includes it)."""
