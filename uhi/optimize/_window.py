@@ -159,6 +159,17 @@ class _WindowState:
         delta[~self.valid[w2]] = 0.0
         return w2, delta
 
+    def _commit_plan(self, change) -> None:
+        """The part of a commit both models share: the new parameters, ΔT_air on the window, hyper-local cooling."""
+        if change.params is not None:
+            for k in PARAMETERS:
+                self.params[k][change.rows, change.cols] = change.params[k]
+        if change.delta_t is not None:
+            self.delta_t[change.w2] += change.delta_t
+        if change.local is not None:
+            lr, lc, ldt = change.local
+            self.delta_t[lr, lc] += ldt
+
     def objective(self) -> float:
         """``F = Σ w·g(ΔT_air)`` of the plan so far (``-Σ w·ΔT_air`` [weight·K] by default)."""
         if self.value is None:
@@ -282,23 +293,16 @@ class CoolingState(_WindowState):
 
     def commit(self, change: PatchChange) -> None:
         """Apply an evaluated change to the state (the plan now includes it)."""
-        rows, cols = change.rows, change.cols
+        self._commit_plan(change)
         if change.params is not None:
-            for k in PARAMETERS:
-                self.params[k][rows, cols] = change.params[k]
-            self.cc[rows, cols] = change.cc
-            self.green[rows, cols] = change.green
+            self.cc[change.rows, change.cols] = change.cc
+            self.green[change.rows, change.cols] = change.green
         if change.w1 is not None:
             if change.d_num_park is not None:
                 self.num_park[change.w1] += change.d_num_park
             if change.d_num_ga is not None:
                 self.num_ga[change.w1] += change.d_num_ga
             self.hm[change.w1] = change.hm
-        if change.delta_t is not None:
-            self.delta_t[change.w2] += change.delta_t
-        if change.local is not None:
-            lr, lc, ldt = change.local
-            self.delta_t[lr, lc] += ldt
 
 
 
@@ -395,13 +399,6 @@ class LiteratureState(_WindowState):
 
     def commit(self, change: LiteratureChange) -> None:
         """Apply an evaluated change to the state (the plan now includes it)."""
-        if change.params is not None:
-            for k in PARAMETERS:
-                self.params[k][change.rows, change.cols] = change.params[k]
-        if change.delta_t is not None:
-            self.delta_t[change.w2] += change.delta_t
-            if change.delta_albedo is not None:
-                self.delta_albedo[change.w2] += change.delta_albedo
-        if change.local is not None:
-            lr, lc, ldt = change.local
-            self.delta_t[lr, lc] += ldt
+        self._commit_plan(change)
+        if change.delta_t is not None and change.delta_albedo is not None:
+            self.delta_albedo[change.w2] += change.delta_albedo
