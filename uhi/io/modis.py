@@ -66,15 +66,19 @@ def modis_qc_mask(qc, *, quality: str = "produced", max_lst_error_k: float | Non
     ``max_lst_error_k`` in {1, 2, 3} K keeps pixels whose average LST error (bits 6-7) is at most that;
     ``None`` keeps every error class.
     """
-    if quality not in QUALITY_LEVELS:
-        raise InputValueError(f"quality {quality!r} is not one of {sorted(QUALITY_LEVELS)}")
+    _check_filter(quality, max_lst_error_k)
     qc = np.asarray(qc).astype(np.uint8)
     ok = np.isin(qc & 0b11, QUALITY_LEVELS[quality])
     if max_lst_error_k is not None:
-        if max_lst_error_k not in LST_ERROR_CLASSES_K:
-            raise InputValueError(f"max_lst_error_k {max_lst_error_k!r} is not one of the MOD11 LST-error classes 1, 2, 3 K")
         ok &= ((qc >> 6) & 0b11) <= LST_ERROR_CLASSES_K.index(max_lst_error_k)
     return ok
+
+
+def _check_filter(quality: str, max_lst_error_k: float | None) -> None:
+    if quality not in QUALITY_LEVELS:
+        raise InputValueError(f"quality {quality!r} is not one of {sorted(QUALITY_LEVELS)}")
+    if max_lst_error_k is not None and max_lst_error_k not in LST_ERROR_CLASSES_K:
+        raise InputValueError(f"max_lst_error_k {max_lst_error_k!r} is not one of the MOD11 LST-error classes 1, 2, 3 K")
 
 
 def _open(path: Path):
@@ -159,7 +163,7 @@ def load_modis_lst(path, *, quality: str = "produced", max_lst_error_k: float | 
     path = Path(os.fspath(path))
     if not path.is_file():
         raise InputValueError(f"MODIS file {str(path)!r} does not exist")
-    modis_qc_mask(np.zeros(1, np.uint8), quality=quality, max_lst_error_k=max_lst_error_k)  # validate the filter early
+    _check_filter(quality, max_lst_error_k)  # before opening the file
     sd = _open(path)
     try:
         names = set(sd.datasets())
