@@ -123,15 +123,12 @@ def lst_time_series(scenes: Iterable, *, method: str = "auto", chunks: dict | in
     from .io import load_landsat
     from .io.stack import is_lst_raster, load_lst_raster
     from .lst import land_surface_temperature
-    from .units import celsius_to_kelvin, is_celsius
+    from .metrics._common import lst_kelvin
 
     maps = []
     for scene in scenes:
         if is_lst_raster(scene):
-            lst = load_lst_raster(scene, chunks=chunks, **(raster or {}))["lst"]
-            if is_celsius(lst.attrs["units"]):
-                lst = celsius_to_kelvin(lst).assign_attrs({**lst.attrs, "units": "K"})
-            maps.append(lst)
+            maps.append(lst_kelvin(load_lst_raster(scene, chunks=chunks, **(raster or {}))["lst"]))
             continue
         ds = scene if isinstance(scene, xr.Dataset) else load_landsat(scene, chunks=chunks, mask_clouds=mask_clouds)
         this = method
